@@ -1,0 +1,3 @@
+from mergerwatch.cli import main
+
+main()

@@ -1,0 +1,231 @@
+"""Watch-list alerts: changes touching a watched deal, posted to a webhook and written to an Atom feed.
+
+An alert is a row first and a delivery second: a webhook that fails or times out never fails the
+refresh, and the alert stays undelivered (and is reported again) until a later run delivers it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+
+from mergerwatch import __version__
+from mergerwatch.deals import deal, events_observed_since
+from mergerwatch.http import redact, redact_url
+from mergerwatch.store import Store, now_iso
+from mergerwatch.store import schema as t
+
+WEBHOOK_ATTEMPTS = 3
+WEBHOOK_TIMEOUT = 10.0
+ATOM_ENTRIES = 200
+# Characters XML 1.0 forbids; scraped text can carry them.
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value: Any) -> str:
+    return _XML_BAD.sub("", "" if value is None else str(value))
+
+
+# --- the watch list ------------------------------------------------------------------------------
+
+
+def add_watch(store: Store, names: list[str]) -> str:
+    label = " / ".join(n.strip() for n in names)
+    with store.engine.begin() as conn:
+        exists = conn.execute(sa.select(t.watches.c.id).where(t.watches.c.label == label)).first()
+        if not exists:
+            conn.execute(t.watches.insert().values(label=label, names=names, created_at=now_iso()))
+    return label
+
+
+def list_watches(store: Store) -> list[dict[str, Any]]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.watches).order_by(t.watches.c.id)).all()
+        pending = dict(
+            conn.execute(
+                sa.select(t.alerts.c.watch_id, sa.func.count())
+                .where(t.alerts.c.delivered_at.is_(None))
+                .group_by(t.alerts.c.watch_id)
+            ).all()
+        )
+    return [
+        {
+            "id": r.id,
+            "label": r.label,
+            "names": r.names,
+            "created_at": r.created_at,
+            "undelivered_alerts": int(pending.get(r.id, 0)),
+        }
+        for r in rows
+    ]
+
+
+def remove_watch(store: Store, ident: str) -> int:
+    with store.engine.begin() as conn:
+        q = t.watches.delete().where(
+            sa.or_(t.watches.c.label == ident, t.watches.c.id == (int(ident) if ident.isdigit() else -1))
+        )
+        return int(conn.execute(q).rowcount or 0)
+
+
+# --- alerts after a refresh ------------------------------------------------------------------------
+
+
+def collect_alerts(store: Store, observed_from: str) -> int:
+    """Turn events first seen at or after ``observed_from`` that touch a watched deal into alert rows."""
+    fresh = events_observed_since(store, observed_from)
+    if not fresh:
+        return 0
+    created = 0
+    for w in list_watches(store):
+        result = deal(store, w["names"])
+        by_id = {r["id"]: r for r in result["filings"]}
+        for fid in set(by_id) & set(fresh):
+            rec = by_id[fid]
+            for ev in rec["events"]:
+                eid = _event_id(store, fid, ev)
+                if eid is None or eid not in fresh[fid]:
+                    continue
+                body = alert_body(w["label"], rec, ev)
+                with store.engine.begin() as conn:
+                    dup = conn.execute(
+                        sa.select(t.alerts.c.id).where(t.alerts.c.watch_id == w["id"], t.alerts.c.event_id == eid)
+                    ).first()
+                    if not dup:
+                        conn.execute(
+                            t.alerts.insert().values(watch_id=w["id"], event_id=eid, created_at=now_iso(), body=body)
+                        )
+                        created += 1
+    return created
+
+
+def _event_id(store: Store, fid: str, ev: dict[str, Any]) -> int | None:
+    with store.engine.connect() as conn:
+        q = sa.select(t.status_events.c.id).where(
+            t.status_events.c.filing_id == fid,
+            t.status_events.c.status_raw == ev["status_raw"],
+            t.status_events.c.observed_at == ev["observed_at"],
+        )
+        if ev["date"]:
+            q = q.where(t.status_events.c.event_date == ev["date"])
+        r = conn.execute(q).first()
+    return int(r[0]) if r else None
+
+
+def alert_body(label: str, rec: dict[str, Any], ev: dict[str, Any]) -> dict[str, Any]:
+    status = ev["status"] or "information"
+    text = (
+        f"mergerwatch: {label}: {rec['authority']} {rec['case_ref'] or ''} is now {status} "
+        f"({ev['status_raw']}, {ev['date'] or 'no date'}) {rec['url'] or ''}"
+    ).strip()
+    return {
+        "text": text,  # Slack-compatible
+        "watch": label,
+        "filing_id": rec["id"],
+        "authority": rec["authority"],
+        "case_ref": rec["case_ref"],
+        "title": rec["title"],
+        "status": ev["status"],
+        "status_raw": ev["status_raw"],
+        "date": ev["date"],
+        "deadline": ev["deadline"],
+        "url": rec["url"],
+        "observed_at": ev["observed_at"],
+    }
+
+
+def pending_alerts(store: Store) -> list[dict[str, Any]]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.alerts).where(t.alerts.c.delivered_at.is_(None)).order_by(t.alerts.c.id)).all()
+    return [dict(r._mapping) for r in rows]
+
+
+def deliver(
+    store: Store, webhook: str | None, atom: Path | None, transport: httpx.BaseTransport | None = None, sleep=time.sleep
+) -> dict[str, Any]:
+    """Deliver every undelivered alert. Never raises: failures are recorded and retried next run."""
+    report: dict[str, Any] = {"pending": 0, "delivered": 0, "failed": 0, "errors": []}
+    alerts = pending_alerts(store)
+    report["pending"] = len(alerts)
+    if atom is not None:
+        try:
+            write_atom(store, atom)
+        except OSError as exc:
+            report["errors"].append(f"could not write the Atom feed {atom}: {exc}")
+    if not alerts:
+        return report
+    if not webhook:
+        if atom is not None:  # the feed is the delivery channel
+            _mark(store, [a["id"] for a in alerts], None)
+            report["delivered"] = len(alerts)
+        return report
+    with httpx.Client(
+        transport=transport, timeout=WEBHOOK_TIMEOUT, verify=True, headers={"User-Agent": f"mergerwatch/{__version__}"}
+    ) as client:
+        for a in alerts:
+            err = None
+            for attempt in range(WEBHOOK_ATTEMPTS):
+                try:
+                    r = client.post(webhook, json=a["body"])
+                    if r.status_code < 300:
+                        err = None
+                        break
+                    err = f"HTTP {r.status_code}"
+                except httpx.HTTPError as exc:
+                    err = f"{type(exc).__name__}: {exc}"
+                if attempt + 1 < WEBHOOK_ATTEMPTS:
+                    sleep(min(2.0**attempt, 10.0))
+            if err is None:
+                _mark(store, [a["id"]], None)
+                report["delivered"] += 1
+            else:
+                msg = redact(f"webhook {redact_url(webhook)} failed: {err}")
+                _mark(store, [a["id"]], msg)
+                report["failed"] += 1
+                report["errors"].append(msg)
+    return report
+
+
+def _mark(store: Store, ids: list[int], error: str | None) -> None:
+    with store.engine.begin() as conn:
+        for i in ids:
+            vals: dict[str, Any] = {"attempts": t.alerts.c.attempts + 1, "last_error": error}
+            if error is None:
+                vals["delivered_at"] = now_iso()
+            conn.execute(t.alerts.update().where(t.alerts.c.id == i).values(**vals))
+
+
+def write_atom(store: Store, path: Path) -> None:
+    """An Atom 1.0 feed of the newest alerts; valid XML whatever the scraped text holds."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.alerts).order_by(t.alerts.c.id.desc()).limit(ATOM_ENTRIES)).all()
+    ns = "http://www.w3.org/2005/Atom"
+    ET.register_namespace("", ns)
+    feed = ET.Element(f"{{{ns}}}feed")
+    ET.SubElement(feed, f"{{{ns}}}title").text = "mergerwatch: watched deals"
+    ET.SubElement(feed, f"{{{ns}}}id").text = "urn:mergerwatch:alerts:" + re.sub(r"[^\w.-]", "_", str(store.url))[-80:]
+    ET.SubElement(feed, f"{{{ns}}}updated").text = rows[0].created_at if rows else now_iso()
+    author = ET.SubElement(feed, f"{{{ns}}}author")
+    ET.SubElement(author, f"{{{ns}}}name").text = "mergerwatch"
+    for r in rows:
+        body = r.body if isinstance(r.body, dict) else json.loads(r.body)
+        e = ET.SubElement(feed, f"{{{ns}}}entry")
+        ET.SubElement(e, f"{{{ns}}}id").text = f"urn:mergerwatch:alert:{r.watch_id}:{r.event_id}"
+        ET.SubElement(e, f"{{{ns}}}title").text = xml_text(body.get("text"))
+        ET.SubElement(e, f"{{{ns}}}updated").text = r.created_at
+        if body.get("url"):
+            ET.SubElement(e, f"{{{ns}}}link", href=xml_text(body["url"]))
+        ET.SubElement(e, f"{{{ns}}}summary").text = xml_text(
+            f"{body.get('title')} - {body.get('status_raw')} ({body.get('date')})"
+        )
+    tmp = path.with_name(path.name + ".tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(feed).write(tmp, encoding="utf-8", xml_declaration=True)
+    tmp.replace(path)

@@ -1,0 +1,55 @@
+"""The offline demo: a refresh replayed from recordings shipped inside the package, then a deal query.
+
+The recordings are real captured responses (see demo/recordings/README.md for which sample each one is
+and which request it answers), served by the same replay transport that `refresh --replay` uses.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import as_file, files
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+from rich.console import Console
+
+from mergerwatch.deals import deal
+from mergerwatch.refresh import make_client, run_refresh
+from mergerwatch.render import print_deal
+from mergerwatch.store import Store
+
+# Real deals present in the recordings.
+DEMO_QUERIES: list[list[str]] = [["Navitas Semiconductor", "Claros"]]
+
+
+def demo_db_path() -> Path:
+    return Path(user_data_dir("mergerwatch", appauthor=False)) / "demo.db"
+
+
+def run_demo(db: str | None, console: Console, as_json: bool = False) -> dict[str, Any]:
+    target = db or str(demo_db_path())
+    if "://" not in target:
+        p = Path(target)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(p) + suffix).unlink(missing_ok=True)
+    store = Store(target)
+    with as_file(files("mergerwatch.demo") / "recordings") as rec_dir:
+        client = make_client(store, replay=Path(rec_dir))
+        run = run_refresh(store, client)
+        client.close()
+    answers = [deal(store, q) for q in DEMO_QUERIES]
+    summary = {"database": store.url, "sources": [r.as_dict() for r in run.results], "deals": answers}
+    if as_json:
+        print(json.dumps(summary, indent=2, default=str))
+    else:
+        console.print(f"[bold]Demo database:[/bold] {store.url}")
+        for r in run.results:
+            state = "ok" if r.ok else "failed: " + "; ".join(r.errors)
+            console.print(f"  {r.source}: {r.records} record(s) from {r.payloads} recorded response(s), {state}")
+        for a in answers:
+            console.print()
+            console.print(f"[bold]$ mergerwatch deal {' '.join(repr(n) for n in a['query'])}[/bold]")
+            print_deal(console, a)
+        console.print(f"\nTry: mergerwatch --db {target} search 'Axel Springer'")
+    return summary

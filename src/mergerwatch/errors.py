@@ -1,0 +1,46 @@
+"""Errors a person can act on: each names the source and says what to do."""
+
+from __future__ import annotations
+
+
+class MergerwatchError(Exception):
+    """Base class; ``str()`` is a sentence for the user."""
+
+    exit_code = 1
+
+
+class UsageError(MergerwatchError):
+    exit_code = 2
+
+
+class SourceError(MergerwatchError):
+    """A source could not be fetched or read. ``hint`` says what the user can do."""
+
+    def __init__(self, source: str, message: str, hint: str | None = None) -> None:
+        self.source = source
+        self.message = message
+        self.hint = hint
+        text = f"{source}: {message}"
+        if hint:
+            text += f" ({hint})"
+        super().__init__(text)
+
+
+class ParseError(SourceError):
+    """The payload is not what the source's parser expects (truncated, HTML, changed layout, empty)."""
+
+
+class RateLimited(SourceError):
+    """The source told us to stop for now; the run checkpoints and resumes later."""
+
+    def __init__(self, source: str, message: str, hint: str | None = None, retry_after: float | None = None):
+        super().__init__(source, message, hint)
+        self.retry_after = retry_after
+
+
+class BackfillPaused(RateLimited):
+    """A long backfill hit the rate limit: not a failure, its checkpoint resumes it on the next run."""
+
+
+class LockHeld(MergerwatchError):
+    exit_code = 3

@@ -1,0 +1,208 @@
+"""Company-name normalisation and scoring, one normaliser for every source and for the query.
+
+Rules follow shared/sources/names_and_matching.md: unescape until stable, strip tags, fold accents and
+case, punctuation to spaces, legal forms kept as a separate canonical token (never silently deleted),
+and a fallback to the folded original when nothing else would be left.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+# Legal-form words across jurisdictions, mapped to one canonical token each. Only a trailing run of
+# these is treated as a legal form ("KKR Traviata Co-Invest L.P." keeps "co" inside the name).
+LEGAL_FORMS: dict[str, str] = {
+    "inc": "inc",
+    "incorporated": "inc",
+    "corp": "corp",
+    "corporation": "corp",
+    "co": "co",
+    "company": "co",
+    "cos": "co",
+    "companies": "co",
+    "llc": "llc",
+    "lc": "llc",
+    "llp": "llp",
+    "lllp": "lllp",
+    "lp": "lp",
+    "ltd": "ltd",
+    "limited": "ltd",
+    "plc": "plc",
+    "pllc": "pllc",
+    "pc": "pc",
+    "pa": "pa",
+    "gmbh": "gmbh",
+    "mbh": "gmbh",
+    "ag": "ag",
+    "kg": "kg",
+    "kgaa": "kgaa",
+    "ohg": "ohg",
+    "ug": "ug",
+    "se": "se",
+    "sa": "sa",
+    "sas": "sas",
+    "sasu": "sas",
+    "sarl": "sarl",
+    "srl": "srl",
+    "spa": "spa",
+    "sapa": "sapa",
+    "scsp": "scsp",
+    "scs": "scs",
+    "sca": "sca",
+    "sl": "sl",
+    "slu": "sl",
+    "sau": "sa",
+    "bv": "bv",
+    "nv": "nv",
+    "cv": "cv",
+    "pty": "pty",
+    "pvt": "pvt",
+    "pte": "pte",
+    "oy": "oy",
+    "oyj": "oyj",
+    "ab": "ab",
+    "publ": "publ",
+    "asa": "asa",
+    "as": "as",
+    "aps": "aps",
+    "a/s": "as",
+    "kk": "kk",
+    "ulc": "ulc",
+    "lda": "lda",
+    "ltda": "ltda",
+    "sro": "sro",
+    "spzoo": "spzoo",
+    "zrt": "zrt",
+    "kft": "kft",
+    "doo": "doo",
+    "dac": "dac",
+}
+# Words that never identify a company on their own: used to avoid blocking on them.
+GENERIC_WORDS = frozenset(
+    "the and of group holdings holding capital partners international global fund management "
+    "investments investment services systems technologies technology industries enterprises "
+    "trust bank financial solutions america american us usa north south east west new".split()
+)
+
+_TAG = re.compile(r"<[^>]+>")
+_SARL = re.compile(r"\bs\s?a\s?r\s?l\b")
+_SPZOO = re.compile(r"\bsp\s?z\s?o\s?o\b")
+_AMP_INNER = re.compile(r"(?<=\w)&(?=\w)")
+_NONWORD = re.compile(r"[^\w]+")
+_SPECIAL = str.maketrans({"æ": "ae", "ø": "o", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
+# Legacy FTC residue that is not part of a company's name.
+_RESIDUE = re.compile(r"\s+-\s+debtor-in-possession\s*$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedName:
+    key: str  # the name without its legal form: what names are matched on
+    legal_form: str  # canonical legal-form tokens, space separated ("" when none)
+
+    @property
+    def tokens(self) -> list[str]:
+        return self.key.split()
+
+
+def clean_text(value: str) -> str:
+    """Unescape entities until stable (``&amp;amp;``), strip tags, collapse whitespace."""
+    prev = None
+    while prev != value:
+        prev, value = value, html.unescape(value)
+    value = _TAG.sub(" ", value)
+    return " ".join(value.split())
+
+
+def fold(value: str) -> str:
+    value = value.casefold().translate(_SPECIAL)
+    value = unicodedata.normalize("NFKD", value)
+    return "".join(c for c in value if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=65536)
+def normalise_name(name: str) -> NormalisedName:
+    text = fold(_RESIDUE.sub("", clean_text(name)))
+    text = text.replace(".", "")  # "L.P." -> "lp", "S.à r.l." -> "sa rl"
+    text = _AMP_INNER.sub("", text)  # AT&T -> att
+    text = text.replace("&", " and ")
+    text = _NONWORD.sub(" ", text).replace("_", " ")
+    text = _SARL.sub("sarl", text)
+    text = _SPZOO.sub("spzoo", text)
+    tokens = text.split()
+    if tokens and tokens[0] == "the" and len(tokens) > 1:
+        tokens = tokens[1:]
+    forms: list[str] = []
+    # Peel the trailing run of legal-form words ("gmbh and co kgaa and co kg").
+    while len(tokens) > 1:
+        last = tokens[-1]
+        if last in LEGAL_FORMS:
+            canon = LEGAL_FORMS[last]
+            if canon:
+                forms.insert(0, canon)
+            tokens.pop()
+        elif last == "and" and forms:
+            tokens.pop()
+        else:
+            break
+    if tokens and tokens[-1] == "and":
+        tokens.pop()
+    key = " ".join(tokens)
+    if not key:
+        # Nothing but legal words ("Company Limited"): keep the folded original rather than nothing.
+        key = " ".join(text.split()) or name.strip().casefold()
+    return NormalisedName(key=key, legal_form=" ".join(forms))
+
+
+def blocking_tokens(key: str) -> list[str]:
+    """Tokens worth looking up in the index: distinctive ones first, generic ones only as a last resort."""
+    toks = [t for t in key.split() if len(t) >= 2]
+    distinctive = [t for t in toks if t not in GENERIC_WORDS]
+    return distinctive or toks
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    score: float
+    kind: str  # "exact", "alias", "fuzzy"
+    reason: str
+
+
+# Cut-offs: a token-sort ratio this high is a spelling variant; a full subset (token-set 100) needs a
+# decent token-sort ratio as well so "America" does not match "Bank of America".
+SORT_CUTOFF = 88.0
+SUBSET_SORT_FLOOR = 70.0
+MIN_FUZZY_LEN = 4
+MIN_PREFIX_LEN = 3
+
+
+def score_names(query: NormalisedName, candidate: NormalisedName) -> NameMatch | None:
+    q, c = query.key, candidate.key
+    if not q or not c:
+        return None
+    if q == c:
+        note = ""
+        if query.legal_form and candidate.legal_form and query.legal_form != candidate.legal_form:
+            note = f" (legal forms differ: {query.legal_form} / {candidate.legal_form})"
+            return NameMatch(90.0, "exact", f"same name key '{q}'{note}")
+        return NameMatch(100.0, "exact", f"same name key '{q}'")
+    qt, ct = q.split(), c.split()
+    if len(q) >= MIN_PREFIX_LEN and len(qt) < len(ct) and ct[: len(qt)] == qt and not set(qt) <= GENERIC_WORDS:
+        # The query is the leading words of the name ("Navitas" -> "Navitas Semiconductor"); a subset that
+        # is not leading ("America" in "Bank of America") needs a high token-sort ratio instead.
+        share = 100.0 * len(q) / len(c)
+        return NameMatch(max(75.0, min(95.0, 60.0 + share)), "fuzzy", f"'{q}' is the leading part of '{c}'")
+    if len(q) < MIN_FUZZY_LEN:
+        return None
+    sort = fuzz.token_sort_ratio(q, c)
+    if sort >= SORT_CUTOFF:
+        return NameMatch(sort, "fuzzy", f"fuzzy token-sort {sort:.0f} '{q}' ~ '{c}'")
+    if set(qt) <= set(ct) and sort >= SUBSET_SORT_FLOOR and not set(qt) <= GENERIC_WORDS:
+        setr = fuzz.token_set_ratio(q, c)
+        return NameMatch(min(setr, 95.0) * sort / 100, "fuzzy", f"all words of '{q}' in '{c}' (token-sort {sort:.0f})")
+    return None

@@ -1,0 +1,217 @@
+"""Typed records: what every source's parser produces and the store keeps.
+
+The status vocabulary is the cross-jurisdiction one of shared/sources/status_vocabulary.md §2, plus
+``unknown`` for a signal no rule maps (the raw words are kept in ``status_raw`` and reported).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from mergerwatch.matching import normalise_name
+
+
+class Status(StrEnum):
+    pre_notification = "pre_notification"
+    notified = "notified"
+    under_review = "under_review"
+    in_depth_review = "in_depth_review"
+    challenged = "challenged"
+    cleared = "cleared"
+    cleared_with_remedies = "cleared_with_remedies"
+    prohibited = "prohibited"
+    abandoned = "abandoned"
+    referred = "referred"
+    closed_no_jurisdiction = "closed_no_jurisdiction"
+    closed = "closed"
+    revoked = "revoked"
+    dissolution_ordered = "dissolution_ordered"
+    unknown = "unknown"
+
+
+TERMINAL = {
+    Status.cleared,
+    Status.cleared_with_remedies,
+    Status.prohibited,
+    Status.abandoned,
+    Status.referred,
+    Status.closed_no_jurisdiction,
+    Status.closed,
+    Status.dissolution_ordered,
+}
+
+
+class Role(StrEnum):
+    acquirer = "acquirer"
+    target = "target"
+    seller = "seller"
+    other = "other"
+
+
+class Party(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    role: Role = Role.other
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def name_normalised(self) -> str:
+        return normalise_name(self.name).key
+
+
+class StatusEvent(BaseModel):
+    """One entry of a filing's history.
+
+    ``status`` is None for informational events (a deadline that moves, a comment period opening):
+    they are history but never change the filing's current status.
+    """
+
+    status: Status | None
+    status_raw: str
+    date: _dt.date | None = None
+    detail: str | None = None
+    deadline: _dt.date | None = None
+    published_at: datetime | None = None
+    basis: str = "structured"  # or "text" when matched in prose
+    url: str | None = None
+    observed_at: datetime | None = None
+
+    def key(self) -> tuple[str, str, str, str]:
+        """What makes two events the same: status, the authority's words and the key dates."""
+        return (
+            self.status.value if self.status else "",
+            self.status_raw,
+            self.date.isoformat() if self.date else "",
+            self.deadline.isoformat() if self.deadline else "",
+        )
+
+
+class Provenance(BaseModel):
+    source: str
+    source_id: str
+    url: str | None = None
+    fetched_at: datetime | None = None
+    payload_sha256: str | None = None
+    parser_version: str
+
+
+# Provenance and per-surface values that do not change what a record says.
+_UNHASHED = {
+    "source_id",
+    "fetched_at",
+    "payload_sha256",
+    "parser_version",
+    "alt_ids",
+    "url",
+    "published_at",
+    "updated_at",
+    "extra",
+}
+
+
+class Filing(BaseModel):
+    """One case at one authority, as one source saw it."""
+
+    source: str
+    source_id: str
+    authority: str
+    jurisdiction: str
+    case_ref: str | None = None
+    title: str
+    parties: list[Party] = Field(default_factory=list)
+    status: Status
+    status_raw: str
+    status_date: date | None = None
+    detail: str | None = None
+    url: str | None = None
+    deadline: date | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    # History the payload itself carries (an EC case's chain of decisions); the current status is also
+    # added as an event by the store when it is not among these.
+    events: list[StatusEvent] = Field(default_factory=list)
+    # Source-specific facts worth keeping (sectors, procedure, granting status, native ids ...).
+    extra: dict[str, Any] = Field(default_factory=dict)
+    # Identifiers that name the same record on another surface of the same source (RSS nid vs API UUID).
+    alt_ids: list[str] = Field(default_factory=list)
+    # Provenance
+    fetched_at: datetime | None = None
+    payload_sha256: str | None = None
+    parser_version: str = "0"
+
+    @property
+    def id(self) -> str:
+        return f"{self.source}:{self.source_id}"
+
+    def current_event(self) -> StatusEvent:
+        return StatusEvent(
+            status=self.status,
+            status_raw=self.status_raw,
+            date=self.status_date,
+            detail=self.detail,
+            deadline=self.deadline,
+            published_at=self.published_at,
+            url=self.url,
+        )
+
+    def all_events(self) -> list[StatusEvent]:
+        """The payload's events plus the current status, without duplicates, in date order."""
+        seen: dict[tuple[str, str, str, str], StatusEvent] = {}
+        for ev in [*self.events, self.current_event()]:
+            seen.setdefault(ev.key(), ev)
+        return sorted(seen.values(), key=lambda e: (e.date or date.min, e.status is not None))
+
+    def content_hash(self) -> str:
+        """A digest of what the record says (not when or from which payload it was seen). ``extra`` is
+        hashed with sorted keys: merging two surfaces of one record must not look like a change."""
+        body = self.model_dump_json(exclude=_UNHASHED)
+        extra = json.dumps(self.extra, sort_keys=True, default=str)
+        return hashlib.sha256(f"{body}\x00{extra}".encode()).hexdigest()
+
+    def to_record(self) -> dict[str, Any]:
+        """The ``--json`` record shape of the CLI contract."""
+        return {
+            "id": self.id,
+            "source": self.source,
+            "source_id": self.source_id,
+            "authority": self.authority,
+            "jurisdiction": self.jurisdiction,
+            "case_ref": self.case_ref,
+            "title": self.title,
+            "parties": [{"name": p.name, "role": p.role.value} for p in self.parties],
+            "status": self.status.value,
+            "status_raw": self.status_raw,
+            "status_date": self.status_date.isoformat() if self.status_date else None,
+            "detail": self.detail,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "url": self.url,
+            "published_at": self.published_at.isoformat() if self.published_at else None,
+            "extra": self.extra,
+            "events": [event_record(e) for e in self.all_events()],
+            "provenance": {
+                "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None,
+                "payload_sha256": self.payload_sha256,
+                "parser_version": self.parser_version,
+            },
+        }
+
+
+def event_record(e: StatusEvent) -> dict[str, Any]:
+    return {
+        "status": e.status.value if e.status else None,
+        "status_raw": e.status_raw,
+        "date": e.date.isoformat() if e.date else None,
+        "detail": e.detail,
+        "deadline": e.deadline.isoformat() if e.deadline else None,
+        "basis": e.basis,
+        "observed_at": e.observed_at.isoformat() if e.observed_at else None,
+        "url": e.url,
+    }

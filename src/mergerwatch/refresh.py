@@ -1,0 +1,166 @@
+"""One refresh run: lock, every source concurrently (each host keeps its own pace), run log, summary."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from mergerwatch.errors import BackfillPaused, LockHeld, SourceError
+from mergerwatch.http import Client, HttpError, RecordingTransport, ReplayTransport, contact_from_env, redact
+from mergerwatch.pipeline import process_payload
+from mergerwatch.sources import REGISTRY, get_source
+from mergerwatch.sources.base import FetchContext, Source
+from mergerwatch.store import ImportReport, Store, now_iso
+
+log = logging.getLogger("mergerwatch.refresh")
+
+
+@dataclass
+class SourceResult:
+    source: str
+    ok: bool = True
+    payloads: int = 0
+    records: int = 0
+    report: ImportReport = field(default_factory=ImportReport)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "ok": self.ok,
+            "fetched": self.payloads,
+            "records": self.records,
+            "new": self.report.inserted,
+            "updated": self.report.updated,
+            "unchanged": self.report.unchanged,
+            "events": self.report.events,
+            "errors": self.errors,
+            "notes": self.notes,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+@dataclass
+class RunResult:
+    run_id: int
+    started_at: str
+    results: list[SourceResult]
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+
+def make_client(store: Store, replay: Path | None = None, record: Path | None = None) -> Client:
+    if replay is not None:
+        if not Path(replay).is_dir():
+            raise SourceError("refresh", f"replay directory {replay} does not exist")
+        return Client(
+            contact_from_env(required=False), transport=ReplayTransport(Path(replay)), validators=store, replay=True
+        )
+    contact = contact_from_env(required=True)
+    transport = RecordingTransport(Path(record)) if record is not None else None
+    return Client(contact, transport=transport, validators=store)
+
+
+def refresh_source(
+    store: Store,
+    source: Source,
+    ctx: FetchContext,
+    observed: str,
+    on_payload: Callable[[str, SourceResult], None] | None = None,
+) -> SourceResult:
+    res = SourceResult(source.name)
+    started = time.monotonic()
+    try:
+        for payload in source.fetch(ctx):
+            res.payloads += 1
+            out = process_payload(store, source, payload, observed)
+            res.records += out.records
+            res.report.add(out.report)
+            res.notes.extend(out.warnings)
+            if on_payload:
+                on_payload(source.name, res)
+    except BackfillPaused as exc:
+        res.notes.append(str(exc))
+    except SourceError as exc:
+        res.ok = False
+        res.errors.append(str(exc))
+    except HttpError as exc:
+        res.ok = False
+        res.errors.append(f"{source.name}: {exc} (the next refresh retries; nothing stored was lost)")
+    except (httpx.HTTPError, OSError) as exc:
+        res.ok = False
+        res.errors.append(redact(f"{source.name}: network error: {exc}"))
+    except Exception as exc:  # one broken source never stops the others
+        res.ok = False
+        res.errors.append(redact(f"{source.name}: unexpected {type(exc).__name__}: {exc}"))
+        log.debug("unexpected error in %s", source.name, exc_info=True)
+    res.notes = ctx.notes + res.notes
+    res.seconds = time.monotonic() - started
+    return res
+
+
+def run_refresh(
+    store: Store,
+    client: Client,
+    names: Sequence[str] | None = None,
+    since: date | None = None,
+    full: bool = False,
+    wait: bool = False,
+    on_payload: Callable[[str, SourceResult], None] | None = None,
+    on_source_done: Callable[[SourceResult], None] | None = None,
+) -> RunResult:
+    sources = [get_source(n) for n in names] if names else list(REGISTRY.values())
+    _take_lock(store, wait)
+    try:
+        run_id = store.start_run(
+            {"sources": [s.name for s in sources], "since": since.isoformat() if since else None, "full": full}
+        )
+        observed = now_iso()
+        results: list[SourceResult] = []
+
+        def one(source: Source) -> SourceResult:
+            ctx = FetchContext(client=client, state=store, since=since, full=full)
+            started_at = now_iso()
+            r = refresh_source(store, source, ctx, observed, on_payload)
+            store.record_source_run(
+                run_id, source.name, started_at, r.ok, r.payloads, r.records, r.report, r.errors, r.notes
+            )
+            if on_source_done:
+                on_source_done(r)
+            return r
+
+        with ThreadPoolExecutor(max_workers=max(1, min(len(sources), 6)), thread_name_prefix="source") as pool:
+            results = list(pool.map(one, sources))
+        run = RunResult(run_id, observed, results)
+        store.finish_run(run_id, "ok" if run.ok else ("partial" if any(r.ok for r in results) else "failed"))
+        return run
+    finally:
+        store.release_lock()
+
+
+def _take_lock(store: Store, wait: bool, poll: float = 2.0, max_wait: float = 6 * 3600) -> None:
+    deadline = time.monotonic() + max_wait
+    while True:
+        try:
+            store.acquire_lock()
+            return
+        except LockHeld:
+            if not wait or time.monotonic() > deadline:
+                raise
+            time.sleep(poll)

@@ -1,0 +1,141 @@
+"""The source contract: fetching (network, yields raw payloads) is separate from parsing (pure).
+
+``parse(body, meta)`` takes bytes and returns typed records; it needs no network and no database,
+so the same function serves ``refresh``, ``ingest``, ``parse``, the golden tests and the benchmarks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import cached_property
+from typing import Any, ClassVar, Protocol
+
+from mergerwatch.errors import ParseError
+from mergerwatch.http import Client
+from mergerwatch.model import Filing
+
+
+@dataclass
+class Payload:
+    """One fetched body with its provenance."""
+
+    source: str
+    url: str  # redacted: never holds a key
+    body: bytes
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    content_type: str = ""
+    status: int = 200
+    kind: str = ""  # which surface of the source ("api", "rss", "dump", ...)
+    # False when an empty result is plausible for this request (a narrow window, the ET suspension)
+    expect_records: bool = True
+
+    @cached_property
+    def sha256(self) -> str:  # cached: every record of a page cites it
+        return hashlib.sha256(self.body).hexdigest()
+
+
+@dataclass
+class ParseResult:
+    filings: list[Filing]
+    warnings: list[str] = field(default_factory=list)
+    # Filled by parsers that read a count the document itself declares (meta.count, total ...).
+    declared_total: int | None = None
+
+
+class StateStore(Protocol):
+    def get_state(self, source: str, key: str) -> str | None: ...
+
+    def set_state(self, source: str, key: str, value: str | None) -> None: ...
+
+
+@dataclass
+class FetchContext:
+    client: Client
+    state: StateStore
+    since: date | None = None
+    full: bool = False
+    log: logging.Logger = field(default_factory=lambda: logging.getLogger("mergerwatch.fetch"))
+    # Sources put warnings here (DEMO_KEY in use, a window split); the run report shows them.
+    notes: list[str] = field(default_factory=list)
+
+    def get(self, source: str, key: str) -> str | None:
+        return self.state.get_state(source, key)
+
+    def set(self, source: str, key: str, value: str | None) -> None:
+        self.state.set_state(source, key, value)
+
+
+class Source:
+    """Base class of every source module."""
+
+    name: ClassVar[str]
+    authority: ClassVar[str]
+    jurisdiction: ClassVar[str]
+    title: ClassVar[str]
+    parser_version: ClassVar[str]
+    # Hosts this source talks to (for the doctor command and the README table).
+    hosts: ClassVar[tuple[str, ...]] = ()
+
+    def fetch(self, ctx: FetchContext) -> Iterator[Payload]:
+        raise NotImplementedError
+
+    def parse(self, payload: Payload) -> ParseResult:
+        raise NotImplementedError
+
+    def doctor(self, ctx: FetchContext) -> tuple[bool, str]:
+        """Live check: fetch one small page and report whether the parser still understands it."""
+        for payload in self.fetch(ctx):
+            result = self.parse(payload)
+            return bool(result.filings), f"{len(result.filings)} record(s) parsed from {payload.url}"
+        return False, "nothing fetched"
+
+    def payload_for_file(self, body: bytes, path: str) -> Payload:
+        """A saved file as a payload: the file is its provenance."""
+        return Payload(source=self.name, url=f"file://{path}", body=body, kind=self.sniff(body))
+
+    def sniff(self, body: bytes) -> str:
+        return ""
+
+
+def sniff_kind(body: bytes) -> str:
+    """'json', 'xml', 'html', 'empty' or 'unknown' from the first bytes of a body."""
+    head = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:512].lower()
+    if not head:
+        return "empty"
+    if head[:1] in (b"{", b"["):
+        return "json"
+    if head.startswith(b"<!doctype html") or head.startswith(b"<html") or b"<html" in head[:200]:
+        return "html"
+    if head.startswith(b"<?xml") or head.startswith(b"<rss") or head.startswith(b"<feed"):
+        return "xml"
+    if head[:1] == b"<":
+        return "html"
+    return "unknown"
+
+
+def reject_body(source: str, body: bytes, expected: str) -> None:
+    """Raise a clear ParseError for bodies that cannot be what ``expected`` names."""
+    kind = sniff_kind(body)
+    if kind == "empty":
+        raise ParseError(
+            source,
+            f"the response is empty where {expected} was expected",
+            "the download may have been cut off; run the refresh again",
+        )
+    if kind == "html":
+        raise ParseError(
+            source,
+            f"got an HTML page where {expected} was expected",
+            "the site may be showing an error or block page; the raw page was kept for re-parsing",
+        )
+
+
+def first(value: Any) -> Any:
+    """The first element of a list, or the value itself (sources that hold scalars as lists)."""
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value

@@ -1,0 +1,204 @@
+"""The store's tables (SQLAlchemy Core). Alembic migrations in ``migrations/`` create and change them.
+
+Times are ISO 8601 strings in UTC and dates ISO strings: they sort as text and read back the same on
+SQLite and PostgreSQL (SQLite has no time-zone-aware type).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+raw_payloads = sa.Table(
+    "raw_payloads",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False, server_default=""),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("fetched_at", sa.String(40), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("content_type", sa.String(200), nullable=False, server_default=""),
+    sa.Column("http_status", sa.Integer, nullable=False, server_default="200"),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("body_zlib", sa.LargeBinary, nullable=False),
+    # pending -> ok | error; an errored payload is kept so a fixed parser can read it again
+    sa.Column("parse_status", sa.String(16), nullable=False, server_default="pending"),
+    sa.Column("parse_error", sa.Text),
+    sa.Column("records", sa.Integer),
+    sa.UniqueConstraint("source", "sha256", name="uq_raw_source_sha"),
+)
+
+filings = sa.Table(
+    "filings",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("source_id", sa.String(160), nullable=False),
+    sa.Column("authority", sa.String(16), nullable=False),
+    sa.Column("jurisdiction", sa.String(8), nullable=False),
+    sa.Column("case_ref", sa.String(120)),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("status_raw", sa.Text, nullable=False),
+    sa.Column("status_date", sa.String(10)),
+    sa.Column("detail", sa.String(80)),
+    sa.Column("url", sa.Text),
+    sa.Column("deadline", sa.String(10)),
+    sa.Column("published_at", sa.String(40)),
+    sa.Column("updated_at", sa.String(40)),
+    sa.Column("match_key", sa.String(400)),
+    sa.Column("alt_ids", sa.JSON, nullable=False),
+    sa.Column("extra", sa.JSON, nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("first_seen", sa.String(40), nullable=False),
+    sa.Column("last_changed", sa.String(40), nullable=False),
+    sa.Column("fetched_at", sa.String(40)),
+    sa.Column("payload_sha256", sa.String(64)),
+    sa.Column("parser_version", sa.String(40), nullable=False),
+    # id is "<source>:<source_id>", so it is also the unique key of (source, source_id)
+    sa.Index("ix_filings_case_ref", "case_ref"),
+    sa.Index("ix_filings_match_key", "match_key"),
+)
+
+parties = sa.Table(
+    "parties",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("filing_id", sa.String(200), sa.ForeignKey("filings.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("norm", sa.String(400), nullable=False),
+    sa.Column("legal_form", sa.String(80), nullable=False, server_default=""),
+    sa.UniqueConstraint("filing_id", "position", name="uq_party_position"),
+    sa.Index("ix_parties_norm", "norm"),
+)
+
+# Inverted index of name tokens -> (filing, party position), the blocking step of fuzzy matching.
+name_tokens = sa.Table(
+    "name_tokens",
+    metadata,
+    sa.Column("filing_id", sa.String(200), sa.ForeignKey("filings.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("token", sa.String(80), primary_key=True),
+    sa.Index("ix_name_tokens_token", "token"),
+)
+
+status_events = sa.Table(
+    "status_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("filing_id", sa.String(200), sa.ForeignKey("filings.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("event_key", sa.String(40), nullable=False),  # digest of status, words and key dates
+    sa.Column("status", sa.String(32)),  # NULL = informational
+    sa.Column("status_raw", sa.Text, nullable=False),
+    sa.Column("detail", sa.String(80)),
+    sa.Column("event_date", sa.String(10)),
+    sa.Column("deadline", sa.String(10)),
+    sa.Column("published_at", sa.String(40)),
+    sa.Column("basis", sa.String(16), nullable=False, server_default="structured"),
+    sa.Column("url", sa.Text),
+    sa.Column("observed_at", sa.String(40), nullable=False),
+    sa.Column("payload_sha256", sa.String(64)),
+    sa.UniqueConstraint("filing_id", "event_key", name="uq_event_key"),  # also serves lookups by filing
+    sa.Index("ix_events_observed", "observed_at"),
+)
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("started_at", sa.String(40), nullable=False),
+    sa.Column("finished_at", sa.String(40)),
+    sa.Column("status", sa.String(16), nullable=False),  # running, ok, partial, failed
+    sa.Column("pid", sa.Integer),
+    sa.Column("host", sa.String(200)),
+    sa.Column("options", sa.JSON, nullable=False),
+)
+
+run_sources = sa.Table(
+    "run_sources",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("started_at", sa.String(40), nullable=False),
+    sa.Column("finished_at", sa.String(40)),
+    sa.Column("ok", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("payloads", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("records", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("inserted", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("updated", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("unchanged", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("events", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("errors", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("error_text", sa.Text),
+    sa.Column("notes", sa.JSON, nullable=False),
+    sa.Index("ix_run_sources_source", "source"),
+)
+
+source_state = sa.Table(
+    "source_state",
+    metadata,
+    sa.Column("source", sa.String(64), primary_key=True),
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+)
+
+http_validators = sa.Table(
+    "http_validators",
+    metadata,
+    sa.Column("url", sa.String(1000), primary_key=True),
+    sa.Column("etag", sa.String(400)),
+    sa.Column("last_modified", sa.String(100)),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+)
+
+aliases = sa.Table(
+    "aliases",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("alias", sa.Text, nullable=False),
+    sa.Column("name_norm", sa.String(400), nullable=False),
+    sa.Column("alias_norm", sa.String(400), nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.UniqueConstraint("name_norm", "alias_norm", name="uq_alias_pair"),
+)
+
+watches = sa.Table(
+    "watches",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("label", sa.Text, nullable=False, unique=True),
+    sa.Column("names", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+)
+
+alerts = sa.Table(
+    "alerts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("watch_id", sa.Integer, sa.ForeignKey("watches.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("event_id", sa.Integer, sa.ForeignKey("status_events.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("body", sa.JSON, nullable=False),
+    sa.Column("delivered_at", sa.String(40)),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text),
+    sa.UniqueConstraint("watch_id", "event_id", name="uq_alert_watch_event"),
+)
+
+locks = sa.Table(
+    "locks",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("owner", sa.String(200), nullable=False),
+    sa.Column("pid", sa.Integer, nullable=False),
+    sa.Column("host", sa.String(200), nullable=False),
+    sa.Column("acquired_at", sa.String(40), nullable=False),
+)

@@ -1,0 +1,664 @@
+"""The store: raw payloads, filings with parties, append-only status history, runs, state.
+
+The upsert reports insert / update / no-change per record and appends a status event only when the
+status, the authority's words or a key date really changed. One batch is one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from mergerwatch.errors import LockHeld
+from mergerwatch.matching import normalise_name
+from mergerwatch.model import Filing, StatusEvent
+from mergerwatch.sources.base import Payload
+from mergerwatch.store import schema as t
+from mergerwatch.store.db import create_db_engine, migrate, resolve_db_url
+
+CHUNK = 500
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _chunks(seq: Sequence[Any], n: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(seq), n):
+        yield seq[i : i + n]
+
+
+@dataclass
+class ImportReport:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    events: int = 0
+    actions: list[tuple[str, str]] = field(default_factory=list)  # (filing id, insert|update|no-change)
+
+    def add(self, other: ImportReport) -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.events += other.events
+        self.actions.extend(other.actions)
+
+
+def event_key(ev: StatusEvent) -> str:
+    return hashlib.sha1("|".join(ev.key()).encode()).hexdigest()[:32]
+
+
+class Store:
+    def __init__(self, db: str | None = None, *, engine: Engine | None = None) -> None:
+        self.url = resolve_db_url(db) if engine is None else str(engine.url)
+        self.engine = engine or create_db_engine(self.url)
+        migrate(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- raw payloads ---------------------------------------------------------------------------
+
+    def save_payload(self, p: Payload) -> int:
+        """Keep the payload as fetched (compressed) before parsing; the same bytes are kept once."""
+        sha = p.sha256
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                sa.select(t.raw_payloads.c.id).where(
+                    t.raw_payloads.c.source == p.source, t.raw_payloads.c.sha256 == sha
+                )
+            ).first()
+            if row:
+                return int(row[0])
+            res = conn.execute(
+                t.raw_payloads.insert().values(
+                    source=p.source,
+                    kind=p.kind,
+                    url=p.url,
+                    fetched_at=_iso(p.fetched_at),
+                    sha256=sha,
+                    content_type=p.content_type or "",
+                    http_status=p.status,
+                    size=len(p.body),
+                    body_zlib=zlib.compress(p.body, 6),
+                    parse_status="pending",
+                )
+            )
+            return int(res.inserted_primary_key[0])
+
+    def mark_payload(self, raw_id: int, ok: bool, error: str | None = None, records: int | None = None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                t.raw_payloads.update()
+                .where(t.raw_payloads.c.id == raw_id)
+                .values(parse_status="ok" if ok else "error", parse_error=error, records=records)
+            )
+
+    def payloads(self, source: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
+        q = sa.select(
+            t.raw_payloads.c.id,
+            t.raw_payloads.c.source,
+            t.raw_payloads.c.kind,
+            t.raw_payloads.c.url,
+            t.raw_payloads.c.fetched_at,
+            t.raw_payloads.c.sha256,
+            t.raw_payloads.c.size,
+            t.raw_payloads.c.parse_status,
+            t.raw_payloads.c.parse_error,
+        ).order_by(t.raw_payloads.c.id)
+        if source:
+            q = q.where(t.raw_payloads.c.source == source)
+        if status:
+            q = q.where(t.raw_payloads.c.parse_status == status)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def payload(self, raw_id: int) -> Payload:
+        with self.engine.connect() as conn:
+            r = conn.execute(sa.select(t.raw_payloads).where(t.raw_payloads.c.id == raw_id)).one()
+        return Payload(
+            source=r.source,
+            url=r.url,
+            body=zlib.decompress(r.body_zlib),
+            fetched_at=datetime.fromisoformat(r.fetched_at),
+            content_type=r.content_type,
+            status=r.http_status,
+            kind=r.kind,
+        )
+
+    # --- the upsert -----------------------------------------------------------------------------
+
+    def import_filings(
+        self, filings: Iterable[Filing], observed_at: str | None = None, match_key: Any = None
+    ) -> ImportReport:
+        """Upsert one batch in one transaction. ``match_key(filing)`` finds the same record seen on
+        another surface of the same source (it is then merged into that filing, never duplicated)."""
+        observed = observed_at or now_iso()
+        batch = list({f.id: f for f in filings}.values())  # last one wins inside a batch
+        report = ImportReport()
+        if not batch:
+            return report
+        with self.engine.begin() as conn:
+            existing = self._load_existing(conn, batch, match_key)
+            new_filings: list[dict[str, Any]] = []
+            new_parties: list[tuple[str, Filing]] = []
+            new_events: list[dict[str, Any]] = []
+            updates: list[tuple[str, dict[str, Any], Filing]] = []
+            for f in batch:
+                mk = match_key(f) if match_key else None
+                old = existing.get(f.id) or (existing.get(("mk", mk)) if mk else None)
+                if old is None:
+                    row = self._filing_row(f, f.id, mk, f.extra, sorted(set(f.alt_ids)), observed)
+                    new_filings.append(row)
+                    new_parties.append((f.id, f))
+                    new_events.extend(self._event_rows(f.id, f.all_events(), set(), observed, f.payload_sha256))
+                    report.inserted += 1
+                    report.actions.append((f.id, "insert"))
+                    existing[f.id] = {
+                        "id": f.id,
+                        "content_hash": row["content_hash"],
+                        "alt_ids": row["alt_ids"],
+                        "extra": row["extra"],
+                        "url": row["url"],
+                    }
+                    continue
+                fid = old["id"]
+                extra = {**(old["extra"] or {}), **f.extra}
+                alt = set(old["alt_ids"] or []) | set(f.alt_ids)
+                if fid != f.id:
+                    alt.add(f.source_id)
+                merged = f.model_copy(update={"extra": extra})
+                new_hash = merged.content_hash()
+                alt_list = sorted(alt)
+                if new_hash == old["content_hash"] and alt_list == sorted(old["alt_ids"] or []):
+                    report.unchanged += 1
+                    report.actions.append((fid, "no-change"))
+                    continue
+                row = self._filing_row(merged, fid, mk, extra, alt_list, observed, url=old["url"] or f.url)
+                updates.append((fid, row, merged))
+                report.updated += 1
+                report.actions.append((fid, "update"))
+                old.update(content_hash=new_hash, alt_ids=alt_list, extra=extra)
+            self._bulk_insert(conn, t.filings, new_filings)
+            if updates:
+                ids = [u[0] for u in updates]
+                keys = self._event_keys(conn, ids)
+                for fid, row, merged in updates:
+                    vals = {k: v for k, v in row.items() if k not in ("id", "first_seen")}
+                    conn.execute(t.filings.update().where(t.filings.c.id == fid).values(**vals))
+                    new_events.extend(
+                        self._event_rows(
+                            fid, merged.all_events(), keys.get(fid, set()), observed, merged.payload_sha256
+                        )
+                    )
+                for chunk in _chunks(ids):
+                    conn.execute(t.name_tokens.delete().where(t.name_tokens.c.filing_id.in_(chunk)))
+                    conn.execute(t.parties.delete().where(t.parties.c.filing_id.in_(chunk)))
+                new_parties.extend((fid, merged) for fid, _row, merged in updates)
+            self._insert_parties(conn, new_parties)
+            self._bulk_insert(conn, t.status_events, new_events)
+            report.events += len(new_events)
+        return report
+
+    def _load_existing(self, conn: sa.Connection, batch: list[Filing], match_key: Any) -> dict[Any, dict[str, Any]]:
+        cols = (
+            t.filings.c.id,
+            t.filings.c.content_hash,
+            t.filings.c.alt_ids,
+            t.filings.c.extra,
+            t.filings.c.url,
+            t.filings.c.match_key,
+        )
+        found: dict[Any, dict[str, Any]] = {}
+        ids = [f.id for f in batch]
+        for chunk in _chunks(ids):
+            for r in conn.execute(sa.select(*cols).where(t.filings.c.id.in_(chunk))):
+                found[r.id] = dict(r._mapping)
+        if match_key:
+            mks = [mk for f in batch if f.id not in found and (mk := match_key(f))]
+            for chunk in _chunks(mks):
+                for r in conn.execute(sa.select(*cols).where(t.filings.c.match_key.in_(chunk))):
+                    found[("mk", r.match_key)] = dict(r._mapping)
+        return found
+
+    @staticmethod
+    def _filing_row(
+        f: Filing,
+        fid: str,
+        mk: str | None,
+        extra: dict[str, Any],
+        alt: list[str],
+        observed: str,
+        url: str | None = None,
+    ) -> dict[str, Any]:
+        return {
+            "id": fid,
+            "source": f.source,
+            "source_id": fid.split(":", 1)[1],
+            "authority": f.authority,
+            "jurisdiction": f.jurisdiction,
+            "case_ref": f.case_ref,
+            "title": f.title,
+            "status": f.status.value,
+            "status_raw": f.status_raw,
+            "status_date": _iso(f.status_date),
+            "detail": f.detail,
+            "url": url or f.url,
+            "deadline": _iso(f.deadline),
+            "published_at": _iso(f.published_at),
+            "updated_at": _iso(f.updated_at),
+            "match_key": mk,
+            "alt_ids": alt,
+            "extra": extra,
+            "content_hash": f.content_hash(),
+            "first_seen": observed,
+            "last_changed": observed,
+            "fetched_at": _iso(f.fetched_at),
+            "payload_sha256": f.payload_sha256,
+            "parser_version": f.parser_version,
+        }
+
+    @staticmethod
+    def _event_rows(
+        fid: str, events: list[StatusEvent], known: set[str], observed: str, sha: str | None
+    ) -> list[dict[str, Any]]:
+        rows = []
+        for ev in events:
+            k = event_key(ev)
+            if k in known:
+                continue
+            known.add(k)
+            rows.append(
+                {
+                    "filing_id": fid,
+                    "event_key": k,
+                    "status": ev.status.value if ev.status else None,
+                    "status_raw": ev.status_raw,
+                    "detail": ev.detail,
+                    "event_date": _iso(ev.date),
+                    "deadline": _iso(ev.deadline),
+                    "published_at": _iso(ev.published_at),
+                    "basis": ev.basis,
+                    "url": ev.url,
+                    "observed_at": observed,
+                    "payload_sha256": sha,
+                }
+            )
+        return rows
+
+    @staticmethod
+    def _event_keys(conn: sa.Connection, ids: list[str]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for chunk in _chunks(ids):
+            q = sa.select(t.status_events.c.filing_id, t.status_events.c.event_key).where(
+                t.status_events.c.filing_id.in_(chunk)
+            )
+            for r in conn.execute(q):
+                out.setdefault(r.filing_id, set()).add(r.event_key)
+        return out
+
+    def _insert_parties(self, conn: sa.Connection, items: list[tuple[str, Filing]]) -> None:
+        rows, tokens = [], []
+        for fid, f in items:
+            for pos, p in enumerate(f.parties):
+                n = normalise_name(p.name)
+                rows.append(
+                    {
+                        "filing_id": fid,
+                        "position": pos,
+                        "name": p.name,
+                        "role": p.role.value,
+                        "norm": n.key,
+                        "legal_form": n.legal_form,
+                    }
+                )
+                tokens.extend({"token": tok[:80], "filing_id": fid, "position": pos} for tok in set(n.tokens))
+        self._bulk_insert(conn, t.parties, rows)
+        self._bulk_insert(conn, t.name_tokens, tokens)
+
+    def _bulk_insert(self, conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+        """executemany of many rows. On SQLite the driver is called directly: SQLAlchemy's per-row parameter
+        processing costs more than the insert itself there (see benchmarks/); other dialects use Core."""
+        if not rows:
+            return
+        if self.dialect != "sqlite":
+            conn.execute(table.insert(), rows)
+            return
+        cols = list(rows[0])
+        json_cols = {c for c in cols if isinstance(table.c[c].type, sa.JSON)}
+        sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+        data = [tuple(json.dumps(r[c]) if c in json_cols else r[c] for c in cols) for r in rows]
+        conn.exec_driver_sql(sql, data)
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def filing_records(self, ids: Sequence[str], with_events: bool = True) -> list[dict[str, Any]]:
+        """Records in the CLI's ``--json`` shape, in the order of ``ids``."""
+        if not ids:
+            return []
+        out: dict[str, dict[str, Any]] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(ids)):
+                for r in conn.execute(sa.select(t.filings).where(t.filings.c.id.in_(chunk))):
+                    out[r.id] = _filing_record(r)
+                q = (
+                    sa.select(t.parties)
+                    .where(t.parties.c.filing_id.in_(chunk))
+                    .order_by(t.parties.c.filing_id, t.parties.c.position)
+                )
+                for p in conn.execute(q):
+                    if p.filing_id in out:
+                        out[p.filing_id]["parties"].append({"name": p.name, "role": p.role})
+                if with_events:
+                    q = (
+                        sa.select(t.status_events)
+                        .where(t.status_events.c.filing_id.in_(chunk))
+                        .order_by(t.status_events.c.filing_id, t.status_events.c.id)
+                    )
+                    for e in conn.execute(q):
+                        if e.filing_id in out:
+                            out[e.filing_id]["events"].append(_event_record(e))
+        recs = [out[i] for i in ids if i in out]
+        for r in recs:
+            r["events"].sort(key=lambda e: (e["date"] or "", e["observed_at"], e["_id"]))
+            for e in r["events"]:
+                e.pop("_id", None)
+            if not with_events:
+                r.pop("events")
+        return recs
+
+    def find_filing_id(self, ident: str) -> str | None:
+        """``show`` accepts the stable id, a source's own id (``source:id``) or an alternate id."""
+        with self.engine.connect() as conn:
+            if conn.execute(sa.select(t.filings.c.id).where(t.filings.c.id == ident)).first():
+                return ident
+            if ":" in ident:
+                src, sid = ident.split(":", 1)
+                rows = conn.execute(sa.select(t.filings.c.id, t.filings.c.alt_ids).where(t.filings.c.source == src))
+                for r in rows:
+                    if sid in (r.alt_ids or []):
+                        return str(r.id)
+            rows = conn.execute(sa.select(t.filings.c.id).where(t.filings.c.case_ref == ident)).all()
+            if len(rows) == 1:
+                return str(rows[0][0])
+        return None
+
+    def search_plain(self, text: str, limit: int = 200) -> list[str]:
+        """Case-insensitive substring match on titles and party names (the matcher is in deals.py)."""
+        like = f"%{text.casefold()}%"
+        with self.engine.connect() as conn:
+            q1 = sa.select(t.parties.c.filing_id).where(sa.func.lower(t.parties.c.name).like(like))
+            q2 = sa.select(t.filings.c.id).where(sa.func.lower(t.filings.c.title).like(like))
+            ids = {r[0] for r in conn.execute(q1)} | {r[0] for r in conn.execute(q2)}
+            if not ids:
+                return []
+            q = (
+                sa.select(t.filings.c.id)
+                .where(t.filings.c.id.in_(list(ids)))
+                .order_by(t.filings.c.status_date.desc())
+                .limit(limit)
+            )
+            return [r[0] for r in conn.execute(q)]
+
+    def counts_by_source(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            q = sa.select(t.filings.c.source, sa.func.count()).group_by(t.filings.c.source)
+            return {r[0]: int(r[1]) for r in conn.execute(q)}
+
+    def stats(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {
+                name: int(conn.execute(sa.select(sa.func.count()).select_from(tbl)).scalar() or 0)
+                for name, tbl in (
+                    ("filings", t.filings),
+                    ("parties", t.parties),
+                    ("events", t.status_events),
+                    ("raw_payloads", t.raw_payloads),
+                    ("runs", t.runs),
+                )
+            }
+
+    # --- state and validators ---------------------------------------------------------------------
+
+    def get_state(self, source: str, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            r = conn.execute(
+                sa.select(t.source_state.c.value).where(t.source_state.c.source == source, t.source_state.c.key == key)
+            ).first()
+        return r[0] if r else None
+
+    def set_state(self, source: str, key: str, value: str | None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(t.source_state.delete().where(t.source_state.c.source == source, t.source_state.c.key == key))
+            if value is not None:
+                conn.execute(t.source_state.insert().values(source=source, key=key, value=value, updated_at=now_iso()))
+
+    def all_state(self, source: str) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            q = sa.select(t.source_state.c.key, t.source_state.c.value).where(t.source_state.c.source == source)
+            return {r[0]: r[1] for r in conn.execute(q)}
+
+    def get_validators(self, url: str) -> tuple[str | None, str | None]:
+        with self.engine.connect() as conn:
+            r = conn.execute(
+                sa.select(t.http_validators.c.etag, t.http_validators.c.last_modified).where(
+                    t.http_validators.c.url == url[:1000]
+                )
+            ).first()
+        return (r[0], r[1]) if r else (None, None)
+
+    def set_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(t.http_validators.delete().where(t.http_validators.c.url == url[:1000]))
+            conn.execute(
+                t.http_validators.insert().values(
+                    url=url[:1000], etag=etag, last_modified=last_modified, updated_at=now_iso()
+                )
+            )
+
+    # --- locks --------------------------------------------------------------------------------
+
+    def acquire_lock(self, name: str = "refresh") -> None:
+        """One refresh per database. A lock whose process is gone (same host) is taken over."""
+        me = {
+            "name": name,
+            "owner": f"{socket.gethostname()}:{os.getpid()}",
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "acquired_at": now_iso(),
+        }
+        for _ in range(2):
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(t.locks.insert().values(**me))
+                return
+            except sa.exc.IntegrityError:
+                with self.engine.connect() as conn:
+                    held = conn.execute(sa.select(t.locks).where(t.locks.c.name == name)).first()
+                if held is None:
+                    continue
+                if held.host == me["host"] and not _pid_alive(held.pid):
+                    with self.engine.begin() as conn:
+                        conn.execute(t.locks.delete().where(t.locks.c.name == name, t.locks.c.pid == held.pid))
+                    continue
+                raise LockHeld(
+                    f"another refresh (process {held.pid} on {held.host}, started {held.acquired_at}) "
+                    "is running against this database; wait for it or use --wait"
+                ) from None
+        raise LockHeld("could not take the refresh lock")
+
+    def release_lock(self, name: str = "refresh") -> None:
+        with self.engine.begin() as conn:
+            conn.execute(t.locks.delete().where(t.locks.c.name == name, t.locks.c.pid == os.getpid()))
+
+    # --- runs -----------------------------------------------------------------------------------
+
+    def start_run(self, options: dict[str, Any]) -> int:
+        with self.engine.begin() as conn:
+            # A run left 'running' by a killed process is closed as such.
+            conn.execute(
+                t.runs.update()
+                .where(t.runs.c.status == "running", t.runs.c.host == socket.gethostname())
+                .values(status="killed")
+            )
+            res = conn.execute(
+                t.runs.insert().values(
+                    started_at=now_iso(), status="running", pid=os.getpid(), host=socket.gethostname(), options=options
+                )
+            )
+            return int(res.inserted_primary_key[0])
+
+    def finish_run(self, run_id: int, status: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(t.runs.update().where(t.runs.c.id == run_id).values(status=status, finished_at=now_iso()))
+
+    def record_source_run(
+        self,
+        run_id: int,
+        source: str,
+        started_at: str,
+        ok: bool,
+        payloads: int,
+        records: int,
+        report: ImportReport,
+        errors: list[str],
+        notes: list[str],
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                t.run_sources.insert().values(
+                    run_id=run_id,
+                    source=source,
+                    started_at=started_at,
+                    finished_at=now_iso(),
+                    ok=ok,
+                    payloads=payloads,
+                    records=records,
+                    inserted=report.inserted,
+                    updated=report.updated,
+                    unchanged=report.unchanged,
+                    events=report.events,
+                    errors=len(errors),
+                    error_text="\n".join(errors) or None,
+                    notes=notes,
+                )
+            )
+
+    def source_history(self, source: str, limit: int = 10) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            q = (
+                sa.select(t.run_sources)
+                .where(t.run_sources.c.source == source)
+                .order_by(t.run_sources.c.id.desc())
+                .limit(limit)
+            )
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def last_run(self) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            r = conn.execute(sa.select(t.runs).order_by(t.runs.c.id.desc()).limit(1)).first()
+        return dict(r._mapping) if r else None
+
+    # --- aliases ----------------------------------------------------------------------------------
+
+    def add_alias(self, name: str, alias: str, reason: str | None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                t.aliases.delete().where(
+                    t.aliases.c.name_norm == normalise_name(name).key,
+                    t.aliases.c.alias_norm == normalise_name(alias).key,
+                )
+            )
+            conn.execute(
+                t.aliases.insert().values(
+                    name=name,
+                    alias=alias,
+                    name_norm=normalise_name(name).key,
+                    alias_norm=normalise_name(alias).key,
+                    reason=reason,
+                    created_at=now_iso(),
+                )
+            )
+
+    def remove_alias(self, name: str, alias: str | None) -> int:
+        q = t.aliases.delete().where(t.aliases.c.name_norm == normalise_name(name).key)
+        if alias:
+            q = q.where(t.aliases.c.alias_norm == normalise_name(alias).key)
+        with self.engine.begin() as conn:
+            return int(conn.execute(q).rowcount or 0)
+
+    def aliases(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(sa.select(t.aliases).order_by(t.aliases.c.name))]
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _filing_record(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "source": r.source,
+        "source_id": r.source_id,
+        "authority": r.authority,
+        "jurisdiction": r.jurisdiction,
+        "case_ref": r.case_ref,
+        "title": r.title,
+        "parties": [],
+        "status": r.status,
+        "status_raw": r.status_raw,
+        "status_date": r.status_date,
+        "detail": r.detail,
+        "deadline": r.deadline,
+        "url": r.url,
+        "published_at": r.published_at,
+        "extra": r.extra if isinstance(r.extra, dict) else json.loads(r.extra or "{}"),
+        "alt_ids": r.alt_ids,
+        "first_seen": r.first_seen,
+        "last_changed": r.last_changed,
+        "provenance": {
+            "fetched_at": r.fetched_at,
+            "payload_sha256": r.payload_sha256,
+            "parser_version": r.parser_version,
+        },
+        "events": [],
+    }
+
+
+def _event_record(e: Any) -> dict[str, Any]:
+    return {
+        "status": e.status,
+        "status_raw": e.status_raw,
+        "date": e.event_date,
+        "detail": e.detail,
+        "deadline": e.deadline,
+        "basis": e.basis,
+        "observed_at": e.observed_at,
+        "url": e.url,
+        "_id": e.id,
+    }

@@ -1,0 +1,98 @@
+"""Synthetic data for tests and benchmarks, made by varying the fields of real record shapes.
+
+The template below is the first record of the real API page in
+fixtures/ftc-early-termination/api_hsr-early-termination-notices_page-limit-2_DEMO_KEY_2026-09-30.json;
+only values are varied (ids, numbers, names, dates), never the structure.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+FTC_RECORD: dict[str, Any] = {
+    "type": "early_termination_notice",
+    "id": "2e83d2ab-8ef3-47e0-8fad-d87c16095312",
+    "links": {
+        "self": {
+            "href": "https://www.ftc.gov/v0/hsr-early-termination-notices/2e83d2ab-8ef3-47e0-8fad-d87c16095312"
+            "?resourceVersion=id%3A443686"
+        },
+        "working-copy": {
+            "href": "https://www.ftc.gov/v0/hsr-early-termination-notices/"
+            "2e83d2ab-8ef3-47e0-8fad-d87c16095312?resourceVersion=rel%3Aworking-copy"
+        },
+    },
+    "attributes": {
+        "title": "20262326: Watsco, Inc.; BBH Capital Partners VI, L.P.",
+        "created": "2026-09-30T12:38:23+00:00",
+        "updated": "2026-09-30T12:38:23+00:00",
+        "acquired-party": "BBH Capital Partners VI, L.P.",
+        "acquiring-party": "Watsco, Inc.",
+        "date": "2026-09-29",
+        "acquired-entities": ["Granite Group Holdings LLC"],
+        "transaction-number": "20262326",
+    },
+    "relationships": {"node_type": {"data": None, "links": {}}, "feeds_item": {"data": [], "links": {}}},
+}
+
+_WORDS = (
+    "Acme Granite Watsco Delta Star Nasdaq Kirin Xylem Madison Navitas Claros Velocity Integer Blackstone "
+    "Thoma Bravo Accelerant Mercury Hermes Lovelytics Maverick Supernus Jamieson Shelton Skyward Armstrong "
+    "Providence Castlelake Newsela Mesa Orpheum Nederlander Lifespan Metropolis Republic Green Snow Phipps"
+).split()
+_FORMS = ("Inc.", "LLC", "L.P.", "Corporation", "Holdings, LLC", "GmbH", "S.A.", "plc", "Ltd.")
+
+
+def company(rng: random.Random) -> str:
+    return f"{rng.choice(_WORDS)} {rng.choice(_WORDS)} {rng.choice(_FORMS)}"
+
+
+def ftc_records(n: int, seed: int = 1) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    out = []
+    day = date(2026, 9, 29)
+    for i in range(n):
+        rec = copy.deepcopy(FTC_RECORD)
+        uid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        txn = f"{2000 + (i % 27):04d}{i % 10000:04d}"
+        acquiring, acquired = company(rng), company(rng)
+        entities = [company(rng) for _ in range(rng.randint(0, 3))]
+        grant = day - timedelta(days=i // 10)
+        rec["id"] = uid
+        rec["links"]["self"]["href"] = (
+            f"https://www.ftc.gov/v0/hsr-early-termination-notices/{uid}?resourceVersion=id%3A{i}"
+        )
+        a = rec["attributes"]
+        a.update(
+            {
+                "title": f"{txn}: {acquiring}; {acquired}",
+                "acquiring-party": acquiring,
+                "acquired-party": acquired,
+                "acquired-entities": entities,
+                "date": grant.isoformat(),
+                "transaction-number": txn,
+                "created": f"{grant + timedelta(days=1)}T12:38:{i % 60:02d}+00:00",
+                "updated": f"{grant + timedelta(days=1)}T12:38:{i % 60:02d}+00:00",
+            }
+        )
+        out.append(rec)
+    return out
+
+
+def ftc_pages(n: int, page_size: int = 50, seed: int = 1) -> list[bytes]:
+    recs = ftc_records(n, seed)
+    pages = []
+    for off in range(0, n, page_size):
+        doc = {
+            "jsonapi": {"version": "1.0"},
+            "data": recs[off : off + page_size],
+            "meta": {"count": n},
+            "links": {"self": {"href": f"https://www.ftc.gov/v0/hsr-early-termination-notices?page%5Boffset%5D={off}"}},
+        }
+        pages.append(json.dumps(doc).encode())
+    return pages

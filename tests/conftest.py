@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _isolate_env(monkeypatch, tmp_path):
+    # Tests never read the user's database, key or contact.
+    for var in ("MERGERWATCH_DB", "MERGERWATCH_FTC_API_KEY", "MERGERWATCH_WEBHOOK", "MERGERWATCH_ATOM"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("MERGERWATCH_CONTACT", "tests@example.org")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    return str(tmp_path / "mw.db")
+
+
+@pytest.fixture
+def store(db):
+    from mergerwatch.store import Store
+
+    s = Store(db)
+    yield s
+    s.close()
+
+
+def run_cli(
+    *args: str, db: str | None = None, env: dict | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
+    """The real command line in a subprocess: exit codes, stdout and stderr as a user sees them."""
+    cmd = [sys.executable, "-m", "mergerwatch"]
+    if db:
+        cmd += ["--db", db]
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=timeout, env=full_env)
+
+
+def cli_json(*args: str, db: str | None = None, env: dict | None = None):
+    r = run_cli(*args, "--json", db=db, env=env)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)

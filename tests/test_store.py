@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date
+
+from mergerwatch.model import Filing, Party, Role, Status
+from mergerwatch.sources import get_source
+from mergerwatch.sources.base import Payload
+from mergerwatch.store import Store
+
+from .conftest import FIXTURES
+
+
+def _filing(status: Status, raw: str, d: date, **kw) -> Filing:
+    return Filing(
+        source="ftc-early-termination",
+        source_id="abc",
+        authority="FTC",
+        jurisdiction="US",
+        case_ref="20260001",
+        title="20260001: A Inc.; B LLC",
+        parties=[Party(name="A Inc.", role=Role.acquirer), Party(name="B LLC", role=Role.target)],
+        status=status,
+        status_raw=raw,
+        status_date=d,
+        parser_version="t",
+        **kw,
+    )
+
+
+def test_history_a_then_b_then_b_again(store: Store):
+    a = _filing(Status.notified, "Notified", date(2026, 1, 5))
+    b = _filing(Status.cleared, "Early termination granted", date(2026, 2, 1))
+    r1 = store.import_filings([a])
+    r2 = store.import_filings([b])
+    r3 = store.import_filings([b])
+    assert (r1.inserted, r2.updated, r3.unchanged) == (1, 1, 1)
+    assert r3.events == 0 and r3.updated == 0
+    rec = store.filing_records([a.id])[0]
+    assert [e["status"] for e in rec["events"]] == ["notified", "cleared"]
+    assert [e["date"] for e in rec["events"]] == ["2026-01-05", "2026-02-01"]
+    assert rec["status"] == "cleared"
+
+
+def test_informational_change_is_history_without_status_change(store: Store):
+    a = _filing(Status.notified, "Notified", date(2026, 1, 5), deadline=date(2026, 2, 9))
+    b = _filing(Status.notified, "Notified", date(2026, 1, 5), deadline=date(2026, 2, 20))
+    store.import_filings([a])
+    rep = store.import_filings([b])
+    assert rep.updated == 1 and rep.events == 1
+    rec = store.filing_records([a.id])[0]
+    assert [e["deadline"] for e in rec["events"]] == ["2026-02-09", "2026-02-20"]
+    assert rec["status"] == "notified"
+
+
+def test_reingesting_same_payload_changes_nothing(store: Store):
+    src = get_source("ftc-early-termination")
+    body = (FIXTURES / "ftc-early-termination" / "rss_hsr-early-termination-notices_2025-04-03.xml").read_bytes()
+    filings = src.parse(Payload(src.name, "fixture://x", body)).filings
+    first = store.import_filings(filings, match_key=src.match_key)
+    before = store.stats()
+    second = store.import_filings(filings, match_key=src.match_key)
+    assert first.inserted == 20
+    assert (second.inserted, second.updated, second.unchanged, second.events) == (0, 0, 20, 0)
+    assert store.stats() == before
+
+
+def test_api_and_rss_copies_of_one_notice_merge(store: Store):
+    src = get_source("ftc-early-termination")
+    d = FIXTURES / "ftc-early-termination"
+    rss = src.parse(
+        Payload(src.name, "x", (d / "rss_hsr-early-termination-notices_2026-09-30.reconstructed.xml").read_bytes())
+    )
+    api = src.parse(
+        Payload(
+            src.name, "y", (d / "api_hsr-early-termination-notices_page-limit-2_DEMO_KEY_2026-09-30.json").read_bytes()
+        )
+    )
+    store.import_filings(api.filings, match_key=src.match_key)
+    rep = store.import_filings(rss.filings, match_key=src.match_key)
+    assert rep.inserted == 18 and rep.updated == 2
+    assert store.stats()["filings"] == 20
+    rec = store.filing_records(["ftc-early-termination:2e83d2ab-8ef3-47e0-8fad-d87c16095312"])[0]
+    assert rec["alt_ids"] == ["node-337358"]
+    assert rec["extra"]["granting_status"] == "Granted" and rec["extra"]["resource_version"] == "id:443686"
+    assert len(rec["events"]) == 1
+    # and the alternate id finds it too
+    assert store.find_filing_id("ftc-early-termination:node-337358") == rec["id"]
+    again = store.import_filings(rss.filings + api.filings, match_key=src.match_key)
+    assert again.unchanged == 20 and again.events == 0
+
+
+def test_parties_keep_published_names_and_normalised_keys(store: Store):
+    src = get_source("ftc-early-termination")
+    body = (
+        FIXTURES / "ftc-early-termination" / "rss_hsr-early-termination-notices_2026-09-30.reconstructed.xml"
+    ).read_bytes()
+    store.import_filings(src.parse(Payload(src.name, "x", body)).filings)
+    with sqlite3.connect(store.url.removeprefix("sqlite:///")) as conn:
+        rows = dict(conn.execute("SELECT name, norm FROM parties WHERE name LIKE 'ebm-papst%'").fetchall())
+    assert rows == {"ebm-papst Mulfingen GmbH & Co. KGaA & Co. KG": "ebm papst mulfingen"}
+
+
+WRITER = r"""
+import sys
+from mergerwatch.store import Store
+from mergerwatch.sources import get_source
+from mergerwatch.sources.base import Payload
+from mergerwatch.testing import ftc_pages
+store = Store(sys.argv[1])
+src = get_source("ftc-early-termination")
+filings = []
+for body in ftc_pages(40000, page_size=40000):
+    filings += src.parse(Payload(src.name, "synthetic", body)).filings
+print("writing", flush=True)
+store.import_filings(filings)
+print("done", flush=True)
+"""
+
+
+def test_killed_writer_leaves_consistent_store_and_next_run_completes(db):
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, db], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "writing"
+    time.sleep(0.8)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        n = conn.execute("SELECT count(*) FROM filings").fetchone()[0]
+        parties = conn.execute("SELECT count(*) FROM parties").fetchone()[0]
+    assert n in (0, 40000)  # all of the batch or none of it
+    assert (parties == 0) == (n == 0)
+    done = subprocess.run([sys.executable, "-c", WRITER, db], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM filings").fetchone()[0] == 40000
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_wal_mode_and_schema_version(store: Store):
+    with sqlite3.connect(store.url.removeprefix("sqlite:///")) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+
+
+def test_raw_payload_kept_even_when_parse_fails(store: Store):
+    from mergerwatch.errors import ParseError
+    from mergerwatch.pipeline import process_payload
+
+    src = get_source("ftc-early-termination")
+    bad = Payload(src.name, "https://api.ftc.gov/x", b'{"data": [{"type": "early_termination_notice", "id"')
+    try:
+        process_payload(store, src, bad)
+    except ParseError:
+        pass
+    else:  # pragma: no cover
+        raise AssertionError("truncated JSON must not parse")
+    rows = store.payloads(status="error")
+    assert len(rows) == 1 and "not valid JSON" in rows[0]["parse_error"]
+    assert store.payload(rows[0]["id"]).body == bad.body
+
+
+def test_db_location_from_env(monkeypatch, tmp_path):
+    from mergerwatch.store.db import resolve_db_url
+
+    monkeypatch.setenv("MERGERWATCH_DB", str(tmp_path / "env.db"))
+    assert resolve_db_url(None) == f"sqlite:///{tmp_path / 'env.db'}"
+    assert resolve_db_url(str(tmp_path / "flag.db")) == f"sqlite:///{tmp_path / 'flag.db'}"
+    assert resolve_db_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    monkeypatch.delenv("MERGERWATCH_DB")
+    assert resolve_db_url(None).endswith("mergerwatch.db")
+    json.dumps({})
