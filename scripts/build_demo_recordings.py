@@ -19,15 +19,31 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "mergerwatch" / "demo" / "recordings"
 FX = ROOT / "fixtures"
 
-FTC_PAGE0 = {"page[offset]": "0", "page[limit]": str(PAGE_LIMIT), "sort[sort-changed][path]": "changed",
-             "sort[sort-changed][direction]": "DESC"}
+FTC_PAGE0 = {
+    "page[offset]": "0",
+    "page[limit]": str(PAGE_LIMIT),
+    "sort[sort-changed][path]": "changed",
+    "sort[sort-changed][direction]": "DESC",
+}
 
 # (method, url, params, status, content type, fixture file)
 RECORDINGS = [
-    ("GET", RSS_URL, None, 200, "application/rss+xml; charset=utf-8",
-     "ftc-early-termination/rss_hsr-early-termination-notices_2026-09-30.reconstructed.xml"),
-    ("GET", API_URL, FTC_PAGE0, 200, "application/vnd.api+json",
-     "ftc-early-termination/api_hsr-early-termination-notices_page-limit-2_DEMO_KEY_2026-09-30.json"),
+    (
+        "GET",
+        RSS_URL,
+        None,
+        200,
+        "application/rss+xml; charset=utf-8",
+        "ftc-early-termination/rss_hsr-early-termination-notices_2026-09-30.reconstructed.xml",
+    ),
+    (
+        "GET",
+        API_URL,
+        FTC_PAGE0,
+        200,
+        "application/vnd.api+json",
+        "ftc-early-termination/api_hsr-early-termination-notices_page-limit-2_DEMO_KEY_2026-09-30.json",
+    ),
 ]
 
 

@@ -100,6 +100,12 @@ class LoopbackServer:
         self.stop()
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def run_with(routes: dict[str, list[Reply]], fn: Callable[[LoopbackServer], object]) -> tuple[object, Script]:
     script = Script(routes)
     with LoopbackServer(script) as srv:

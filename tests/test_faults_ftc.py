@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 
@@ -15,7 +14,7 @@ from mergerwatch.store import Store
 from mergerwatch.testing import ftc_pages
 
 from .conftest import FIXTURES
-from .loopback import LoopbackServer, Reply, Script
+from .loopback import LoopbackServer, Reply, Script, free_port
 
 D = FIXTURES / "ftc-early-termination"
 RSS = (D / "rss_hsr-early-termination-notices_2026-09-30.reconstructed.xml").read_bytes()
@@ -48,12 +47,6 @@ class Harness:
 
     def api_hits(self) -> list[str]:
         return [p for p, _h in self.script.hits if "/v0/" in p]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def ok_routes(api: list[Reply]) -> dict[str, list[Reply]]:

@@ -36,10 +36,10 @@ def _snapshot(db: str) -> dict:
 
 
 def test_same_replayed_refresh_twice_changes_nothing(db):
-    first = cli_json("refresh", "--replay", str(DEMO), db=db)
+    first = cli_json("refresh", "--source", "ftc-early-termination", "--replay", str(DEMO), db=db)
     assert first["ok"] and first["sources"][0]["new"] == 20
     snap = _snapshot(db)
-    second = cli_json("refresh", "--replay", str(DEMO), db=db)
+    second = cli_json("refresh", "--source", "ftc-early-termination", "--replay", str(DEMO), db=db)
     src = second["sources"][0]
     assert (src["new"], src["updated"], src["events"]) == (0, 0, 0)
     assert src["unchanged"] == src["records"] > 0
@@ -85,7 +85,20 @@ def backfill_dir(tmp_path_factory) -> Path:
 
 
 def _refresh_cmd(db: str, replay: Path) -> list[str]:
-    return [sys.executable, "-m", "mergerwatch", "--db", db, "refresh", "--full", "--replay", str(replay), "--json"]
+    return [
+        sys.executable,
+        "-m",
+        "mergerwatch",
+        "--db",
+        db,
+        "refresh",
+        "--source",
+        "ftc-early-termination",
+        "--full",
+        "--replay",
+        str(replay),
+        "--json",
+    ]
 
 
 def test_killed_refreshes_reach_the_same_final_database(tmp_path, backfill_dir):
@@ -156,7 +169,7 @@ def test_wait_takes_the_lock_after_the_first_run(db, backfill_dir):
 
 
 def test_run_log_and_sources_command(db):
-    cli_json("refresh", "--replay", str(DEMO), db=db)
+    cli_json("refresh", "--source", "ftc-early-termination", "--replay", str(DEMO), db=db)
     rows = cli_json("sources", db=db)
     ftc = next(r for r in rows if r["source"] == "ftc-early-termination")
     assert ftc["records"] == 20 and ftc["last_success"] and ftc["age_days"] < 1
@@ -166,11 +179,11 @@ def test_run_log_and_sources_command(db):
 def test_failing_source_gives_exit_1_and_is_reported(db, tmp_path):
     empty = tmp_path / "empty-replay"
     empty.mkdir()
-    r = run_cli("refresh", "--replay", str(empty), db=db)
+    r = run_cli("refresh", "--source", "ftc-early-termination", "--replay", str(empty), db=db)
     assert r.returncode == 1
     assert "ftc-early-termination" in r.stderr and "no recording" in r.stderr
     for _ in range(2):
-        run_cli("refresh", "--replay", str(empty), db=db)
+        run_cli("refresh", "--source", "ftc-early-termination", "--replay", str(empty), db=db)
     rows = cli_json("sources", db=db)
     assert any("failed on the last 3 runs" in w for r in rows for w in r["warnings"])
 

@@ -130,6 +130,11 @@ class Response:
     def sha256(self) -> str:
         return hashlib.sha256(self.content).hexdigest()
 
+    @property
+    def validators(self) -> tuple[str, str | None, str | None] | None:
+        etag, last_mod = self.headers.get("etag"), self.headers.get("last-modified")
+        return (self.url, etag, last_mod) if (etag or last_mod) else None
+
 
 class HttpError(Exception):
     """A request that failed for good (after retries). The message never holds a secret."""
@@ -384,10 +389,8 @@ class Client:
                 continue
             if status >= 400:
                 raise HttpError(full_url, f"{shown} answered HTTP {status}", status, resp.content, None, resp.headers)
-            if conditional:
-                etag, last_mod = resp.headers.get("etag"), resp.headers.get("last-modified")
-                if etag or last_mod:
-                    self.validators.set_validators(shown, etag, last_mod)
+            # Validators are returned, not saved: the caller saves them once the body is safely stored, so a
+            # body that fails to parse is fetched again next time instead of being skipped as "not modified".
             return Response(shown, status, resp.headers, resp.content, elapsed)
 
     def _backoff(self, rule: HostRule, attempt: int, retry_after: float | None, url: str, why: str) -> None:

@@ -152,22 +152,28 @@ class Filing(BaseModel):
         return f"{self.source}:{self.source_id}"
 
     def current_event(self) -> StatusEvent:
+        # Deadlines are recorded by the parsers as informational events of their own.
         return StatusEvent(
             status=self.status,
             status_raw=self.status_raw,
             date=self.status_date,
             detail=self.detail,
-            deadline=self.deadline,
             published_at=self.published_at,
             url=self.url,
         )
 
     def all_events(self) -> list[StatusEvent]:
-        """The payload's events plus the current status, without duplicates, in date order."""
+        """The payload's events plus the current status (unless one of them already says it), in date order."""
+        cur = self.current_event()
+        same = any((e.status, e.status_raw, e.date) == (cur.status, cur.status_raw, cur.date) for e in self.events)
+        events = list(self.events) if same else [*self.events, cur]
+        if self.deadline and not any(e.deadline == self.deadline for e in events):
+            # A deadline that moves is history without a status change.
+            events.append(StatusEvent(status=None, status_raw="Deadline", deadline=self.deadline, detail="deadline"))
         seen: dict[tuple[str, str, str, str], StatusEvent] = {}
-        for ev in [*self.events, self.current_event()]:
+        for ev in events:
             seen.setdefault(ev.key(), ev)
-        return sorted(seen.values(), key=lambda e: (e.date or date.min, e.status is not None))
+        return sorted(seen.values(), key=lambda e: (e.date or _dt.date.min, e.status is not None))
 
     def content_hash(self) -> str:
         """A digest of what the record says (not when or from which payload it was seen). ``extra`` is

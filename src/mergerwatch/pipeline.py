@@ -49,4 +49,6 @@ def process_payload(store: Store, source: Source, payload: Payload, observed_at:
         raise
     report = store.import_filings(result.filings, observed_at, match_key=match_key_for(source))
     store.mark_payload(raw_id, ok=True, records=len(result.filings))
+    if payload.validators:
+        store.set_validators(*payload.validators)
     return PayloadOutcome(raw_id, report, len(result.filings), result.warnings)

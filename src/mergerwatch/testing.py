@@ -96,3 +96,59 @@ def ftc_pages(n: int, page_size: int = 50, seed: int = 1) -> list[bytes]:
         }
         pages.append(json.dumps(doc).encode())
     return pages
+
+
+def ec_dump(n: int, seed: int = 1) -> bytes:
+    """A dump of ``n`` cases shaped like fixtures/ec-mergers/dump_case-data-M.record.reconstructed.json."""
+    rng = random.Random(seed)
+    labels = ["Art. 6(1)(b)", "Art. 6(1)(b)", "Art. 6(1)(b)", "Art. 6(1)(c)", "Art. 8(2) with conditions & obligations"]
+    out: dict[str, Any] = {}
+    for i in range(n):
+        num = f"M.{1000 + i}"
+        notified = date(2005, 1, 1) + timedelta(days=i % 7000)
+        decisions = []
+        for j in range(rng.randint(0, 2)):
+            decisions.append(
+                {
+                    "metadata": {
+                        "metadataType": ["METADATA_DECISION"],
+                        "metadataReference": [f"{num}-DEC{j}"],
+                        "decisionNumber": [str(j)],
+                        "decisionAdoptionDate": [(notified + timedelta(days=25 + 90 * j)).isoformat()],
+                        "decisionTypes": [json.dumps({"code": f"DecisionType{300 + j}", "label": rng.choice(labels)})],
+                    },
+                    "decisionAttachments": [
+                        {
+                            "metadata": {
+                                "attachmentLink": [
+                                    f"https://ec.europa.eu/competition/mergers/cases1/202512/M_{1000 + i}_{j}_2_3.pdf"
+                                ],
+                                "attachmentLanguage": ["EN"],
+                            }
+                        }
+                    ],
+                }
+            )
+        title = f"{company(rng).upper()} / {company(rng).upper()}"
+        out[num] = {
+            "metadata": {
+                "metadataType": ["METADATA_CASE"],
+                "caseNumber": [num],
+                "caseTitle": [title],
+                "caseCompanies": [title],
+                "caseInstrument": ["Merger"],
+                "caseRegulation": ["Council Regulation 139/2004"],
+                "caseSimplified": [rng.choice(["Simplified procedure", "Normal procedure"])],
+                "caseSectors": [json.dumps({"code": "NaceSectorsG_46", "label": "G.46 - Wholesale trade"})],
+                "caseNotificationDate": [notified.isoformat()],
+                "caseDeadlineDate": [(notified + timedelta(days=35)).isoformat()],
+                **(
+                    {"caseLastDecisionDate": [decisions[-1]["metadata"]["decisionAdoptionDate"][0]]}
+                    if decisions
+                    else {}
+                ),
+            },
+            "caseAttachments": [],
+            "decisions": decisions,
+        }
+    return json.dumps(out).encode()

@@ -19,6 +19,8 @@ from mergerwatch.refresh import make_client, run_refresh
 from mergerwatch.render import print_deal
 from mergerwatch.store import Store
 
+# Sources with real recordings shipped in the package (the EU ones have no verbatim capture yet).
+DEMO_SOURCES = ["ftc-early-termination"]
 # Real deals present in the recordings.
 DEMO_QUERIES: list[list[str]] = [["Navitas Semiconductor", "Claros"]]
 
@@ -36,7 +38,7 @@ def run_demo(db: str | None, console: Console, as_json: bool = False) -> dict[st
     store = Store(target)
     with as_file(files("mergerwatch.demo") / "recordings") as rec_dir:
         client = make_client(store, replay=Path(rec_dir))
-        run = run_refresh(store, client)
+        run = run_refresh(store, client, DEMO_SOURCES)
         client.close()
     answers = [deal(store, q) for q in DEMO_QUERIES]
     summary = {"database": store.url, "sources": [r.as_dict() for r in run.results], "deals": answers}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from mergerwatch.errors import UsageError
 from mergerwatch.sources.base import Source
+from mergerwatch.sources.ec_mergers import EcMergers
 from mergerwatch.sources.ftc_early_termination import FtcEarlyTermination
 
-_ALL: tuple[type[Source], ...] = (FtcEarlyTermination,)
+_ALL: tuple[type[Source], ...] = (FtcEarlyTermination, EcMergers)
 
 REGISTRY: dict[str, Source] = {cls.name: cls() for cls in _ALL}
 

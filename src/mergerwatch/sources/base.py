@@ -32,6 +32,8 @@ class Payload:
     kind: str = ""  # which surface of the source ("api", "rss", "dump", ...)
     # False when an empty result is plausible for this request (a narrow window, the ET suspension)
     expect_records: bool = True
+    # (url, etag, last-modified) to remember once this payload is stored: the next request is conditional
+    validators: tuple[str, str | None, str | None] | None = None
 
     @cached_property
     def sha256(self) -> str:  # cached: every record of a page cites it

@@ -90,7 +90,9 @@ class FtcEarlyTermination(Source):
         resp = ctx.client.get(self.rss_url, conditional=True)
         if resp.not_modified:
             return
-        yield Payload(self.name, resp.url, resp.content, content_type=resp.content_type, kind="rss")
+        yield Payload(
+            self.name, resp.url, resp.content, content_type=resp.content_type, kind="rss", validators=resp.validators
+        )
 
     def _api_page(self, ctx: FetchContext, key: str, offset: int, sort_path: str, direction: str) -> Payload:
         params = {

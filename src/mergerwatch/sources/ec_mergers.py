@@ -1,0 +1,642 @@
+"""European Commission merger cases: the open-data dump and the search API behind the case portal.
+
+Wire facts (shared/sources/eu_commission.md): the dump ``case-data-M.json`` (~40 MB) is one JSON object keyed by
+case number, every metadata value is a list, and several values are JSON documents inside strings. The search
+API (POST, multipart parts ``query``/``sort``/``displayFields``) codes values differently (``MEsimplified``,
+``DecisionType20310``) and writes dates as Brussels midnight in UTC. The two decision-type code spaces differ,
+so decisions are mapped by their label text; unknown ones are kept verbatim as ``unknown``.
+Also read: the legacy ISEF CSV export (real, 2016), whose rows carry no decision type.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import ijson
+
+from mergerwatch.errors import ParseError, SourceError
+from mergerwatch.http import HttpError
+from mergerwatch.matching import clean_text
+from mergerwatch.model import Filing, Party, Role, Status, StatusEvent
+from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, first, reject_body, sniff_kind
+
+DUMP_URL = "https://compcases-open-data-portal-files-prod.s3.eu-west-1.amazonaws.com/case-data-M.json"
+SEARCH_URL = "https://api.tech.ec.europa.eu/search-api/prod/rest/search"
+# A public, anonymous browser key that the portal itself serves (assets/env-json-config.json).
+SEARCH_KEY = "CS_PROD_ODSE_PROD"
+CASE_URL = "https://competition-cases.ec.europa.eu/cases/{}"
+ATTACHMENT_BASE = "https://ec.europa.eu/competition/mergers/"
+PAGE_SIZE = 100
+RESULT_CAP = 3000  # the search API returns about this many results per query at most
+MIN_DUMP_CASES = 1000  # a live dump with fewer cases is truncated or wrong
+SHRINK_LIMIT = 0.8  # a dump holding fewer than 80 % of the last good one's cases is refused
+BOUNDARY = "mergerwatch-7f3c1e"  # fixed, so a request's body (and its replay key) is the same every time
+BRUSSELS = ZoneInfo("Europe/Brussels")
+DISPLAY_FIELDS = [
+    "metadataType", "metadataReference", "caseNumber", "caseTitle", "caseCompanies", "caseInstrument",
+    "caseRegulation", "caseSimplified", "caseSectors", "caseInitiationDate", "caseNotificationDate",
+    "caseDeadlineDate", "caseLastDecisionDate", "caseInvestigationPhase", "caseOfficialJournalPublications",
+    "casePressReleases", "decisionAdoptionDate", "decisionTypes", "decisionNumber",
+]  # fmt: skip
+
+# Search-API decision codes whose label is attested (eu_commission.md §3.4); others stay verbatim.
+SEARCH_DECISION_CODES = {
+    "DecisionType20310": "139/2004 Art. 6(1)(b)",
+    "DecisionType201316": "139/2004 Art. 4(5) referral",
+}
+PROCEDURE = {
+    "normal procedure": "normal", "simplified procedure": "simplified", "menormal": "normal",
+    "mesimplified": "simplified", "mesupersimplified": "super-simplified", "n": "normal", "y": "simplified",
+}  # fmt: skip
+PHASE_STATUS = {
+    "PreNotificationPhaseMerger": (Status.pre_notification, "ec_pre_notification"),
+    "FormalInvestigationPhase1Merger": (Status.notified, "ec_phase_1"),
+    "FormalInvestigationPhase2Merger": (Status.in_depth_review, "ec_phase_2"),
+    "InDepthInvestigationPhase2Merger": (Status.in_depth_review, "ec_phase_2"),
+}
+
+_CASE_RE = re.compile(r"(?:(?:COMP|IV)\s*/\s*)?\bM\s*[._]?\s*(\d{1,6})((?:\.[A-Z]{1,4})?)", re.I)
+_PROC_RE = re.compile(r"proc_code=\d+_M_(\d+)", re.I)
+
+
+def normalise_case_ref(value: str) -> tuple[str, str]:
+    """(``M.<n>``, key with suffix) from ``COMP/M.6613``, ``IV/M.1005``, ``M.8181.AP``, ``proc_code=2_M_7746``."""
+    text = value.strip()
+    m = _PROC_RE.search(text)
+    if m:
+        return f"M.{int(m.group(1))}", f"M.{int(m.group(1))}"
+    m = _CASE_RE.search(text)
+    if not m:
+        raise ValueError(f"not an EU merger case number: {value!r}")
+    ref = f"M.{int(m.group(1))}"
+    return ref, ref + m.group(2).upper()
+
+
+def classify_decision(labels: list[str]) -> tuple[Status | None, str]:
+    """Map a decision's type label(s) to a status (None = informational) and a detail code, by article."""
+    text = " + ".join(labels)
+    low = text.lower()
+
+    def has(pattern: str) -> bool:
+        return re.search(pattern, low) is not None
+
+    if not text.strip():
+        return Status.unknown, "ec_unknown_decision"
+    if has(r"modif|waiver|amend"):
+        return None, "ec_commitments_modified"
+    if has(r"withdraw"):
+        return Status.abandoned, "ec_notification_withdrawn"
+    if has(r"partial referral"):
+        return None, "ec_art_9_3_partial"
+    if has(r"art\.?\s*8\s*\(\s*3\s*\)"):
+        return Status.prohibited, "ec_art_8_3"
+    if has(r"art\.?\s*8\s*\(\s*4\s*\)"):
+        return Status.dissolution_ordered, "ec_art_8_4"
+    if has(r"art\.?\s*8\s*\(\s*6\s*\)|art\.?\s*6\s*\(\s*3\s*\)"):
+        return Status.revoked, "ec_revocation"
+    if has(r"art\.?\s*8\s*\(\s*2\s*\)"):
+        if has(r"condition|obligation|commitment"):
+            return Status.cleared_with_remedies, "ec_art_8_2_conditions"
+        return Status.cleared, "ec_art_8_2"
+    if has(r"art\.?\s*8\s*\(\s*1\s*\)"):
+        return Status.cleared, "ec_art_8_1"
+    if has(r"art\.?\s*8\s*\(\s*5\s*\)"):
+        return None, "ec_art_8_5_interim"
+    if has(r"art\.?\s*6\s*\(\s*1\s*\)\s*\(\s*c\s*\)"):
+        return Status.in_depth_review, "ec_art_6_1_c"
+    if has(r"art\.?\s*6\s*\(\s*1\s*\)\s*\(\s*b\s*\)|art(icle)?\.?\s*6\s*\(\s*2\s*\)"):
+        if has(r"condition|obligation|commitment|6\s*\(\s*2\s*\)"):
+            return Status.cleared_with_remedies, "ec_art_6_1_b_conditions"
+        return Status.cleared, "ec_art_6_1_b"
+    if has(r"art\.?\s*6\s*\(\s*1\s*\)\s*\(\s*a\s*\)"):
+        return Status.closed_no_jurisdiction, "ec_art_6_1_a"
+    if has(r"art\.?\s*4\s*\(\s*4\s*\)"):
+        return Status.referred, "ec_art_4_4_to_member_state"
+    if has(r"art\.?\s*4\s*\(\s*5\s*\)"):
+        return Status.notified, "ec_art_4_5_to_commission"
+    if has(r"art\.?\s*9\s*\(\s*3\s*\)|art\.?\s*9\b"):
+        return Status.referred, "ec_art_9_3_to_member_state"
+    if has(r"art\.?\s*22"):
+        return Status.under_review, "ec_art_22_to_commission"
+    if has(r"art\.?\s*7\s*\(\s*3\s*\)"):
+        return None, "ec_art_7_3_derogation"
+    if has(r"art\.?\s*14\b"):
+        return None, "ec_art_14_fine"
+    return Status.unknown, "ec_unknown_decision"
+
+
+def split_parties(title: str) -> list[Party]:
+    """Parties from an ``A / B / JV`` title: ``/`` with spaces separates, a bare ``/`` may be inside a name."""
+    title = re.sub(r"\(\s*see also[^)]*\)", "", clean_text(title), flags=re.I).strip()
+    parts = [p.strip(" -") for p in re.split(r"\s+/\s+|\s*/\s+|\s+/\s*", title) if p.strip(" -")]
+    if len(parts) == 1 and "/" in parts[0]:  # OJ style "Teva/Allergan Generics"
+        parts = [p.strip() for p in parts[0].split("/") if p.strip()]
+    names = [p for p in parts if p.upper() not in ("JV", "NEWCO", "JOINT VENTURE")]
+    if len(names) == 2:
+        return [Party(name=names[0], role=Role.acquirer), Party(name=names[1], role=Role.target)]
+    return [Party(name=n, role=Role.other) for n in names]
+
+
+def _json_in_string(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _date(value: Any) -> date | None:
+    """``YYYY-MM-DD`` (dump) or a Brussels-midnight UTC timestamp (search API), as the Brussels calendar date."""
+    v = first(value)
+    if v in (None, "", []):
+        return None
+    text = str(v).strip()
+    if "T" in text:
+        text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text.replace("Z", "+00:00"))
+        return datetime.fromisoformat(text).astimezone(BRUSSELS).date()
+    if re.fullmatch(r"\d{13}", text):  # epoch milliseconds
+        return datetime.fromtimestamp(int(text) / 1000, UTC).astimezone(BRUSSELS).date()
+    return date.fromisoformat(text[:10])
+
+
+class EcMergers(Source):
+    name = "ec-mergers"
+    authority = "EC"
+    jurisdiction = "EU"
+    title = "European Commission merger cases (open-data dump + search API)"
+    parser_version = "ec-1"
+    hosts = ("compcases-open-data-portal-files-prod.s3.eu-west-1.amazonaws.com", "api.tech.ec.europa.eu")
+
+    def __init__(self, dump_url: str = DUMP_URL, search_url: str = SEARCH_URL) -> None:
+        self.dump_url = dump_url
+        self.search_url = search_url
+
+    # --- fetching ---------------------------------------------------------------------------
+
+    def fetch(self, ctx: FetchContext) -> Iterator[Payload]:
+        yield from self._fetch_dump(ctx)
+        since = ctx.since or (date.today() - timedelta(days=14))
+        yield from self.search_window(ctx, since, date.today() + timedelta(days=1))
+
+    def _fetch_dump(self, ctx: FetchContext) -> Iterator[Payload]:
+        try:
+            resp = ctx.client.get(self.dump_url, conditional=True)
+        except HttpError as exc:
+            raise SourceError(
+                self.name,
+                f"could not download the open-data dump: {exc}",
+                "the next refresh retries; the cases already stored are kept",
+            ) from None
+        if resp.not_modified:
+            return  # unchanged since the last run: one conditional request, nothing else
+        n = count_dump_cases(resp.content, self.name)
+        last = int(ctx.get(self.name, "dump_cases") or 0)
+        if n < MIN_DUMP_CASES:
+            raise ParseError(
+                self.name,
+                f"the open-data dump holds only {n} cases (expected thousands)",
+                "it may be truncated; the previous data is kept and the next run retries",
+            )
+        if last and n < last * SHRINK_LIMIT:
+            raise ParseError(
+                self.name,
+                f"the open-data dump shrank from {last} to {n} cases",
+                "refusing it; the previous data is kept. Check the file by hand if this persists",
+            )
+        yield Payload(
+            self.name, resp.url, resp.content, content_type=resp.content_type, kind="dump", validators=resp.validators
+        )
+        ctx.set(self.name, "dump_cases", str(n))
+
+    def search_request(self, query: dict[str, Any], page: int) -> dict[str, Any]:
+        parts = {
+            "query": ("blob", json.dumps(query).encode(), "application/json"),
+            "sort": ("blob", json.dumps([{"field": "caseNumber", "order": "DESC"}]).encode(), "application/json"),
+            "displayFields": ("blob", json.dumps(DISPLAY_FIELDS).encode(), "application/json"),
+        }
+        return {
+            "params": {"apiKey": SEARCH_KEY, "text": "*", "pageSize": str(PAGE_SIZE), "pageNumber": str(page)},
+            "files": parts,
+            "headers": {
+                "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
+                "Accept": "application/json",
+                "Origin": "https://competition-cases.ec.europa.eu",
+                "Referer": "https://competition-cases.ec.europa.eu/",
+            },
+        }
+
+    @staticmethod
+    def window_query(start: date, end: date) -> dict[str, Any]:
+        """Merger cases notified or decided in [start, end), and the decisions adopted then."""
+        rng = {"gte": f"{start.isoformat()}T00:00:00.000Z", "lt": f"{end.isoformat()}T00:00:00.000Z"}
+        return {
+            "bool": {
+                "must": [{"term": {"caseInstrument": "M"}}],
+                "should": [
+                    {"range": {"caseNotificationDate": rng}},
+                    {"range": {"caseLastDecisionDate": rng}},
+                    {"range": {"decisionAdoptionDate": rng}},
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+
+    @staticmethod
+    def case_query(case_ref: str) -> dict[str, Any]:
+        return {"bool": {"must": [{"terms": {"caseNumber": [normalise_case_ref(case_ref)[0]]}}]}}
+
+    def _post(self, ctx: FetchContext, query: dict[str, Any], page: int) -> Payload:
+        req = self.search_request(query, page)
+        try:
+            resp = ctx.client.post(self.search_url, params=req["params"], files=req["files"], headers=req["headers"])
+        except HttpError as exc:
+            raise SourceError(self.name, f"the search API failed: {exc}", "the next refresh retries") from None
+        return Payload(
+            self.name, resp.url, resp.content, content_type=resp.content_type, kind="search", expect_records=False
+        )
+
+    def search_window(self, ctx: FetchContext, start: date, end: date) -> Iterator[Payload]:
+        """Every page of a date window; a full window (the API caps results) is split in two and retried."""
+        first_page = self._post(ctx, self.window_query(start, end), 1)
+        total = _search_total(first_page.body, self.name)
+        if total >= RESULT_CAP and (end - start).days > 1:
+            mid = start + (end - start) / 2
+            ctx.notes.append(f"{self.name}: {total} results for {start}..{end}; splitting the window at {mid}")
+            yield from self.search_window(ctx, start, mid)
+            yield from self.search_window(ctx, mid, end)
+            return
+        yield first_page
+        pages = -(-total // PAGE_SIZE)
+        for page in range(2, pages + 1):
+            yield self._post(ctx, self.window_query(start, end), page)
+
+    def fetch_case(self, ctx: FetchContext, case_ref: str) -> Iterator[Payload]:
+        yield self._post(ctx, self.case_query(case_ref), 1)
+
+    def doctor(self, ctx: FetchContext) -> tuple[bool, str]:
+        msgs, ok = [], True
+        try:
+            payload = next(iter(self.search_window(ctx, date.today() - timedelta(days=30), date.today())), None)
+            n = len(self.parse(payload).filings) if payload else 0
+            ok = n > 0
+            msgs.append(f"search API: {n} case(s) in the last 30 days")
+        except SourceError as exc:
+            ok = False
+            msgs.append(f"search API: {exc}")
+        try:
+            resp = ctx.client.request("HEAD", self.dump_url)
+            msgs.append(f"dump: reachable ({resp.headers.get('content-length', '?')} bytes)")
+        except HttpError as exc:
+            ok = False
+            msgs.append(f"dump: {exc}")
+        return ok, "; ".join(msgs)
+
+    # --- parsing ----------------------------------------------------------------------------
+
+    def sniff(self, body: bytes) -> str:
+        kind = sniff_kind(body)
+        if kind == "json":
+            head = body[:4096]
+            return "search" if b'"results"' in head or b'"totalResults"' in head else "dump"
+        if kind == "unknown" and body.lstrip(b"\xef\xbb\xbf")[:10].upper().startswith(b"CASE_CODE"):
+            return "isef-csv"
+        return kind
+
+    def parse(self, payload: Payload) -> ParseResult:
+        reject_body(self.name, payload.body, "JSON")
+        kind = payload.kind if payload.kind in ("dump", "search", "isef-csv") else self.sniff(payload.body)
+        if kind == "isef-csv":
+            return self.parse_isef_csv(payload)
+        if kind == "search":
+            return self.parse_search(payload)
+        if kind == "dump":
+            return self.parse_dump(payload)
+        raise ParseError(self.name, "the file is neither the open-data dump, a search-API response nor an ISEF export")
+
+    def parse_dump(self, payload: Payload) -> ParseResult:
+        """Stream the dump case by case (ijson): the document is never held twice in memory."""
+        result = ParseResult([])
+        n = 0
+        try:
+            for key, case in ijson.kvitems(io.BytesIO(payload.body), "", use_float=True):
+                if key.startswith("_"):
+                    continue  # notes, not cases
+                n += 1
+                try:
+                    result.filings.append(self._dump_case(key, case, payload, result.warnings))
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    result.warnings.append(f"{self.name}: skipped case {key}: missing or malformed field ({exc})")
+        except ijson.JSONError as exc:
+            raise ParseError(
+                self.name,
+                f"the open-data dump is not valid JSON ({exc})",
+                "it may be truncated; nothing from it was stored and the raw file was kept",
+            ) from None
+        result.declared_total = n
+        if n and not result.filings:
+            raise ParseError(self.name, f"none of the {n} cases could be read; the format may have changed")
+        if not n:
+            raise ParseError(self.name, "the open-data dump holds no cases")
+        return result
+
+    def _dump_case(self, key: str, case: dict[str, Any], payload: Payload, warnings: list[str]) -> Filing:
+        meta = case["metadata"]
+        events: list[StatusEvent] = []
+        for d in case.get("decisions") or []:
+            dm = d.get("metadata") or {}
+            labels = []
+            for t in dm.get("decisionTypes") or []:
+                t = _json_in_string(t)
+                labels.append(str(t.get("label") or t.get("code")) if isinstance(t, dict) else str(t))
+            adopted = _date(dm.get("decisionAdoptionDate"))
+            url = _decision_link(d)
+            events.append(self._decision_event(labels, adopted, url, warnings, key))
+        sectors = []
+        for s in meta.get("caseSectors") or []:
+            s = _json_in_string(s)
+            sectors.append({"code": s.get("code"), "label": s.get("label")} if isinstance(s, dict) else {"code": s})
+        return self._case_filing(key, meta, events, payload, {"nace": sectors}, warnings)
+
+    def _decision_event(
+        self, labels: list[str], adopted: date | None, url: str | None, warnings: list[str], key: str
+    ) -> StatusEvent:
+        status, detail = classify_decision(labels)
+        raw = " + ".join(labels) or "decision of unknown type"
+        if status is Status.unknown:
+            warnings.append(f"{self.name}: {key}: decision type '{raw}' matches no rule; kept as 'unknown'")
+        return StatusEvent(status=status, status_raw=raw, date=adopted, detail=detail, url=url)
+
+    def _case_filing(
+        self,
+        key: str,
+        meta: dict[str, Any],
+        events: list[StatusEvent],
+        payload: Payload,
+        extra: dict[str, Any],
+        warnings: list[str],
+    ) -> Filing:
+        case_ref, full_key = normalise_case_ref(str(first(meta.get("caseNumber")) or key))
+        title = clean_text(str(first(meta.get("caseTitle")) or first(meta.get("caseCompanies")) or case_ref))
+        companies = clean_text(str(first(meta.get("caseCompanies")) or title))
+        notified = _date(meta.get("caseNotificationDate"))
+        deadline = _date(meta.get("caseDeadlineDate"))
+        last_decision = _date(meta.get("caseLastDecisionDate"))
+        procedure = PROCEDURE.get(str(first(meta.get("caseSimplified")) or "").strip().lower())
+        phase = str(first(meta.get("caseInvestigationPhase")) or "")
+        history = sorted(events, key=lambda e: e.date or date.min)
+        if notified:
+            history.insert(
+                0,
+                StatusEvent(
+                    status=Status.notified,
+                    status_raw="Notification",
+                    date=notified,
+                    detail="ec_notification",
+                    deadline=None,
+                ),
+            )
+        decided = [e for e in history if e.status is not None and e.detail != "ec_notification"]
+        if decided:
+            cur = decided[-1]
+            status, raw, sdate, detail = cur.status, cur.status_raw, cur.date, cur.detail
+        elif last_decision and not events:
+            # The case says it was decided, but no decision is in this record (a search-API page that held
+            # only the case document): say so rather than guess.
+            status, raw, sdate, detail = (
+                Status.unknown,
+                f"decided on {last_decision}; decision type not in this response",
+                last_decision,
+                "ec_decision_type_missing",
+            )
+            warnings.append(f"{self.name}: {case_ref}: last decision {last_decision} but no decision type in the data")
+        elif phase in PHASE_STATUS:
+            status, detail = PHASE_STATUS[phase]
+            raw, sdate = phase, notified
+        else:
+            # No decision yet: Phase I is running since the notification.
+            status, raw, sdate, detail = Status.notified, "Notification", notified, "ec_notification"
+        parties = split_parties(companies if "/" in companies else title)
+        ex = {
+            "case_key": full_key,
+            "procedure": procedure,
+            "regulation": first(meta.get("caseRegulation")),
+            "notification_date": notified.isoformat() if notified else None,
+            "phase": phase or None,
+            **extra,
+        }
+        return Filing(
+            source=self.name,
+            source_id=full_key,
+            authority="EC",
+            jurisdiction="EU",
+            case_ref=case_ref,
+            title=title,
+            parties=parties,
+            status=status,
+            status_raw=raw,
+            status_date=sdate,
+            detail=detail,
+            url=CASE_URL.format(case_ref),
+            deadline=deadline,
+            events=history,
+            extra={k: v for k, v in ex.items() if v not in (None, "", [])},
+            fetched_at=payload.fetched_at,
+            payload_sha256=payload.sha256,
+            parser_version=self.parser_version,
+        )
+
+    def parse_search(self, payload: Payload) -> ParseResult:
+        try:
+            doc = json.loads(payload.body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ParseError(
+                self.name,
+                f"the search-API response is not valid JSON ({exc})",
+                "it may be truncated; the raw response was kept",
+            ) from None
+        if not isinstance(doc, dict) or "results" not in doc:
+            detail = ""
+            if isinstance(doc, dict):
+                detail = str(doc.get("message") or doc.get("error") or doc.get("errors") or "")[:300]
+            raise SourceError(
+                self.name,
+                f"the search API answered without results{': ' + detail if detail else ''}",
+                "its query format may have changed; run `mergerwatch doctor`",
+            )
+        total = doc.get("totalResults")
+        result = ParseResult([], declared_total=total if isinstance(total, int) else None)
+        cases: dict[str, dict[str, Any]] = {}
+        decisions: dict[str, list[StatusEvent]] = {}
+        for item in doc.get("results") or []:
+            meta = (item or {}).get("metadata") or {}
+            try:
+                number = str(first(meta.get("caseNumber")) or item.get("reference") or "")
+                _ref, full = normalise_case_ref(number)
+                mtype = str(first(meta.get("metadataType")) or "")
+                is_decision = mtype == "METADATA_DECISION" or "-DEC" in str(item.get("reference", "")) and not mtype
+                if is_decision or (meta.get("decisionTypes") and mtype != "METADATA_CASE"):
+                    codes = [str(c) for c in meta.get("decisionTypes") or []]
+                    labels = [SEARCH_DECISION_CODES.get(c, c) for c in codes]
+                    ev = self._decision_event(
+                        labels, _date(meta.get("decisionAdoptionDate")), None, result.warnings, full
+                    )
+                    decisions.setdefault(full, []).append(ev)
+                    cases.setdefault(full, {k: v for k, v in meta.items() if k.startswith("case")})
+                elif mtype in ("METADATA_CASE", ""):
+                    cases[full] = {**cases.get(full, {}), **meta}
+            except (ValueError, TypeError, AttributeError) as exc:
+                result.warnings.append(
+                    f"{self.name}: skipped result {item.get('reference') if isinstance(item, dict) else '?'}: {exc}"
+                )
+        for full, meta in cases.items():
+            try:
+                sectors = [str(s) for s in meta.get("caseSectors") or []]
+                result.filings.append(
+                    self._case_filing(
+                        full, meta, decisions.get(full, []), payload, {"nace_codes": sectors}, result.warnings
+                    )
+                )
+            except (ValueError, TypeError, KeyError) as exc:
+                result.warnings.append(f"{self.name}: skipped case {full}: {exc}")
+        if doc.get("results") and not result.filings:
+            raise ParseError(
+                self.name, "no case could be read from the search-API results; the format may have changed"
+            )
+        return result
+
+    def parse_isef_csv(self, payload: Payload) -> ParseResult:
+        """The legacy ISEF export (real, 2016): no decision types, so a decided case is ``closed``."""
+        text = payload.body.decode("utf-8-sig", errors="replace")
+        reader = csv.DictReader(io.StringIO(text))
+        need = {"CASE_CODE", "TITLE", "NOTIFICATION_DATE", "LAST_DECISION_DATE"}
+        if not reader.fieldnames or not need <= set(reader.fieldnames):
+            raise ParseError(self.name, f"the ISEF export lacks columns {sorted(need - set(reader.fieldnames or []))}")
+        result = ParseResult([])
+        for row in reader:
+            try:
+                case_ref, full = normalise_case_ref(row["CASE_CODE"])
+                notified = _dmy(row.get("NOTIFICATION_DATE"))
+                decided = _dmy(row.get("LAST_DECISION_DATE"))
+                deadline = _dmy(row.get("DEADLINE_DATE"))
+                title = clean_text(row["TITLE"])
+                events = (
+                    [
+                        StatusEvent(
+                            status=Status.notified, status_raw="Notification", date=notified, detail="ec_notification"
+                        )
+                    ]
+                    if notified
+                    else []
+                )
+                if decided:
+                    status, raw, sdate, detail = (
+                        Status.closed,
+                        "Last decision (type not in the ISEF export)",
+                        decided,
+                        "ec_decided_type_unknown",
+                    )
+                else:
+                    status, raw, sdate, detail = Status.notified, "Notification", notified, "ec_notification"
+                nace = sorted(
+                    {s.strip() for s in re.split(r",\s(?=[A-Z]\.\d)", row.get("NACE_CODE") or "") if s.strip()}
+                )
+                result.filings.append(
+                    Filing(
+                        source=self.name,
+                        source_id=full,
+                        authority="EC",
+                        jurisdiction="EU",
+                        case_ref=case_ref,
+                        title=title,
+                        parties=split_parties(title),
+                        status=status,
+                        status_raw=raw,
+                        status_date=sdate,
+                        detail=detail,
+                        url=CASE_URL.format(case_ref),
+                        deadline=deadline,
+                        events=events,
+                        extra={
+                            k: v
+                            for k, v in {
+                                "regulation": row.get("REGULATION_ID"),
+                                "procedure": PROCEDURE.get((row.get("SIMPL_PROC") or "").strip().lower()),
+                                "nace": [{"label": s} for s in nace],
+                                "notification_date": notified.isoformat() if notified else None,
+                            }.items()
+                            if v
+                        },
+                        fetched_at=payload.fetched_at,
+                        payload_sha256=payload.sha256,
+                        parser_version=self.parser_version,
+                    )
+                )
+            except (ValueError, KeyError) as exc:
+                result.warnings.append(f"{self.name}: skipped ISEF row {row.get('CASE_CODE')}: {exc}")
+        if not result.filings:
+            raise ParseError(self.name, "the ISEF export holds no readable rows")
+        return result
+
+
+def _dmy(value: str | None) -> date | None:
+    """ISEF dates ``dd-mm-yy``; the export covers 1990 onwards."""
+    if not value or not value.strip():
+        return None
+    d, m, y = (int(x) for x in value.strip().split("-"))
+    return date(1900 + y if y >= 90 else 2000 + y, m, d)
+
+
+def _decision_link(decision: dict[str, Any]) -> str | None:
+    for att in decision.get("decisionAttachments") or []:
+        am = att.get("metadata") or {}
+        link = first(am.get("attachmentLink"))
+        lang = str(first(am.get("attachmentLanguage")) or first(am.get("language")) or "").lower()
+        if link and lang in ("en", ""):
+            link = str(link)
+            return link if link.startswith("http") else ATTACHMENT_BASE + link.lstrip("/")
+    return None
+
+
+def _search_total(body: bytes, source: str) -> int:
+    try:
+        doc = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        kind = sniff_kind(body)
+        raise ParseError(
+            source,
+            "got an HTML page where the search API's JSON was expected"
+            if kind == "html"
+            else "the search-API response is not valid JSON",
+            "the portal may be showing its app shell or an error page; the raw page was kept",
+        ) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("totalResults"), int):
+        raise SourceError(
+            source,
+            "the search API answered without a result count (an error body with HTTP 200?)",
+            "run `mergerwatch doctor`; the query format may have changed",
+        )
+    return int(doc["totalResults"])
+
+
+def count_dump_cases(body: bytes, source: str) -> int:
+    """Count the top-level cases without building them (validation before anything is stored)."""
+    n = 0
+    try:
+        for prefix, event, _value in ijson.parse(io.BytesIO(body)):
+            if prefix == "" and event == "map_key":
+                n += 1
+    except ijson.JSONError as exc:
+        raise ParseError(
+            source,
+            f"the open-data dump is not valid JSON ({exc})",
+            "it may be truncated; the previous data is kept and the next run retries",
+        ) from None
+    return n
