@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from mergerwatch.errors import UsageError
 from mergerwatch.sources.base import Source
+from mergerwatch.sources.cma_mergers import CmaMergers
 from mergerwatch.sources.ec_mergers import EcMergers
 from mergerwatch.sources.ftc_early_termination import FtcEarlyTermination
 
-_ALL: tuple[type[Source], ...] = (FtcEarlyTermination, EcMergers)
+_ALL: tuple[type[Source], ...] = (FtcEarlyTermination, EcMergers, CmaMergers)
 
 REGISTRY: dict[str, Source] = {cls.name: cls() for cls in _ALL}
 
