@@ -14,6 +14,7 @@ import httpx
 
 from mergerwatch.http import save_recording
 from mergerwatch.sources.ftc_early_termination import API_URL, PAGE_LIMIT, RSS_URL
+from mergerwatch.sources.ftc_press import FEED_URL
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "mergerwatch" / "demo" / "recordings"
@@ -43,6 +44,14 @@ RECORDINGS = [
         200,
         "application/vnd.api+json",
         "ftc-early-termination/api_hsr-early-termination-notices_page-limit-2_DEMO_KEY_2026-09-30.json",
+    ),
+    (
+        "GET",
+        FEED_URL,
+        None,
+        200,
+        "application/rss+xml; charset=utf-8",
+        "ftc-press/rss_press-release-competition_2025-04-03.xml",
     ),
 ]
 

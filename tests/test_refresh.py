@@ -152,8 +152,11 @@ def test_two_refreshes_started_together_never_overlap(db, backfill_dir):
         subprocess.Popen(_refresh_cmd(db, backfill_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(2)
     ]
-    codes = sorted(p.wait(timeout=300) for p in procs)
-    assert codes in ([0, 0], [0, 3])  # one ran; the other ran after it or refused, never both at once
+    outs = [p.communicate(timeout=300) for p in procs]
+    codes = sorted(p.returncode for p in procs)
+    assert codes in ([0, 0], [0, 3]), [
+        o[1][-2000:] for o in outs
+    ]  # one ran; the other ran after it or refused, never both at once
     with sqlite3.connect(db) as conn:
         runs = conn.execute("SELECT started_at, finished_at FROM runs ORDER BY id").fetchall()
     for (_s1, f1), (s2, _f2) in zip(runs, runs[1:], strict=False):

@@ -38,7 +38,7 @@ def xml_text(value: Any) -> str:
 
 def add_watch(store: Store, names: list[str]) -> str:
     label = " / ".join(n.strip() for n in names)
-    with store.engine.begin() as conn:
+    with store.write() as conn:
         exists = conn.execute(sa.select(t.watches.c.id).where(t.watches.c.label == label)).first()
         if not exists:
             conn.execute(t.watches.insert().values(label=label, names=names, created_at=now_iso()))
@@ -68,7 +68,7 @@ def list_watches(store: Store) -> list[dict[str, Any]]:
 
 
 def remove_watch(store: Store, ident: str) -> int:
-    with store.engine.begin() as conn:
+    with store.write() as conn:
         q = t.watches.delete().where(
             sa.or_(t.watches.c.label == ident, t.watches.c.id == (int(ident) if ident.isdigit() else -1))
         )
@@ -94,7 +94,7 @@ def collect_alerts(store: Store, observed_from: str) -> int:
                 if eid is None or eid not in fresh[fid]:
                     continue
                 body = alert_body(w["label"], rec, ev)
-                with store.engine.begin() as conn:
+                with store.write() as conn:
                     dup = conn.execute(
                         sa.select(t.alerts.c.id).where(t.alerts.c.watch_id == w["id"], t.alerts.c.event_id == eid)
                     ).first()
@@ -194,7 +194,7 @@ def deliver(
 
 
 def _mark(store: Store, ids: list[int], error: str | None) -> None:
-    with store.engine.begin() as conn:
+    with store.write() as conn:
         for i in ids:
             vals: dict[str, Any] = {"attempts": t.alerts.c.attempts + 1, "last_error": error}
             if error is None:

@@ -239,7 +239,7 @@ def parse(
     result = parse_checked(src, payload)
     for w in result.warnings:
         err.print(f"warning: {w}")
-    recs = [f.to_record() for f in result.filings]
+    recs = [f.to_record() for f in result.filings] + result.notices
     if as_json:
         _print_json(recs)
     else:

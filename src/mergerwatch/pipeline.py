@@ -28,7 +28,7 @@ class PayloadOutcome:
 def parse_checked(source: Source, payload: Payload) -> ParseResult:
     """Parse, and treat zero records as an error unless the payload or the document declared it possible."""
     result = source.parse(payload)
-    if not result.filings and payload.expect_records and not (result.declared_total == 0):
+    if not result.filings and not result.notices and payload.expect_records and not (result.declared_total == 0):
         raise ParseError(
             source.name,
             f"{payload.url} parsed to zero records where records were expected",

@@ -62,7 +62,10 @@ def records_table(records: list[dict[str, Any]], title: str | None = None) -> Ta
             r["id"],
             r["authority"],
             r.get("case_ref") or "",
-            Text(r["status"], style=STATUS_STYLE.get(r["status"], "")),
+            Text(
+                r["status"] or f"notice: {r.get('classification', {}).get('kind', '')}",
+                style=STATUS_STYLE.get(r["status"] or "", "dim"),
+            ),
             r.get("status_date") or "",
             r["title"],
         )

@@ -20,9 +20,9 @@ from mergerwatch.render import print_deal
 from mergerwatch.store import Store
 
 # Sources with real recordings shipped in the package (the EU ones have no verbatim capture yet).
-DEMO_SOURCES = ["ftc-early-termination"]
+DEMO_SOURCES = ["ftc-early-termination", "ftc-press"]
 # Real deals present in the recordings.
-DEMO_QUERIES: list[list[str]] = [["Navitas Semiconductor", "Claros"]]
+DEMO_QUERIES: list[list[str]] = [["Navitas Semiconductor", "Claros"], ["Exxon", "Pioneer"]]
 
 
 def demo_db_path() -> Path:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from mergerwatch.errors import UsageError
 from mergerwatch.sources.base import Source
 from mergerwatch.sources.cma_mergers import CmaMergers
+from mergerwatch.sources.doj_press import DojPress
 from mergerwatch.sources.ec_mergers import EcMergers
+from mergerwatch.sources.federal_register import FederalRegister
 from mergerwatch.sources.ftc_early_termination import FtcEarlyTermination
+from mergerwatch.sources.ftc_press import FtcPress
 
-_ALL: tuple[type[Source], ...] = (FtcEarlyTermination, EcMergers, CmaMergers)
+_ALL: tuple[type[Source], ...] = (FtcEarlyTermination, FtcPress, DojPress, FederalRegister, EcMergers, CmaMergers)
 
 REGISTRY: dict[str, Source] = {cls.name: cls() for cls in _ALL}
 

@@ -46,6 +46,9 @@ class ParseResult:
     warnings: list[str] = field(default_factory=list)
     # Filled by parsers that read a count the document itself declares (meta.count, total ...).
     declared_total: int | None = None
+    # Items read and recognised as not merger matters (or merger-related but informational): kept in the raw
+    # payload and reported, never turned into merger events.
+    notices: list[dict[str, Any]] = field(default_factory=list)
 
 
 class StateStore(Protocol):

@@ -67,6 +67,14 @@ def create_db_engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA cache_size=-65536")  # 64 MiB: index pages of a nightly batch stay in memory
             cur.close()
+            # Transactions are begun by us (below), not implicitly by the driver.
+            dbapi_conn.isolation_level = None
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin(conn):  # type: ignore[no-untyped-def]
+            # A writer takes the write lock at BEGIN: a deferred transaction that reads first and writes later
+            # fails at once (not after busy_timeout) when another writer committed in between.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("mw_write") else "BEGIN")
 
     return engine
 
@@ -114,7 +122,9 @@ def migrate(engine: Engine) -> None:
         with _migration_lock(engine):
             if _current_revision(engine) == _HEAD:
                 return
-            with engine.begin() as conn:
-                command.upgrade(_alembic_config(conn), "head")
+            with engine.connect() as conn:
+                conn.execution_options(mw_write=True)
+                with conn.begin():
+                    command.upgrade(_alembic_config(conn), "head")
     except sa.exc.OperationalError as exc:
         raise MergerwatchError(f"cannot open the database {engine.url!r}: {exc.orig}") from None

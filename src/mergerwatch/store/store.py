@@ -12,6 +12,7 @@ import os
 import socket
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -68,6 +69,14 @@ class Store:
         self.engine = engine or create_db_engine(self.url)
         migrate(self.engine)
 
+    @contextmanager
+    def write(self) -> Iterator[sa.Connection]:
+        """A write transaction (on SQLite: BEGIN IMMEDIATE, so concurrent writers queue instead of failing)."""
+        with self.engine.connect() as conn:
+            conn.execution_options(mw_write=True)
+            with conn.begin():
+                yield conn
+
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
@@ -80,7 +89,7 @@ class Store:
     def save_payload(self, p: Payload) -> int:
         """Keep the payload as fetched (compressed) before parsing; the same bytes are kept once."""
         sha = p.sha256
-        with self.engine.begin() as conn:
+        with self.write() as conn:
             row = conn.execute(
                 sa.select(t.raw_payloads.c.id).where(
                     t.raw_payloads.c.source == p.source, t.raw_payloads.c.sha256 == sha
@@ -105,7 +114,7 @@ class Store:
             return int(res.inserted_primary_key[0])
 
     def mark_payload(self, raw_id: int, ok: bool, error: str | None = None, records: int | None = None) -> None:
-        with self.engine.begin() as conn:
+        with self.write() as conn:
             conn.execute(
                 t.raw_payloads.update()
                 .where(t.raw_payloads.c.id == raw_id)
@@ -122,6 +131,7 @@ class Store:
             t.raw_payloads.c.sha256,
             t.raw_payloads.c.size,
             t.raw_payloads.c.parse_status,
+            t.raw_payloads.c.records,
             t.raw_payloads.c.parse_error,
         ).order_by(t.raw_payloads.c.id)
         if source:
@@ -156,7 +166,7 @@ class Store:
         report = ImportReport()
         if not batch:
             return report
-        with self.engine.begin() as conn:
+        with self.write() as conn:
             existing = self._load_existing(conn, batch, match_key)
             new_filings: list[dict[str, Any]] = []
             new_parties: list[tuple[str, Filing]] = []
@@ -446,7 +456,7 @@ class Store:
         return r[0] if r else None
 
     def set_state(self, source: str, key: str, value: str | None) -> None:
-        with self.engine.begin() as conn:
+        with self.write() as conn:
             conn.execute(t.source_state.delete().where(t.source_state.c.source == source, t.source_state.c.key == key))
             if value is not None:
                 conn.execute(t.source_state.insert().values(source=source, key=key, value=value, updated_at=now_iso()))
@@ -466,7 +476,7 @@ class Store:
         return (r[0], r[1]) if r else (None, None)
 
     def set_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
-        with self.engine.begin() as conn:
+        with self.write() as conn:
             conn.execute(t.http_validators.delete().where(t.http_validators.c.url == url[:1000]))
             conn.execute(
                 t.http_validators.insert().values(
@@ -487,7 +497,7 @@ class Store:
         }
         for _ in range(2):
             try:
-                with self.engine.begin() as conn:
+                with self.write() as conn:
                     conn.execute(t.locks.insert().values(**me))
                 return
             except sa.exc.IntegrityError:
@@ -496,7 +506,7 @@ class Store:
                 if held is None:
                     continue
                 if held.host == me["host"] and not _pid_alive(held.pid):
-                    with self.engine.begin() as conn:
+                    with self.write() as conn:
                         conn.execute(t.locks.delete().where(t.locks.c.name == name, t.locks.c.pid == held.pid))
                     continue
                 raise LockHeld(
@@ -506,13 +516,13 @@ class Store:
         raise LockHeld("could not take the refresh lock")
 
     def release_lock(self, name: str = "refresh") -> None:
-        with self.engine.begin() as conn:
+        with self.write() as conn:
             conn.execute(t.locks.delete().where(t.locks.c.name == name, t.locks.c.pid == os.getpid()))
 
     # --- runs -----------------------------------------------------------------------------------
 
     def start_run(self, options: dict[str, Any]) -> int:
-        with self.engine.begin() as conn:
+        with self.write() as conn:
             # A run left 'running' by a killed process is closed as such.
             conn.execute(
                 t.runs.update()
@@ -527,7 +537,7 @@ class Store:
             return int(res.inserted_primary_key[0])
 
     def finish_run(self, run_id: int, status: str) -> None:
-        with self.engine.begin() as conn:
+        with self.write() as conn:
             conn.execute(t.runs.update().where(t.runs.c.id == run_id).values(status=status, finished_at=now_iso()))
 
     def record_source_run(
@@ -542,7 +552,7 @@ class Store:
         errors: list[str],
         notes: list[str],
     ) -> None:
-        with self.engine.begin() as conn:
+        with self.write() as conn:
             conn.execute(
                 t.run_sources.insert().values(
                     run_id=run_id,
@@ -580,7 +590,7 @@ class Store:
     # --- aliases ----------------------------------------------------------------------------------
 
     def add_alias(self, name: str, alias: str, reason: str | None) -> None:
-        with self.engine.begin() as conn:
+        with self.write() as conn:
             conn.execute(
                 t.aliases.delete().where(
                     t.aliases.c.name_norm == normalise_name(name).key,
@@ -602,7 +612,7 @@ class Store:
         q = t.aliases.delete().where(t.aliases.c.name_norm == normalise_name(name).key)
         if alias:
             q = q.where(t.aliases.c.alias_norm == normalise_name(alias).key)
-        with self.engine.begin() as conn:
+        with self.write() as conn:
             return int(conn.execute(q).rowcount or 0)
 
     def aliases(self) -> list[dict[str, Any]]:

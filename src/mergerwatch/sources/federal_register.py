@@ -1,0 +1,180 @@
+"""Federal Register notices of the DOJ Antitrust Division and the FTC (documents API, no key).
+
+API facts (shared/sources/federal_register.md): windows by ``publication_date``; follow ``next_page_url`` exactly
+as given (pages past 50 silently reset to page 1, so URLs are never built by hand); ``results`` is absent when
+``count`` is 0. Tunney Act notices and FTC competition consents need their text to tell a merger from a conduct
+case: the fetcher reads ``raw_text_url`` for those, and a saved search page alone leaves them "undetermined".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from mergerwatch.classify import UNDETERMINED, classify_fr
+from mergerwatch.errors import ParseError, SourceError
+from mergerwatch.http import HttpError
+from mergerwatch.matching import clean_text
+from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, reject_body, sniff_kind
+from mergerwatch.sources.us_enforcement import add_item
+
+API_URL = "https://www.federalregister.gov/api/v1/documents.json"
+AGENCIES = ("antitrust-division", "federal-trade-commission")
+FIELDS = ("title", "type", "abstract", "document_number", "html_url", "publication_date", "agencies", "raw_text_url")
+PER_PAGE = 200
+LOOKBACK = timedelta(days=7)
+_TEXT_URL = re.compile(r"/full_text/text/(\d{4})/(\d{2})/(\d{2})/([\w-]+)\.txt")
+
+
+class FederalRegister(Source):
+    name = "federal-register"
+    authority = "US"
+    jurisdiction = "US"
+    title = "Federal Register notices of the DOJ Antitrust Division and the FTC"
+    parser_version = "fr-1"
+    hosts = ("www.federalregister.gov",)
+
+    def __init__(self, api_url: str = API_URL) -> None:
+        self.api_url = api_url
+
+    def params(self, start: date, end: date) -> list[tuple[str, str]]:
+        p = [("conditions[agencies][]", a) for a in AGENCIES]
+        p += [
+            ("conditions[type][]", "NOTICE"),
+            ("conditions[publication_date][gte]", start.isoformat()),
+            ("conditions[publication_date][lte]", end.isoformat()),
+            ("order", "newest"),
+            ("per_page", str(PER_PAGE)),
+        ]
+        p += [("fields[]", f) for f in FIELDS]
+        return p
+
+    def fetch(self, ctx: FetchContext) -> Iterator[Payload]:
+        last = ctx.get(self.name, "last_window_end")
+        start = ctx.since or (date.fromisoformat(last) - LOOKBACK if last else date.today() - timedelta(days=60))
+        end = date.today()
+        url: str | None = self.api_url
+        params: list[tuple[str, str]] | None = self.params(start, end)
+        need_text: list[str] = []
+        while url:
+            try:
+                resp = ctx.client.get(url, params=params)
+            except HttpError as exc:
+                raise SourceError(self.name, str(exc), "the next refresh retries") from None
+            yield Payload(
+                self.name, resp.url, resp.content, content_type=resp.content_type, kind="search", expect_records=False
+            )
+            doc = _loads(resp.content, self.name)
+            for r in doc.get("results") or []:
+                d = classify_fr(r.get("title") or "", r.get("abstract"), None)
+                if d.kind == UNDETERMINED and r.get("raw_text_url"):
+                    need_text.append(str(r["raw_text_url"]))
+            url, params = doc.get("next_page_url"), None  # as given: never rebuilt
+        for text_url in need_text:
+            try:
+                resp = ctx.client.get(text_url)
+            except HttpError as exc:
+                ctx.notes.append(f"{self.name}: could not read {text_url}: {exc}; it stays undetermined")
+                continue
+            yield Payload(self.name, resp.url, resp.content, content_type=resp.content_type, kind="text")
+        ctx.set(self.name, "last_window_end", end.isoformat())
+
+    def sniff(self, body: bytes) -> str:
+        kind = sniff_kind(body)
+        return "search" if kind == "json" else ("text" if kind == "unknown" else kind)
+
+    def parse(self, payload: Payload) -> ParseResult:
+        if payload.kind == "text" or (payload.kind not in ("search",) and _TEXT_URL.search(payload.url)):
+            return self.parse_text(payload)
+        reject_body(self.name, payload.body, "JSON")
+        doc = _loads(payload.body, self.name)
+        if (
+            isinstance(doc, dict)
+            and "status" in doc
+            and "message" in doc
+            and "results" not in doc
+            and "count" not in doc
+        ):
+            raise SourceError(self.name, f"the API refused the query: {doc['message']}")
+        if isinstance(doc, list):
+            items, count = doc, None  # a bare results array
+        elif isinstance(doc, dict) and "document_number" in doc:
+            items, count = [doc], None  # one document
+        elif isinstance(doc, dict) and "count" in doc:
+            items, count = doc.get("results") or [], doc.get("count")  # no `results` key when count is 0
+        else:
+            raise ParseError(self.name, "neither a documents search page, a results array nor a document")
+        result = ParseResult([], declared_total=count if isinstance(count, int) else None)
+        for r in items:
+            try:
+                title = clean_text(r["title"])
+                number = str(r["document_number"])
+                when = date.fromisoformat(str(r["publication_date"])[:10])
+            except (KeyError, TypeError, ValueError) as exc:
+                result.warnings.append(f"{self.name}: skipped a result without title/number/date ({exc})")
+                continue
+            agencies = [a.get("slug") or a.get("raw_name") for a in r.get("agencies") or [] if isinstance(a, dict)]
+            authority = (
+                "DOJ"
+                if any("justice" in str(a).lower() or "antitrust" in str(a).lower() for a in agencies)
+                else ("FTC" if any("trade" in str(a).lower() for a in agencies) else "US")
+            )
+            decision = classify_fr(title, r.get("abstract"), None)
+            add_item(
+                result,
+                source=self.name,
+                authority=authority,
+                parser_version=self.parser_version,
+                item_id=number,
+                title=title,
+                url=r.get("html_url"),
+                when=when,
+                published=None,
+                decision=decision,
+                payload=payload,
+                case_ref=number,
+                extra={"agencies": agencies, "type": r.get("type")},
+            )
+        if count and not items:
+            raise ParseError(self.name, f"the page is empty although the API counts {count} documents")
+        return result
+
+    def parse_text(self, payload: Payload) -> ParseResult:
+        text = payload.body.decode("utf-8", errors="replace")
+        m = _TEXT_URL.search(payload.url)
+        if not m:
+            raise ParseError(
+                self.name, "a document text must come with its raw_text_url (…/full_text/text/Y/M/D/N.txt)"
+            )
+        y, mo, d, number = m.groups()
+        head = clean_text(text[:3000])
+        tm = re.search(r"((?:United States|[A-Z][^;]{2,200});\s*(?:Proposed Final Judgment|Analysis)[^.]{0,160})", head)
+        title = tm.group(1).strip() if tm else f"Federal Register document {number}"
+        decision = classify_fr(title, None, text)
+        authority = "FTC" if re.search(r"FEDERAL TRADE COMMISSION", text[:2000]) else "DOJ"
+        result = ParseResult([])
+        add_item(
+            result,
+            source=self.name,
+            authority=authority,
+            parser_version=self.parser_version,
+            item_id=number,
+            title=title,
+            url=f"https://www.federalregister.gov/d/{number}",
+            when=date(int(y), int(mo), int(d)),
+            published=None,
+            decision=decision,
+            payload=payload,
+            case_ref=number,
+            extra={"read_from": "raw_text"},
+        )
+        return result
+
+
+def _loads(body: bytes, source: str):
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ParseError(source, f"the answer is not valid JSON ({exc})", "it may be truncated") from None

@@ -1,0 +1,113 @@
+"""FTC press, DOJ press and Federal Register sources against a loopback server."""
+
+from __future__ import annotations
+
+import json
+
+from mergerwatch.http import Client, HostRule
+from mergerwatch.refresh import refresh_source
+from mergerwatch.sources.base import FetchContext
+from mergerwatch.sources.doj_press import DojPress
+from mergerwatch.sources.federal_register import FederalRegister
+from mergerwatch.sources.ftc_press import FtcPress
+
+from .conftest import FIXTURES
+from .loopback import LoopbackServer, Reply, Script
+
+FAST = HostRule(min_interval=0, timeout=2, retries=1, backoff=0.01)
+FR = FIXTURES / "federal-register"
+
+
+def _run(store, make_source, routes):
+    script = Script(routes)
+    with LoopbackServer(script) as srv:
+        src = make_source(srv.url)
+        client = Client("tests@example.org", rules={}, default_rule=FAST, sleep=lambda s: None, validators=store)
+        try:
+            return refresh_source(
+                store, src, FetchContext(client=client, state=store), "2026-11-02T00:00:00+00:00"
+            ), script
+        finally:
+            client.close()
+
+
+def test_federal_register_follows_next_page_url_as_given_and_reads_texts(store):
+    page1 = json.loads((FR / "fr_documents_search_doj_antitrust.reconstructed.json").read_text())
+    for r in page1["results"]:
+        n = r["document_number"]
+        r["raw_text_url"] = f"URL/documents/full_text/text/2025/07/10/{n}.txt"
+    page1["next_page_url"] = "URL/api/v1/documents?page=2&search_after_cursor=abc"
+    page2 = {
+        "count": 3,
+        "description": "x",
+        "total_pages": 2,
+        "results": [
+            {
+                "document_number": "2020-00093",
+                "title": "Granting of Requests for Early Termination of the Waiting Period "
+                "Under the Premerger Notification Rules",
+                "publication_date": "2020-01-08",
+                "type": "Notice",
+                "html_url": "https://www.federalregister.gov/d/2020-00093",
+            }
+        ],
+    }
+    text = (
+        "DEPARTMENT OF JUSTICE Antitrust Division United States v. Hewlett Packard Enterprise Co., et al.; Proposed "
+        "Final Judgment and Competitive Impact Statement. On January 30, 2025, the United States filed a Complaint "
+        "alleging that Hewlett Packard Enterprise Co.'s proposed acquisition of Juniper Networks, Inc. would violate "
+        "Section 7 of the Clayton Act, 15 U.S.C. 18."
+    )
+
+    def make(url):
+        body1 = json.dumps(page1).replace("URL", url).encode()
+        routes["/api/v1/documents.json"] = [Reply(200, body1)]
+        return FederalRegister(api_url=f"{url}/api/v1/documents.json")
+
+    routes = {
+        "/api/v1/documents?page=2&search_after_cursor=abc": [Reply(200, json.dumps(page2).encode())],
+        "/full_text/text/2025/07/10/2025-12887.txt": [Reply(200, text.encode())],
+        "/full_text/text/2025/07/10/2025-12329.txt": [Reply(200, b"... Section 1 of the Sherman Act ...")],
+    }
+    res, script = _run(store, make, routes)
+    assert res.ok, res.errors
+    paths = [p for p, _ in script.hits]
+    assert "/api/v1/documents?page=2&search_after_cursor=abc" in paths  # followed verbatim
+    first = paths[0]
+    assert "conditions%5Bagencies%5D%5B%5D=antitrust-division" in first and "order=newest" in first
+    hpe = store.filing_records(["federal-register:2025-12887"])[0]
+    assert hpe["status"] == "cleared_with_remedies"  # decided once the text was read
+    assert [e["status"] for e in hpe["events"]] == ["unknown", "cleared_with_remedies"]
+    assert {p["name"] for p in hpe["parties"]} >= {"Juniper Networks, Inc"}
+    safran = store.filing_records(["federal-register:2025-12329"])[0]
+    assert safran["status"] == "unknown"  # the text did not show a merger: it stays undetermined, never guessed
+
+
+def test_federal_register_zero_count_has_no_results_key(store):
+    res, _ = _run(
+        store,
+        lambda url: FederalRegister(api_url=f"{url}/docs.json"),
+        {"/docs.json": [Reply(200, b'{"count":0,"description":"Documents"}')]},
+    )
+    assert res.ok, res.errors
+
+
+def test_doj_press_pages_newest_first_and_keeps_only_the_antitrust_division(store):
+    body = (FIXTURES / "doj-press" / "doj_press_releases_two_components.derived.json").read_bytes()
+    res, script = _run(
+        store,
+        lambda url: DojPress(api_url=f"{url}/api/v1/press_releases.json"),
+        {"/api/v1/press_releases.json": [Reply(200, body)]},
+    )
+    assert res.ok, res.errors
+    q = script.hits[0][0]
+    assert "sort=date" in q and "direction=DESC" in q and "page=0" in q and "pagesize=50" in q
+    assert store.counts_by_source() == {"doj-press": 1}
+    assert any("other DOJ components skipped" in n for n in res.notes)
+
+
+def test_ftc_press_stores_merger_events_and_keeps_the_rest_raw(store):
+    body = (FIXTURES / "ftc-press" / "rss_press-release-competition_2025-04-03.xml").read_bytes()
+    res, _ = _run(store, lambda url: FtcPress(feed_url=f"{url}/feed.xml"), {"/feed.xml": [Reply(200, body)]})
+    assert res.ok and res.report.inserted == 3  # the three merger events; 27 notices stay in the raw payload
+    assert store.payloads("ftc-press")[0]["records"] == 3
