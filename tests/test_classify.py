@@ -14,13 +14,7 @@ from .conftest import FIXTURES
 
 LABELS = json.loads((Path(__file__).parent / "labelled" / "us_enforcement.json").read_text())
 PRESS = FIXTURES / "ftc-press" / "rss_press-release-competition_2025-04-03.xml"
-TEXTS = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "samples"
-    / "us_other"
-    / "fr_doj_tunney_act_notice_texts.excerpts.txt"
-)
+TEXTS = FIXTURES / "texts" / "fr_doj_tunney_act_notice_texts.excerpts.txt"
 
 
 def _binary(pairs: list[tuple[str, str]]) -> dict[str, float]:

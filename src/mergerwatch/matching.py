@@ -43,6 +43,7 @@ LEGAL_FORMS: dict[str, str] = {
     "kg": "kg",
     "kgaa": "kgaa",
     "ohg": "ohg",
+    "aktiengesellschaft": "ag",
     "ug": "ug",
     "se": "se",
     "sa": "sa",
@@ -90,6 +91,14 @@ GENERIC_WORDS = frozenset(
     "trust bank financial solutions america american us usa north south east west new".split()
 )
 
+# Words that, following a query's words, name another legal person: a country subsidiary or an investment
+# vehicle ("Shell UK", "Starboard Value and Opportunity Fund"). The leading-part rule does not cross them.
+PREFIX_BLOCKERS = frozenset(
+    "uk us usa america americas north europe european international global germany deutschland france japan china "
+    "canada india australia italia italy espana spain nederland netherlands brasil brazil mexico asia pacific emea "
+    "fund funds partners investors investment investments aggregator invest coinvest co opportunity opportunities "
+    "and trust capital ventures holdings holding".split()
+)
 _TAG = re.compile(r"<[^>]+>")
 _SARL = re.compile(r"\bs\s?a\s?r\s?l\b")
 _SPZOO = re.compile(r"\bsp\s?z\s?o\s?o\b")
@@ -179,6 +188,7 @@ SORT_CUTOFF = 88.0
 SUBSET_SORT_FLOOR = 70.0
 MIN_FUZZY_LEN = 4
 MIN_PREFIX_LEN = 3
+_NUMBERING = re.compile(r"(?:[ivx]{1,5}|\d{1,4}|[a-z]\d?)")
 
 
 def score_names(query: NormalisedName, candidate: NormalisedName) -> NameMatch | None:
@@ -192,7 +202,15 @@ def score_names(query: NormalisedName, candidate: NormalisedName) -> NameMatch |
             return NameMatch(90.0, "exact", f"same name key '{q}'{note}")
         return NameMatch(100.0, "exact", f"same name key '{q}'")
     qt, ct = q.split(), c.split()
-    if len(q) >= MIN_PREFIX_LEN and len(qt) < len(ct) and ct[: len(qt)] == qt and not set(qt) <= GENERIC_WORDS:
+    if any(_NUMBERING.fullmatch(tok) for tok in set(qt) ^ set(ct)):
+        return None  # "Fund IV" vs "Fund V", "Holdings" vs "Holdings II": numbered entities are distinct
+    if (
+        len(q) >= MIN_PREFIX_LEN
+        and len(qt) < len(ct)
+        and ct[: len(qt)] == qt
+        and not set(qt) <= GENERIC_WORDS
+        and not set(ct[len(qt) :]) & PREFIX_BLOCKERS
+    ):
         # The query is the leading words of the name ("Navitas" -> "Navitas Semiconductor"); a subset that
         # is not leading ("America" in "Bank of America") needs a high token-sort ratio instead.
         share = 100.0 * len(q) / len(c)
@@ -200,9 +218,14 @@ def score_names(query: NormalisedName, candidate: NormalisedName) -> NameMatch |
     if len(q) < MIN_FUZZY_LEN:
         return None
     sort = fuzz.token_sort_ratio(q, c)
-    if sort >= SORT_CUTOFF:
+    if sort >= SORT_CUTOFF and len(qt) == len(ct):  # a spelling variant keeps the number of words
         return NameMatch(sort, "fuzzy", f"fuzzy token-sort {sort:.0f} '{q}' ~ '{c}'")
-    if set(qt) <= set(ct) and sort >= SUBSET_SORT_FLOOR and not set(qt) <= GENERIC_WORDS:
+    if (
+        set(qt) <= set(ct)
+        and sort >= SUBSET_SORT_FLOOR
+        and not set(qt) <= GENERIC_WORDS
+        and not (set(ct) - set(qt)) & PREFIX_BLOCKERS
+    ):
         setr = fuzz.token_set_ratio(q, c)
         return NameMatch(min(setr, 95.0) * sort / 100, "fuzzy", f"all words of '{q}' in '{c}' (token-sort {sort:.0f})")
     return None
