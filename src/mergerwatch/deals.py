@@ -16,8 +16,8 @@ from mergerwatch.sources import REGISTRY
 from mergerwatch.store import Store
 from mergerwatch.store import schema as t
 
-# A token held by more parties than this is too common to block on when the name has rarer ones.
-COMMON_TOKEN_ROWS = 20000
+# Candidates scored per name at most: blocking keeps far fewer on real names.
+MAX_CANDIDATES = 5000
 
 COVERAGE_FACTS = [
     "HSR filings themselves are confidential in the US: only early-termination grants, press releases, court "
@@ -66,6 +66,28 @@ def _expansions(store: Store, name: str) -> list[tuple[NormalisedName, str]]:
     return out
 
 
+def _candidates(conn: sa.Connection, cols: tuple[Any, ...], toks: list[str]) -> list[Any]:
+    """Blocking: parties holding the query's rarest word and every other distinctive word of it. Every rule
+    of score_names needs all of the query's words (a spelling variant aside), so nothing it could accept is lost
+    but one-word typos in multi-word names."""
+    counts = dict(conn.execute(sa.select(t.name_tokens.c.token, sa.func.count()).where(
+        t.name_tokens.c.token.in_(toks)).group_by(t.name_tokens.c.token)).all())
+    if not counts:
+        return []
+    ordered = sorted(toks, key=lambda tk: counts.get(tk, 0))
+    rarest, others = ordered[0], [tk for tk in ordered[1:] if tk in counts]
+    if counts.get(rarest, 0) == 0:
+        return []  # a word no party has: nothing can hold all the words
+    posting = sa.select(t.name_tokens.c.filing_id, t.name_tokens.c.position).where(t.name_tokens.c.token == rarest)
+    for tk in others[:4]:
+        posting = posting.intersect(sa.select(t.name_tokens.c.filing_id, t.name_tokens.c.position)
+                                    .where(t.name_tokens.c.token == tk))
+    hits = posting.subquery()
+    q = sa.select(*cols).join(hits, sa.and_(hits.c.filing_id == t.parties.c.filing_id,
+                                            hits.c.position == t.parties.c.position))
+    return list(conn.execute(q.limit(MAX_CANDIDATES)))
+
+
 def find_company(store: Store, name: str) -> CompanyHits:
     q = normalise_name(name)
     hits = CompanyHits(query=name, key=q.key)
@@ -77,28 +99,7 @@ def find_company(store: Store, name: str) -> CompanyHits:
             rows = list(conn.execute(sa.select(*cols).where(t.parties.c.norm == nn.key)))
             toks = blocking_tokens(nn.key)
             if toks:
-                counts = dict(
-                    conn.execute(
-                        sa.select(t.name_tokens.c.token, sa.func.count())
-                        .where(t.name_tokens.c.token.in_(toks))
-                        .group_by(t.name_tokens.c.token)
-                    ).all()
-                )
-                usable = [tk for tk in toks if counts.get(tk, 0) <= COMMON_TOKEN_ROWS] or sorted(
-                    toks, key=lambda tk: counts.get(tk, 0)
-                )[:1]
-                q = (
-                    sa.select(*cols)
-                    .join(
-                        t.name_tokens,
-                        sa.and_(
-                            t.name_tokens.c.filing_id == t.parties.c.filing_id,
-                            t.name_tokens.c.position == t.parties.c.position,
-                        ),
-                    )
-                    .where(t.name_tokens.c.token.in_(usable))
-                )
-                rows += list(conn.execute(q))
+                rows += _candidates(conn, cols, toks)
             for r in rows:
                 m = score_names(nn, NormalisedName(r.norm, r.legal_form))
                 if m is None:

@@ -48,8 +48,26 @@ _WORDS = (
 _FORMS = ("Inc.", "LLC", "L.P.", "Corporation", "Holdings, LLC", "GmbH", "S.A.", "plc", "Ltd.")
 
 
+_SYLLABLES = "ka ro mi ten vor al ix un del bra sto pha gen tri lux mar cor vel ner sol qui zan pex ody".split()
+
+
+def _vocabulary(n: int = 20000, seed: int = 11) -> list[str]:
+    """Made-up words, so that synthetic names spread over a long-tailed vocabulary as real company names do
+    (a few common words, most rare); drawn with a Zipf-like weight below."""
+    rng = random.Random(seed)
+    words = list(dict.fromkeys(w.lower() for w in _WORDS))
+    while len(words) < n:
+        words.append("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))))
+    return [w.capitalize() for w in dict.fromkeys(words)]
+
+
+_VOCAB = _vocabulary()
+_WEIGHTS = [1.0 / (i + 1) for i in range(len(_VOCAB))]
+
+
 def company(rng: random.Random) -> str:
-    return f"{rng.choice(_WORDS)} {rng.choice(_WORDS)} {rng.choice(_FORMS)}"
+    a, b = rng.choices(_VOCAB, weights=_WEIGHTS, k=2)
+    return f"{a} {b} {rng.choice(_FORMS)}"
 
 
 def ftc_records(n: int, seed: int = 1) -> list[dict[str, Any]]:

@@ -66,6 +66,9 @@ def create_db_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA cache_size=-65536")  # 64 MiB: index pages of a nightly batch stay in memory
+            # Checkpoint (and fsync) every ~40 MB of WAL rather than every 4 MB: a third less time per page of
+            # notices stored (benchmarks/bench_ftc_ingest.py).
+            cur.execute("PRAGMA wal_autocheckpoint=10000")
             cur.close()
             # Transactions are begun by us (below), not implicitly by the driver.
             dbapi_conn.isolation_level = None

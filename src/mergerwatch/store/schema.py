@@ -80,10 +80,12 @@ parties = sa.Table(
 name_tokens = sa.Table(
     "name_tokens",
     metadata,
+    # Keyed by token first and stored WITHOUT ROWID on SQLite: the table is its own covering index for blocking.
+    sa.Column("token", sa.String(80), primary_key=True),
     sa.Column("filing_id", sa.String(200), sa.ForeignKey("filings.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("position", sa.Integer, primary_key=True),
-    sa.Column("token", sa.String(80), primary_key=True),
-    sa.Index("ix_name_tokens_token", "token"),
+    sa.Index("ix_name_tokens_filing", "filing_id"),
+    sqlite_with_rowid=False,
 )
 
 status_events = sa.Table(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 01:40:46.070991
+Create Date: 2026-11-29 02:25:05.016157
 """
 
 import sqlalchemy as sa
@@ -124,14 +124,15 @@ def upgrade() -> None:
     )
     op.create_table(
         "name_tokens",
+        sa.Column("token", sa.String(length=80), nullable=False),
         sa.Column("filing_id", sa.String(length=200), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("token", sa.String(length=80), nullable=False),
         sa.ForeignKeyConstraint(["filing_id"], ["filings.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("filing_id", "position", "token"),
+        sa.PrimaryKeyConstraint("token", "filing_id", "position"),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("name_tokens", schema=None) as batch_op:
-        batch_op.create_index("ix_name_tokens_token", ["token"], unique=False)
+        batch_op.create_index("ix_name_tokens_filing", ["filing_id"], unique=False)
 
     op.create_table(
         "parties",
@@ -226,7 +227,7 @@ def downgrade() -> None:
 
     op.drop_table("parties")
     with op.batch_alter_table("name_tokens", schema=None) as batch_op:
-        batch_op.drop_index("ix_name_tokens_token")
+        batch_op.drop_index("ix_name_tokens_filing")
 
     op.drop_table("name_tokens")
     op.drop_table("watches")

@@ -1,0 +1,98 @@
+"""Watch-list alerts (webhook retried until delivered, Atom feed always valid XML) and the change report."""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+from mergerwatch.alerts import add_watch, collect_alerts, deliver, pending_alerts, write_atom
+from mergerwatch.deals import changes, parse_since
+from mergerwatch.model import Filing, Party, Role, Status
+from mergerwatch.store import now_iso
+
+from .conftest import cli_json, run_cli
+from .loopback import LoopbackServer, Reply, Script
+
+
+def _filing(status: Status, raw: str, title: str = "20260001: Acme Widgets Inc.; Beta\x07 Corp <b>&amp;</b>") -> Filing:
+    return Filing(
+        source="ftc-early-termination",
+        source_id="w1",
+        authority="FTC",
+        jurisdiction="US",
+        case_ref="20260001",
+        title=title,
+        parties=[Party(name="Acme Widgets Inc.", role=Role.acquirer), Party(name="Beta Corp", role=Role.target)],
+        status=status,
+        status_raw=raw,
+        status_date=None,
+        parser_version="t",
+    )
+
+
+def test_webhook_failure_never_loses_the_alert(store, tmp_path):
+    add_watch(store, ["Acme Widgets", "Beta"])
+    start = now_iso()
+    store.import_filings([_filing(Status.cleared, "Early termination granted")])
+    assert collect_alerts(store, start) == 1
+    assert collect_alerts(store, start) == 0  # not twice
+    script = Script({"/hook": [Reply(500, b"down"), Reply(500, b"down"), Reply(500, b"down"), Reply(200, b"ok")]})
+    with LoopbackServer(script) as srv:
+        first = deliver(store, f"{srv.url}/hook", None, sleep=lambda s: None)
+        assert first["failed"] == 1 and "HTTP 500" in first["errors"][0]
+        assert len(pending_alerts(store)) == 1  # kept for the next run
+        second = deliver(store, f"{srv.url}/hook", None, sleep=lambda s: None)
+    assert second["delivered"] == 1 and pending_alerts(store) == []
+    sent = [h for h in script.hits if h[0] == "/hook"]
+    assert len(sent) == 4  # three bounded attempts, then one more on the next run
+
+
+def test_webhook_timeout_does_not_raise(store):
+    add_watch(store, ["Acme Widgets", "Beta"])
+    start = now_iso()
+    store.import_filings([_filing(Status.cleared, "Early termination granted")])
+    collect_alerts(store, start)
+    import mergerwatch.alerts as al
+
+    al.WEBHOOK_TIMEOUT = 0.3
+    try:
+        with LoopbackServer(Script({"/hook": [Reply(200, b"ok", delay=1.0)]})) as srv:
+            rep = deliver(store, f"{srv.url}/hook", None, sleep=lambda s: None)
+    finally:
+        al.WEBHOOK_TIMEOUT = 10.0
+    assert rep["failed"] == 1 and "Timeout" in rep["errors"][0]
+
+
+def test_atom_feed_is_valid_xml_whatever_the_text(store, tmp_path):
+    add_watch(store, ["Acme Widgets", "Beta"])
+    start = now_iso()
+    store.import_filings([_filing(Status.challenged, "FTC sues to block \x00\x1b <script>alert(1)</script> ]]>")])
+    collect_alerts(store, start)
+    feed = tmp_path / "alerts.xml"
+    write_atom(store, feed)
+    root = ET.parse(feed).getroot()  # parses: valid XML
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
+    assert len(titles) == 1 and "<script>" in titles[0] and "\x00" not in titles[0]
+
+
+def test_changes_grouped_by_deal_newest_first(db):
+    from mergerwatch.store import Store
+
+    s = Store(db)
+    s.import_filings([_filing(Status.notified, "Notified")])
+    s.import_filings([_filing(Status.cleared, "Early termination granted")])
+    groups = changes(s, parse_since("1d"))
+    assert len(groups) == 1 and groups[0]["deal"] == "Acme Widgets Inc. / Beta Corp"
+    assert [c["status"] for c in groups[0]["changes"]] == ["cleared", "notified"]
+    out = cli_json("changes", "--since", "1d", db=db)
+    assert out["deals"][0]["changes"][0]["status"] == "cleared"
+    r = run_cli("changes", "--since", "yesterday-ish", db=db)
+    assert r.returncode == 2 and "--since takes" in r.stderr
+
+
+def test_watch_commands(db):
+    assert run_cli("watch", "add", "nvidia", "groq", db=db).returncode == 0
+    rows = cli_json("watch", "list", db=db)
+    assert rows[0]["label"] == "nvidia / groq"
+    assert run_cli("watch", "remove", "nvidia / groq", db=db).returncode == 0
+    assert cli_json("watch", "list", db=db) == []
