@@ -70,8 +70,13 @@ def _candidates(conn: sa.Connection, cols: tuple[Any, ...], toks: list[str]) -> 
     """Blocking: parties holding the query's rarest word and every other distinctive word of it. Every rule
     of score_names needs all of the query's words (a spelling variant aside), so nothing it could accept is lost
     but one-word typos in multi-word names."""
-    counts = dict(conn.execute(sa.select(t.name_tokens.c.token, sa.func.count()).where(
-        t.name_tokens.c.token.in_(toks)).group_by(t.name_tokens.c.token)).all())
+    counts = dict(
+        conn.execute(
+            sa.select(t.name_tokens.c.token, sa.func.count())
+            .where(t.name_tokens.c.token.in_(toks))
+            .group_by(t.name_tokens.c.token)
+        ).all()
+    )
     if not counts:
         return []
     ordered = sorted(toks, key=lambda tk: counts.get(tk, 0))
@@ -80,11 +85,13 @@ def _candidates(conn: sa.Connection, cols: tuple[Any, ...], toks: list[str]) -> 
         return []  # a word no party has: nothing can hold all the words
     posting = sa.select(t.name_tokens.c.filing_id, t.name_tokens.c.position).where(t.name_tokens.c.token == rarest)
     for tk in others[:4]:
-        posting = posting.intersect(sa.select(t.name_tokens.c.filing_id, t.name_tokens.c.position)
-                                    .where(t.name_tokens.c.token == tk))
+        posting = posting.intersect(
+            sa.select(t.name_tokens.c.filing_id, t.name_tokens.c.position).where(t.name_tokens.c.token == tk)
+        )
     hits = posting.subquery()
-    q = sa.select(*cols).join(hits, sa.and_(hits.c.filing_id == t.parties.c.filing_id,
-                                            hits.c.position == t.parties.c.position))
+    q = sa.select(*cols).join(
+        hits, sa.and_(hits.c.filing_id == t.parties.c.filing_id, hits.c.position == t.parties.c.position)
+    )
     return list(conn.execute(q.limit(MAX_CANDIDATES)))
 
 

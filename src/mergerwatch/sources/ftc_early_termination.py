@@ -231,6 +231,8 @@ class FtcEarlyTermination(Source):
 
     def parse(self, payload: Payload) -> ParseResult:
         body = payload.body
+        if sniff_kind(body) == "html" and b"node--type-early-termination-notice" in body:
+            return self.parse_html(payload)
         expected = {"api": "JSON", "rss": "an RSS feed"}.get(payload.kind, "a JSON:API page or an RSS feed")
         reject_body(self.name, body, expected)
         kind = sniff_kind(body)
@@ -358,10 +360,67 @@ class FtcEarlyTermination(Source):
         nid = guid.split()[0] if guid else ""
         if not nid.isdigit():
             raise ValueError(f"no node id in guid '{guid}'")
-        soup = BeautifulSoup(item.findtext("description") or "", "lxml")
+        pub = item.findtext("pubDate")
+        created = parsedate_to_datetime(pub).astimezone(UTC) if pub else None
+        scope = BeautifulSoup(item.findtext("description") or "", "lxml")
+        extra = {"node_id": nid, "slug": link.rstrip("/").rsplit("/", 1)[-1] if link else None}
+        return self._from_fields(scope, f"node-{nid}", title, link or None, created, payload, extra, warnings)
+
+    def parse_html(self, payload: Payload) -> ParseResult:
+        """Legal-library pages (list or detail): the same Drupal field markup as the feed's descriptions."""
+        soup = BeautifulSoup(payload.body, "lxml")
+        articles = soup.select("article.node--type-early-termination-notice")
+        if not articles:
+            raise ParseError(
+                self.name,
+                "got an HTML page with no early-termination notice in it",
+                "the site may be showing an error or block page; the raw page was kept",
+            )
+        result = ParseResult([])
+        h1 = soup.select_one("h1")
+        for art in articles:
+            about = str(art.get("about") or "")
+            slug = about.rstrip("/").rsplit("/", 1)[-1]
+            if not _SLUG.match(slug):
+                result.warnings.append(f"{self.name}: skipped a notice without a transaction-number path ({about})")
+                continue
+            row = art.find_parent(class_="views-row")
+            link = row.select_one("h3.node-title a") if row else None
+            title = clean_text(link.get_text(" ") if link else (h1.get_text(" ") if h1 and len(articles) == 1 else ""))
+            try:
+                result.filings.append(
+                    self._from_fields(
+                        art,
+                        f"slug-{slug}",
+                        title,
+                        "https://www.ftc.gov" + about,
+                        None,
+                        payload,
+                        {"slug": slug},
+                        result.warnings,
+                    )
+                )
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                result.warnings.append(f"{self.name}: skipped notice {slug}: {exc}")
+        if not result.filings:
+            raise ParseError(self.name, "none of the notices on the page could be read; the layout may have changed")
+        return result
+
+    def _from_fields(
+        self,
+        scope: Any,
+        source_id: str,
+        title: str,
+        url: str | None,
+        created: datetime | None,
+        payload: Payload,
+        extra: dict[str, Any],
+        warnings: list[str],
+    ) -> Filing:
+        """A notice from its Drupal field divs, read by field class (never by position)."""
 
         def values(field: str) -> list[str]:
-            div = soup.select_one(f"div.field--name-field-{field}")
+            div = scope.select_one(f"div.field--name-field-{field}")
             if div is None:
                 return []
             out: list[str] = []
@@ -371,7 +430,7 @@ class FtcEarlyTermination(Source):
                         out.append(part.strip())
             return out
 
-        date_div = soup.select_one("div.field--name-field-date time[datetime]")
+        date_div = scope.select_one("div.field--name-field-date time[datetime]")
         if date_div is None:
             raise ValueError("no Date field")
         grant_date = date.fromisoformat(str(date_div["datetime"])[:10])  # noon UTC: the date part is the date
@@ -382,10 +441,8 @@ class FtcEarlyTermination(Source):
             raise ValueError("no Acquiring Party field")
         granting = values("granting-status")
         granting_status = ", ".join(granting) if granting else None
-        pub = item.findtext("pubDate")
-        created = parsedate_to_datetime(pub).astimezone(UTC) if pub else None
         filing = self._filing(
-            source_id=f"node-{nid}",
+            source_id=source_id,
             txn=txn,
             title=title,
             acquiring=acquiring,
@@ -394,10 +451,10 @@ class FtcEarlyTermination(Source):
             grant_date=grant_date,
             created=created,
             updated=None,
-            url=link or None,
+            url=url,
             granting_status=granting_status,
             payload=payload,
-            extra={"node_id": nid, "slug": link.rstrip("/").rsplit("/", 1)[-1] if link else None},
+            extra=extra,
         )
         if filing.status is Status.unknown:
             warnings.append(
@@ -465,6 +522,7 @@ class FtcEarlyTermination(Source):
         )
 
 
+_SLUG = re.compile(r"^\d{8}(?:-\d+)?$")  # transaction number, "-0" for a second notice sharing it
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
