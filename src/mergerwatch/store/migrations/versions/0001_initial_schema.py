@@ -157,7 +157,7 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=64), nullable=False),
         sa.Column("started_at", sa.String(length=40), nullable=False),
         sa.Column("finished_at", sa.String(length=40), nullable=True),
-        sa.Column("ok", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("ok", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("payloads", sa.Integer(), server_default="0", nullable=False),
         sa.Column("records", sa.Integer(), server_default="0", nullable=False),
         sa.Column("inserted", sa.Integer(), server_default="0", nullable=False),

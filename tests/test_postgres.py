@@ -1,0 +1,56 @@
+"""The same store on PostgreSQL: runs when MERGERWATCH_TEST_PG names a database URL (.ci/run starts a throwaway
+server on 127.0.0.1 when the machine has one)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from .conftest import FIXTURES, cli_json
+
+PG = os.environ.get("MERGERWATCH_TEST_PG")
+pytestmark = pytest.mark.skipif(not PG, reason="MERGERWATCH_TEST_PG not set (no PostgreSQL server on this machine)")
+
+
+@pytest.fixture
+def pg_url():
+    import sqlalchemy as sa
+
+    name = f"mw_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.exec_driver_sql(f"CREATE DATABASE {name}")
+    yield PG.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as c:
+        c.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+    admin.dispose()
+
+
+def test_ingest_deal_show_and_history_on_postgres(pg_url):
+    ftc = FIXTURES / "ftc-early-termination"
+    out = cli_json(
+        "ingest",
+        "ftc-early-termination",
+        str(ftc / "rss_hsr-early-termination-notices_2026-09-30.reconstructed.xml"),
+        str(ftc / "api_hsr-early-termination-notices_page-limit-2_DEMO_KEY_2026-09-30.json"),
+        db=pg_url,
+    )
+    assert [o["inserted"] for o in out] == [20, 0] and out[1]["updated"] == 2
+    again = cli_json(
+        "ingest",
+        "ftc-early-termination",
+        str(ftc / "rss_hsr-early-termination-notices_2026-09-30.reconstructed.xml"),
+        db=pg_url,
+    )
+    assert again[0]["unchanged"] == 20 and again[0]["events"] == 0
+    cli_json("ingest", "ec-mergers", str(FIXTURES / "ec-mergers" / "dump_decision-types.derived.json"), db=pg_url)
+    rec = cli_json("show", "ec-mergers:M.99907", db=pg_url)
+    assert [e["status"] for e in rec["events"] if e["status"]] == [
+        "notified",
+        "in_depth_review",
+        "cleared_with_remedies",
+    ]
+    res = cli_json("deal", "Navitas", "Claros", db=pg_url)
+    assert res["found"] and res["filings"][0]["case_ref"] == "20262268"
