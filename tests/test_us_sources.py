@@ -111,3 +111,23 @@ def test_ftc_press_stores_merger_events_and_keeps_the_rest_raw(store):
     res, _ = _run(store, lambda url: FtcPress(feed_url=f"{url}/feed.xml"), {"/feed.xml": [Reply(200, body)]})
     assert res.ok and res.report.inserted == 3  # the three merger events; 27 notices stay in the raw payload
     assert store.payloads("ftc-press")[0]["records"] == 3
+
+
+def test_a_hand_saved_notice_text_is_read_from_its_file_name_and_header(tmp_path):
+    from .conftest import cli_json
+
+    blocks = (FIXTURES / "texts" / "fr_doj_tunney_act_notice_texts.excerpts.txt").read_text().split("\n=== ")
+    neenah = next(b for b in blocks if "Neenah" in b)
+    f = tmp_path / "2021-23175.txt"
+    f.write_text(
+        "Federal Register / Vol. 86, No. 203 / Monday, October 25, 2021 / Notices\n"
+        "United States v. Neenah Enterprises, Inc., et al.; Proposed Final Judgment and Competitive Impact "
+        "Statement\n" + neenah
+    )
+    rec = cli_json("parse", "federal-register", str(f))[0]
+    assert (rec["id"], rec["status"], rec["status_date"]) == (
+        "federal-register:2021-23175",
+        "cleared_with_remedies",
+        "2021-10-25",
+    )
+    assert rec["parties"][0]["name"] == "Neenah Enterprises"

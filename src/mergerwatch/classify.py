@@ -91,7 +91,7 @@ def parties_from_text(title: str, body: str = "") -> list[Party]:
 def _pair(a: str, b: str) -> list[Party]:
     def tidy(n: str) -> str:
         n = re.split(r"(?<=[a-z]{2})\.\s+(?=[A-Z])", n)[0]  # a sentence ended inside the match ("Corp. The")
-        return re.sub(r"^(?:The|private equity firm|firm)\s+", "", n.strip(" ,.;"))
+        return re.sub(r"^(?:The|private equity firm|firm)\s+", "", n.strip(" ,.;'’"))
 
     return [Party(name=tidy(a), role=Role.acquirer), Party(name=tidy(b), role=Role.target)]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from mergerwatch.classify import UNDETERMINED, classify_fr
 from mergerwatch.errors import ParseError, SourceError
@@ -144,14 +144,33 @@ class FederalRegister(Source):
     def parse_text(self, payload: Payload) -> ParseResult:
         text = payload.body.decode("utf-8", errors="replace")
         m = _TEXT_URL.search(payload.url)
-        if not m:
-            raise ParseError(
-                self.name, "a document text must come with its raw_text_url (…/full_text/text/Y/M/D/N.txt)"
+        if m:
+            y, mo, d, number = m.groups()
+            when: date | None = date(int(y), int(mo), int(d))
+        else:  # a text saved by hand: the document number from the file name, the date from the FR header
+            n = re.search(r"(\d{4}-\d{4,6})", payload.url.rsplit("/", 1)[-1])
+            if not n:
+                raise ParseError(
+                    self.name,
+                    "cannot tell which document this text is",
+                    "name the file after its document number, e.g. 2025-12887.txt",
+                )
+            number = n.group(1)
+            hd = re.search(
+                r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s+([A-Z][a-z]+ \d{1,2}, \d{4})",
+                text[:3000],
             )
-        y, mo, d, number = m.groups()
-        head = clean_text(text[:3000])
-        tm = re.search(r"((?:United States|[A-Z][^;]{2,200});\s*(?:Proposed Final Judgment|Analysis)[^.]{0,160})", head)
-        title = tm.group(1).strip() if tm else f"Federal Register document {number}"
+            when = datetime.strptime(hd.group(1), "%B %d, %Y").date() if hd else None
+        # The title is the first line that names the notice type (text files keep the FR's line breaks).
+        lines = [clean_text(x) for x in text[:6000].splitlines()]
+        title = next(
+            (
+                x
+                for x in lines
+                if re.search(r"[;:]?\s*(?:Proposed Final Judgment|Analysis of|Response (?:of|to))", x) and len(x) < 400
+            ),
+            f"Federal Register document {number}",
+        )
         decision = classify_fr(title, None, text)
         authority = "FTC" if re.search(r"FEDERAL TRADE COMMISSION", text[:2000]) else "DOJ"
         result = ParseResult([])
@@ -163,7 +182,7 @@ class FederalRegister(Source):
             item_id=number,
             title=title,
             url=f"https://www.federalregister.gov/d/{number}",
-            when=date(int(y), int(mo), int(d)),
+            when=when,
             published=None,
             decision=decision,
             payload=payload,
