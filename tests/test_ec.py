@@ -184,3 +184,15 @@ def test_a_refused_dump_keeps_no_validator_so_it_is_fetched_again(store):
         store, {"/case-data-M.json": [Reply(200, ec_dump(1200))], "/search": [Reply(200, SEARCH)]}, port=port
     )
     assert "if-none-match" not in next(h for p, h in script.hits if "case-data" in p)
+
+
+def test_one_case_on_demand(store):
+    script = Script({"/search": [Reply(200, SEARCH)]})
+    with LoopbackServer(script) as srv:
+        src = EcMergers(dump_url=f"{srv.url}/case-data-M.json", search_url=f"{srv.url}/search")
+        client = Client("tests@example.org", rules={}, default_rule=FAST, validators=store, sleep=lambda s: None)
+        ctx = FetchContext(client=client, state=store, case="COMP/M.99999")
+        res = refresh_source(store, src, ctx, "2026-11-02T00:00:00+00:00")
+        client.close()
+    assert res.ok and [p for p, _ in script.hits if "case-data" in p] == []  # no dump download for one case
+    assert len(script.hits) == 1 and store.counts_by_source()["ec-mergers"] == 2

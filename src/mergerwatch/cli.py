@@ -332,6 +332,9 @@ def refresh(
     replay: Annotated[Path | None, typer.Option("--replay", help="Serve recorded responses from DIR.")] = None,
     record: Annotated[Path | None, typer.Option("--record", help="Save every live response under DIR.")] = None,
     wait: Annotated[bool, typer.Option("--wait", help="Wait for a running refresh instead of exiting 3.")] = False,
+    case: Annotated[
+        str | None, typer.Option("--case", help="Fetch only this case (ec-mergers: M.11234; cma-mergers: slug).")
+    ] = None,
     webhook: Annotated[
         str | None,
         typer.Option(
@@ -355,7 +358,10 @@ def refresh(
     client = make_client(store, replay, record)
     progress_cb, done_cb, stop = _progress(as_json)
     try:
-        run = run_refresh(store, client, source or None, since_d, full, wait, progress_cb, done_cb)
+        if case:
+            if not source or any(n not in ("ec-mergers", "cma-mergers") for n in source):
+                raise UsageError("--case goes with --source ec-mergers or --source cma-mergers")
+        run = run_refresh(store, client, source or None, since_d, full, wait, case, progress_cb, done_cb)
     finally:
         stop()
         client.close()

@@ -122,6 +122,7 @@ def run_refresh(
     since: date | None = None,
     full: bool = False,
     wait: bool = False,
+    case: str | None = None,
     on_payload: Callable[[str, SourceResult], None] | None = None,
     on_source_done: Callable[[SourceResult], None] | None = None,
 ) -> RunResult:
@@ -135,7 +136,7 @@ def run_refresh(
         results: list[SourceResult] = []
 
         def one(source: Source) -> SourceResult:
-            ctx = FetchContext(client=client, state=store, since=since, full=full)
+            ctx = FetchContext(client=client, state=store, since=since, full=full, case=case)
             started_at = now_iso()
             r = refresh_source(store, source, ctx, observed, on_payload)
             store.record_source_run(

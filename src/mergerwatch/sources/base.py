@@ -63,6 +63,8 @@ class FetchContext:
     state: StateStore
     since: date | None = None
     full: bool = False
+    # One case on demand (an EC case number, a CMA slug): sources that can fetch a single case do only that.
+    case: str | None = None
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("mergerwatch.fetch"))
     # Sources put warnings here (DEMO_KEY in use, a window split); the run report shows them.
     notes: list[str] = field(default_factory=list)

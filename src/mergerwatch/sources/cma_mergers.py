@@ -137,6 +137,11 @@ class CmaMergers(Source):
             raise SourceError(self.name, str(exc), "the next refresh retries; stored cases are kept") from None
 
     def fetch(self, ctx: FetchContext) -> Iterator[Payload]:
+        if ctx.case:  # one case page on demand, by slug or path
+            path = "/cma-cases/" + ctx.case.strip().removeprefix(SITE).rstrip("/").rsplit("/", 1)[-1]
+            resp = self._get(ctx, self.content_url + path)
+            yield Payload(self.name, resp.url, resp.content, content_type=resp.content_type, kind="content")
+            return
         hwm_text = ctx.get(self.name, "public_timestamp_hwm")
         floor = None
         if ctx.since:

@@ -182,6 +182,9 @@ class EcMergers(Source):
     # --- fetching ---------------------------------------------------------------------------
 
     def fetch(self, ctx: FetchContext) -> Iterator[Payload]:
+        if ctx.case:
+            yield from self.fetch_case(ctx, ctx.case)
+            return
         yield from self._fetch_dump(ctx)
         since = ctx.since or (date.today() - timedelta(days=14))
         yield from self.search_window(ctx, since, date.today() + timedelta(days=1))
