@@ -7,6 +7,7 @@ so the same function serves ``refresh``, ``ingest``, ``parse``, the golden tests
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -139,6 +140,22 @@ def reject_body(source: str, body: bytes, expected: str) -> None:
             f"got an HTML page where {expected} was expected",
             "the site may be showing an error or block page; the raw page was kept for re-parsing",
         )
+
+
+def loads_json(body: bytes, source: str, what: str = "the answer") -> Any:
+    """JSON or a ParseError that says what the body looked like (HTML page, truncated download)."""
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        if sniff_kind(body) == "html":
+            raise ParseError(
+                source,
+                f"got an HTML page where {what} (JSON) was expected",
+                "the site may be showing an error or block page; the raw page was kept",
+            ) from None
+        raise ParseError(
+            source, f"{what} is not valid JSON ({exc})", "it may be truncated; the raw payload was kept for re-parsing"
+        ) from None
 
 
 def first(value: Any) -> Any:

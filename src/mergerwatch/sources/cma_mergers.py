@@ -20,7 +20,7 @@ from mergerwatch.errors import ParseError, SourceError
 from mergerwatch.http import HttpError
 from mergerwatch.matching import clean_text
 from mergerwatch.model import Filing, Party, Role, Status, StatusEvent
-from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, first, reject_body
+from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, first, loads_json, reject_body
 
 SEARCH_URL = "https://www.gov.uk/api/search.json"
 CONTENT_URL = "https://www.gov.uk/api/content"
@@ -162,7 +162,7 @@ class CmaMergers(Source):
                 expect_records=False,
             )
             yield payload
-            doc = _loads(resp.content, self.name)
+            doc = loads_json(resp.content, self.name, "the GOV.UK answer")
             results = doc.get("results") or []
             stop = not results
             for r in results:
@@ -208,7 +208,7 @@ class CmaMergers(Source):
 
     def parse(self, payload: Payload) -> ParseResult:
         reject_body(self.name, payload.body, "JSON")
-        doc = _loads(payload.body, self.name)
+        doc = loads_json(payload.body, self.name, "the GOV.UK answer")
         if isinstance(doc, dict) and "error" in doc and "results" not in doc:
             raise SourceError(self.name, f"GOV.UK answered with an error: {str(doc['error'])[:300]}")
         if isinstance(doc, dict) and "results" in doc:
@@ -415,14 +415,3 @@ def _parse_ts(text: Any) -> datetime | None:
     except ValueError:
         return None
     return dt if dt.tzinfo else dt.replace(tzinfo=None)
-
-
-def _loads(body: bytes, source: str) -> Any:
-    try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ParseError(
-            source,
-            f"the GOV.UK answer is not valid JSON ({exc})",
-            "it may be truncated; the raw payload was kept for re-parsing",
-        ) from None

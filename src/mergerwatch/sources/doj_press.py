@@ -7,7 +7,6 @@ filter is confirmed, so the Antitrust Division is picked from ``component[].name
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -15,7 +14,7 @@ from mergerwatch.classify import classify_press
 from mergerwatch.errors import ParseError, SourceError
 from mergerwatch.http import HttpError
 from mergerwatch.matching import clean_text
-from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, reject_body
+from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, loads_json, reject_body
 from mergerwatch.sources.us_enforcement import add_item
 
 API_URL = "https://www.justice.gov/api/v1/press_releases.json"
@@ -58,7 +57,7 @@ class DojPress(Source):
             yield Payload(
                 self.name, resp.url, resp.content, content_type=resp.content_type, kind="api", expect_records=False
             )
-            doc = _loads(resp.content, self.name)
+            doc = loads_json(resp.content, self.name, "the News API answer")
             dates = [float(r.get("date") or 0) for r in doc.get("results") or []]
             if dates:
                 newest = max(newest or 0, max(dates))
@@ -71,7 +70,7 @@ class DojPress(Source):
 
     def parse(self, payload: Payload) -> ParseResult:
         reject_body(self.name, payload.body, "JSON")
-        doc = _loads(payload.body, self.name)
+        doc = loads_json(payload.body, self.name, "the News API answer")
         if not isinstance(doc, dict) or not isinstance(doc.get("results"), list):
             raise ParseError(self.name, "the answer has no 'results' list; the News API format may have changed")
         status = ((doc.get("metadata") or {}).get("responseInfo") or {}).get("status")
@@ -110,14 +109,3 @@ class DojPress(Source):
                 f"{self.name}: {other} release(s) from other DOJ components skipped (only '{COMPONENT}' is read)"
             )
         return result
-
-
-def _loads(body: bytes, source: str) -> dict:
-    try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ParseError(
-            source,
-            f"the News API answer is not valid JSON ({exc})",
-            "it may be truncated or a block page; the raw payload was kept",
-        ) from None

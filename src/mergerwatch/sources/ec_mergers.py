@@ -79,56 +79,48 @@ def normalise_case_ref(value: str) -> tuple[str, str]:
     return ref, ref + m.group(2).upper()
 
 
+def _art(spec: str) -> str:
+    """A regex for an article reference: ``8(2)`` matches "Art. 8(2)", "Art 8 (2)", "Article 8(2)"."""
+    parts = re.findall(r"\d+|[a-z]", spec)
+    return r"art(?:icle)?\.?\s*" + r"\s*".join(p if i == 0 else rf"\(\s*{p}\s*\)" for i, p in enumerate(parts))
+
+
+_CONDITIONS = r"condition|obligation|commitment"
+# Ordered: the first rule whose every pattern matches the decision's label text decides. (status None = informational)
+DECISION_RULES: list[tuple[tuple[str, ...], Status | None, str]] = [
+    ((r"modif|waiver|amend",), None, "ec_commitments_modified"),
+    ((r"withdraw",), Status.abandoned, "ec_notification_withdrawn"),
+    ((r"partial referral",), None, "ec_art_9_3_partial"),
+    ((_art("8(3)"),), Status.prohibited, "ec_art_8_3"),
+    ((_art("8(4)"),), Status.dissolution_ordered, "ec_art_8_4"),
+    ((_art("8(6)") + "|" + _art("6(3)"),), Status.revoked, "ec_revocation"),
+    ((_art("8(2)"), _CONDITIONS), Status.cleared_with_remedies, "ec_art_8_2_conditions"),
+    ((_art("8(2)"),), Status.cleared, "ec_art_8_2"),
+    ((_art("8(1)"),), Status.cleared, "ec_art_8_1"),
+    ((_art("8(5)"),), None, "ec_art_8_5_interim"),
+    ((_art("6(1)(c)"),), Status.in_depth_review, "ec_art_6_1_c"),
+    (
+        (_art("6(1)(b)") + "|" + _art("6(2)"), _CONDITIONS + "|" + _art("6(2)")),
+        Status.cleared_with_remedies,
+        "ec_art_6_1_b_conditions",
+    ),
+    ((_art("6(1)(b)"),), Status.cleared, "ec_art_6_1_b"),
+    ((_art("6(1)(a)"),), Status.closed_no_jurisdiction, "ec_art_6_1_a"),
+    ((_art("4(4)"),), Status.referred, "ec_art_4_4_to_member_state"),
+    ((_art("4(5)"),), Status.notified, "ec_art_4_5_to_commission"),
+    ((_art("9(3)") + r"|art\.?\s*9\b",), Status.referred, "ec_art_9_3_to_member_state"),
+    ((r"art(?:icle)?\.?\s*22",), Status.under_review, "ec_art_22_to_commission"),
+    ((_art("7(3)"),), None, "ec_art_7_3_derogation"),
+    ((r"art(?:icle)?\.?\s*14\b",), None, "ec_art_14_fine"),
+]
+
+
 def classify_decision(labels: list[str]) -> tuple[Status | None, str]:
     """Map a decision's type label(s) to a status (None = informational) and a detail code, by article."""
-    text = " + ".join(labels)
-    low = text.lower()
-
-    def has(pattern: str) -> bool:
-        return re.search(pattern, low) is not None
-
-    if not text.strip():
-        return Status.unknown, "ec_unknown_decision"
-    if has(r"modif|waiver|amend"):
-        return None, "ec_commitments_modified"
-    if has(r"withdraw"):
-        return Status.abandoned, "ec_notification_withdrawn"
-    if has(r"partial referral"):
-        return None, "ec_art_9_3_partial"
-    if has(r"art\.?\s*8\s*\(\s*3\s*\)"):
-        return Status.prohibited, "ec_art_8_3"
-    if has(r"art\.?\s*8\s*\(\s*4\s*\)"):
-        return Status.dissolution_ordered, "ec_art_8_4"
-    if has(r"art\.?\s*8\s*\(\s*6\s*\)|art\.?\s*6\s*\(\s*3\s*\)"):
-        return Status.revoked, "ec_revocation"
-    if has(r"art\.?\s*8\s*\(\s*2\s*\)"):
-        if has(r"condition|obligation|commitment"):
-            return Status.cleared_with_remedies, "ec_art_8_2_conditions"
-        return Status.cleared, "ec_art_8_2"
-    if has(r"art\.?\s*8\s*\(\s*1\s*\)"):
-        return Status.cleared, "ec_art_8_1"
-    if has(r"art\.?\s*8\s*\(\s*5\s*\)"):
-        return None, "ec_art_8_5_interim"
-    if has(r"art\.?\s*6\s*\(\s*1\s*\)\s*\(\s*c\s*\)"):
-        return Status.in_depth_review, "ec_art_6_1_c"
-    if has(r"art\.?\s*6\s*\(\s*1\s*\)\s*\(\s*b\s*\)|art(icle)?\.?\s*6\s*\(\s*2\s*\)"):
-        if has(r"condition|obligation|commitment|6\s*\(\s*2\s*\)"):
-            return Status.cleared_with_remedies, "ec_art_6_1_b_conditions"
-        return Status.cleared, "ec_art_6_1_b"
-    if has(r"art\.?\s*6\s*\(\s*1\s*\)\s*\(\s*a\s*\)"):
-        return Status.closed_no_jurisdiction, "ec_art_6_1_a"
-    if has(r"art\.?\s*4\s*\(\s*4\s*\)"):
-        return Status.referred, "ec_art_4_4_to_member_state"
-    if has(r"art\.?\s*4\s*\(\s*5\s*\)"):
-        return Status.notified, "ec_art_4_5_to_commission"
-    if has(r"art\.?\s*9\s*\(\s*3\s*\)|art\.?\s*9\b"):
-        return Status.referred, "ec_art_9_3_to_member_state"
-    if has(r"art\.?\s*22"):
-        return Status.under_review, "ec_art_22_to_commission"
-    if has(r"art\.?\s*7\s*\(\s*3\s*\)"):
-        return None, "ec_art_7_3_derogation"
-    if has(r"art\.?\s*14\b"):
-        return None, "ec_art_14_fine"
+    text = " + ".join(labels).lower()
+    for patterns, status, detail in DECISION_RULES:
+        if text.strip() and all(re.search(p, text) for p in patterns):
+            return status, detail
     return Status.unknown, "ec_unknown_decision"
 
 

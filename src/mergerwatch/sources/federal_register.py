@@ -8,7 +8,6 @@ case: the fetcher reads ``raw_text_url`` for those, and a saved search page alon
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -17,7 +16,7 @@ from mergerwatch.classify import UNDETERMINED, classify_fr
 from mergerwatch.errors import ParseError, SourceError
 from mergerwatch.http import HttpError
 from mergerwatch.matching import clean_text
-from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, reject_body, sniff_kind
+from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, loads_json, reject_body, sniff_kind
 from mergerwatch.sources.us_enforcement import add_item
 
 API_URL = "https://www.federalregister.gov/api/v1/documents.json"
@@ -66,7 +65,7 @@ class FederalRegister(Source):
             yield Payload(
                 self.name, resp.url, resp.content, content_type=resp.content_type, kind="search", expect_records=False
             )
-            doc = _loads(resp.content, self.name)
+            doc = loads_json(resp.content, self.name, "the Federal Register answer")
             for r in doc.get("results") or []:
                 d = classify_fr(r.get("title") or "", r.get("abstract"), None)
                 if d.kind == UNDETERMINED and r.get("raw_text_url"):
@@ -89,7 +88,7 @@ class FederalRegister(Source):
         if payload.kind == "text" or (payload.kind not in ("search",) and _TEXT_URL.search(payload.url)):
             return self.parse_text(payload)
         reject_body(self.name, payload.body, "JSON")
-        doc = _loads(payload.body, self.name)
+        doc = loads_json(payload.body, self.name, "the Federal Register answer")
         if (
             isinstance(doc, dict)
             and "status" in doc
@@ -190,10 +189,3 @@ class FederalRegister(Source):
             extra={"read_from": "raw_text"},
         )
         return result
-
-
-def _loads(body: bytes, source: str):
-    try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ParseError(source, f"the answer is not valid JSON ({exc})", "it may be truncated") from None

@@ -27,7 +27,7 @@ from mergerwatch.errors import BackfillPaused, ParseError, RateLimited, SourceEr
 from mergerwatch.http import HttpError, register_secret
 from mergerwatch.matching import clean_text, normalise_name
 from mergerwatch.model import Filing, Party, Role, Status
-from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, reject_body, sniff_kind
+from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, loads_json, reject_body, sniff_kind
 
 API_URL = "https://api.ftc.gov/v0/hsr-early-termination-notices"
 RSS_URL = "https://www.ftc.gov/feeds/hsr-early-termination-notices.xml"
@@ -146,7 +146,7 @@ class FtcEarlyTermination(Source):
                 raise
             payload.expect_records = offset == 0 and floor is None
             yield payload
-            page = _loads(payload.body)
+            page = loads_json(payload.body, self.name, "the FTC API answer")
             stamps = [_api_stamp(r) for r in page.get("data") or []]
             stamps = [s for s in stamps if s]
             if stamps and (newest is None or max(stamps) > newest):
@@ -175,7 +175,7 @@ class FtcEarlyTermination(Source):
             payload.expect_records = False  # the last page may be empty
             yield payload
             # The page is stored when we get here: move the checkpoint past it.
-            page = _loads(payload.body)
+            page = loads_json(payload.body, self.name, "the FTC API answer")
             n = len(page.get("data") or [])
             total = (page.get("meta") or {}).get("count")
             offset += n
@@ -243,7 +243,7 @@ class FtcEarlyTermination(Source):
         raise ParseError(self.name, "the file is neither JSON nor RSS", "pass an API page or the RSS feed")
 
     def parse_api(self, payload: Payload) -> ParseResult:
-        doc = _loads(payload.body, self.name)
+        doc = loads_json(payload.body, self.name, "the FTC API answer")
         if not isinstance(doc, dict):
             raise ParseError(self.name, "the API answer is JSON but not a JSON:API document")
         if "error" in doc and isinstance(doc["error"], dict):
@@ -524,24 +524,6 @@ class FtcEarlyTermination(Source):
 
 _SLUG = re.compile(r"^\d{8}(?:-\d+)?$")  # transaction number, "-0" for a second notice sharing it
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-def _loads(body: bytes, source: str = FtcEarlyTermination.name) -> Any:
-    try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        kind = sniff_kind(body)
-        if kind == "html":
-            raise ParseError(
-                source,
-                "got an HTML page where JSON was expected",
-                "the gateway may be showing an error page; the raw page was kept",
-            ) from None
-        raise ParseError(
-            source,
-            f"the response is not valid JSON ({exc.__class__.__name__}: {exc})",
-            "the download may be truncated; the raw payload was kept for re-parsing",
-        ) from None
 
 
 def _gateway_code(body: bytes) -> str | None:
