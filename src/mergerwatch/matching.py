@@ -134,7 +134,7 @@ def fold(value: str) -> str:
     return "".join(c for c in value if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)
 def normalise_name(name: str) -> NormalisedName:
     text = fold(_RESIDUE.sub("", clean_text(name)))
     text = text.replace(".", "")  # "L.P." -> "lp", "S.à r.l." -> "sa rl"

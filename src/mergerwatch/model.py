@@ -116,6 +116,9 @@ _UNHASHED = {
     "extra",
 }
 
+# The parties' normalised keys are derived from their names: hashing them again would only cost time.
+_UNHASHED_WITH_PARTY_KEYS: dict = {**{k: True for k in _UNHASHED}, "parties": {"__all__": {"name_normalised"}}}
+
 
 class Filing(BaseModel):
     """One case at one authority, as one source saw it."""
@@ -178,7 +181,7 @@ class Filing(BaseModel):
     def content_hash(self) -> str:
         """A digest of what the record says (not when or from which payload it was seen). ``extra`` is
         hashed with sorted keys: merging two surfaces of one record must not look like a change."""
-        body = self.model_dump_json(exclude=_UNHASHED)
+        body = self.model_dump_json(exclude=_UNHASHED_WITH_PARTY_KEYS)
         extra = json.dumps(self.extra, sort_keys=True, default=str)
         return hashlib.sha256(f"{body}\x00{extra}".encode()).hexdigest()
 

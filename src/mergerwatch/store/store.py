@@ -166,14 +166,15 @@ class Store:
         report = ImportReport()
         if not batch:
             return report
+        keys = {f.id: match_key(f) for f in batch} if match_key else {}
         with self.write() as conn:
-            existing = self._load_existing(conn, batch, match_key)
+            existing = self._load_existing(conn, batch, keys)
             new_filings: list[dict[str, Any]] = []
             new_parties: list[tuple[str, Filing]] = []
             new_events: list[dict[str, Any]] = []
             updates: list[tuple[str, dict[str, Any], Filing]] = []
             for f in batch:
-                mk = match_key(f) if match_key else None
+                mk = keys.get(f.id)
                 old = existing.get(f.id) or (existing.get(("mk", mk)) if mk else None)
                 if old is None:
                     row = self._filing_row(f, f.id, mk, f.extra, sorted(set(f.alt_ids)), observed)
@@ -228,7 +229,9 @@ class Store:
             report.events += len(new_events)
         return report
 
-    def _load_existing(self, conn: sa.Connection, batch: list[Filing], match_key: Any) -> dict[Any, dict[str, Any]]:
+    def _load_existing(
+        self, conn: sa.Connection, batch: list[Filing], keys: dict[str, str | None]
+    ) -> dict[Any, dict[str, Any]]:
         cols = (
             t.filings.c.id,
             t.filings.c.content_hash,
@@ -242,8 +245,8 @@ class Store:
         for chunk in _chunks(ids):
             for r in conn.execute(sa.select(*cols).where(t.filings.c.id.in_(chunk))):
                 found[r.id] = dict(r._mapping)
-        if match_key:
-            mks = [mk for f in batch if f.id not in found and (mk := match_key(f))]
+        if keys:
+            mks = [mk for f in batch if f.id not in found and (mk := keys.get(f.id))]
             for chunk in _chunks(mks):
                 for r in conn.execute(sa.select(*cols).where(t.filings.c.match_key.in_(chunk))):
                     found[("mk", r.match_key)] = dict(r._mapping)
