@@ -14,3 +14,56 @@ def test_demo_runs_offline_and_answers_real_deals(tmp_path):
     navitas, exxon = out["deals"]
     assert navitas["found"] and navitas["filings"][0]["case_ref"] == "20262268"
     assert exxon["found"] and exxon["filings"][0]["status"] == "cleared_with_remedies"
+
+
+def test_demo_works_from_a_non_editable_install(tmp_path):
+    """The recordings and the migrations ship inside the package: install it as a wheel would, run it from there."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    target = tmp_path / "site"
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(root),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    r = subprocess.run(
+        [sys.executable, "-c", "import mergerwatch, sys; print(mergerwatch.__file__)"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert r.stdout.strip().startswith(str(target))  # not the checkout
+    r = subprocess.run(
+        [sys.executable, "-m", "mergerwatch", "--db", str(tmp_path / "d.db"), "demo", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert '"found": true' in r.stdout
+
+
+def test_doctor_needs_a_contact():
+    r = run_cli("doctor", env={"MERGERWATCH_CONTACT": ""})
+    assert r.returncode == 2 and "MERGERWATCH_CONTACT" in r.stderr
