@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from .conftest import FIXTURES, cli_json, run_cli
@@ -182,4 +180,3 @@ def test_aliases_are_used_and_explained(db):
 def test_errors_never_show_tracebacks_without_debug(tmp_path):
     r = run_cli("--db", "sqlite:////nonexistent-dir/x.db", "sources")
     assert r.returncode == 1 and "Traceback" not in r.stderr and "cannot open the database" in r.stderr
-    json.dumps(r.stderr)

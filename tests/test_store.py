@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
@@ -177,4 +176,3 @@ def test_db_location_from_env(monkeypatch, tmp_path):
     assert resolve_db_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
     monkeypatch.delenv("MERGERWATCH_DB")
     assert resolve_db_url(None).endswith("mergerwatch.db")
-    json.dumps({})

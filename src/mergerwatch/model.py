@@ -36,18 +36,6 @@ class Status(StrEnum):
     unknown = "unknown"
 
 
-TERMINAL = {
-    Status.cleared,
-    Status.cleared_with_remedies,
-    Status.prohibited,
-    Status.abandoned,
-    Status.referred,
-    Status.closed_no_jurisdiction,
-    Status.closed,
-    Status.dissolution_ordered,
-}
-
-
 class Role(StrEnum):
     acquirer = "acquirer"
     target = "target"
@@ -92,15 +80,6 @@ class StatusEvent(BaseModel):
             self.date.isoformat() if self.date else "",
             self.deadline.isoformat() if self.deadline else "",
         )
-
-
-class Provenance(BaseModel):
-    source: str
-    source_id: str
-    url: str | None = None
-    fetched_at: datetime | None = None
-    payload_sha256: str | None = None
-    parser_version: str
 
 
 # Provenance and per-surface values that do not change what a record says.

@@ -585,11 +585,6 @@ class Store:
             )
             return [dict(r._mapping) for r in conn.execute(q)]
 
-    def last_run(self) -> dict[str, Any] | None:
-        with self.engine.connect() as conn:
-            r = conn.execute(sa.select(t.runs).order_by(t.runs.c.id.desc()).limit(1)).first()
-        return dict(r._mapping) if r else None
-
     # --- aliases ----------------------------------------------------------------------------------
 
     def add_alias(self, name: str, alias: str, reason: str | None) -> None:
