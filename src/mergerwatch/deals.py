@@ -103,11 +103,10 @@ def find_company(store: Store, name: str) -> CompanyHits:
             if via:
                 hits.via_aliases.append(via)
             cols = (t.parties.c.filing_id, t.parties.c.name, t.parties.c.role, t.parties.c.norm, t.parties.c.legal_form)
+            rows = list(conn.execute(sa.select(*cols).where(t.parties.c.norm == nn.key)))
             toks = blocking_tokens(nn.key)
-            if toks:  # the token index finds exact keys too: every word of the key is in it
-                rows = _candidates(conn, cols, toks)
-            else:  # a key of one-letter words only: rare, read the parties directly
-                rows = list(conn.execute(sa.select(*cols).where(t.parties.c.norm == nn.key).limit(MAX_CANDIDATES)))
+            if toks:
+                rows += _candidates(conn, cols, toks)
             for r in rows:
                 m = score_names(nn, NormalisedName(r.norm, r.legal_form))
                 if m is None:

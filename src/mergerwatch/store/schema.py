@@ -58,6 +58,7 @@ filings = sa.Table(
     sa.Column("payload_sha256", sa.String(64)),
     sa.Column("parser_version", sa.String(40), nullable=False),
     # id is "<source>:<source_id>", so it is also the unique key of (source, source_id)
+    sa.Index("ix_filings_case_ref", "case_ref"),
     sa.Index("ix_filings_match_key", "match_key"),
 )
 
@@ -72,6 +73,7 @@ parties = sa.Table(
     sa.Column("norm", sa.String(400), nullable=False),
     sa.Column("legal_form", sa.String(80), nullable=False, server_default=""),
     sa.UniqueConstraint("filing_id", "position", name="uq_party_position"),
+    sa.Index("ix_parties_norm", "norm"),
 )
 
 # Inverted index of name tokens -> (filing, party position), the blocking step of fuzzy matching.

@@ -2,12 +2,11 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 03:02:00.951496
+Create Date: 2026-11-29 02:25:05.016157
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0001"
 down_revision = None
@@ -57,6 +56,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("filings", schema=None) as batch_op:
+        batch_op.create_index("ix_filings_case_ref", ["case_ref"], unique=False)
         batch_op.create_index("ix_filings_match_key", ["match_key"], unique=False)
 
     op.create_table(
@@ -147,6 +147,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("filing_id", "position", name="uq_party_position"),
     )
+    with op.batch_alter_table("parties", schema=None) as batch_op:
+        batch_op.create_index("ix_parties_norm", ["norm"], unique=False)
+
     op.create_table(
         "run_sources",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -219,6 +222,9 @@ def downgrade() -> None:
         batch_op.drop_index("ix_run_sources_source")
 
     op.drop_table("run_sources")
+    with op.batch_alter_table("parties", schema=None) as batch_op:
+        batch_op.drop_index("ix_parties_norm")
+
     op.drop_table("parties")
     with op.batch_alter_table("name_tokens", schema=None) as batch_op:
         batch_op.drop_index("ix_name_tokens_filing")
@@ -232,6 +238,7 @@ def downgrade() -> None:
     op.drop_table("http_validators")
     with op.batch_alter_table("filings", schema=None) as batch_op:
         batch_op.drop_index("ix_filings_match_key")
+        batch_op.drop_index("ix_filings_case_ref")
 
     op.drop_table("filings")
     op.drop_table("aliases")
