@@ -80,3 +80,17 @@ def test_one_party_written_differently_in_two_sources(db):
     run_cli("alias", "add", "Exxon Mobil Corporation", "ExxonMobil", db=db)
     res = cli_json("deal", "ExxonMobil Corp", "Pioneer", db=db)
     assert res["found"] and res["filings"][0]["status"] == "cleared_with_remedies"
+
+
+def test_names_of_three_words_and_leading_parts_across_sources(db):
+    cli_json("ingest", "ftc-press", str(FIXTURES / "ftc-press" / "rss_press-release-competition_2025-04-03.xml"), db=db)
+    cli_json(
+        "ingest",
+        "federal-register",
+        str(FIXTURES / "federal-register" / "fr_documents_search_doj_antitrust.reconstructed.json"),
+        db=db,
+    )
+    hits = cli_json("search", "Hewlett Packard Enterprise", db=db)  # three distinctive words: intersected postings
+    assert [h["id"] for h in hits] == ["federal-register:2025-12887"]
+    res = cli_json("deal", "GTCR", "Surmodics", db=db)  # "GTCR" is the leading part of "GTCR BC Holdings, LLC"
+    assert res["found"] and res["filings"][0]["status"] == "challenged"

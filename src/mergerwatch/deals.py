@@ -83,11 +83,11 @@ def _candidates(conn: sa.Connection, cols: tuple[Any, ...], toks: list[str]) -> 
     rarest, others = ordered[0], [tk for tk in ordered[1:] if tk in counts]
     if counts.get(rarest, 0) == 0:
         return []  # a word no party has: nothing can hold all the words
-    posting = sa.select(t.name_tokens.c.filing_id, t.name_tokens.c.position).where(t.name_tokens.c.token == rarest)
-    for tk in others[:4]:
-        posting = posting.intersect(
-            sa.select(t.name_tokens.c.filing_id, t.name_tokens.c.position).where(t.name_tokens.c.token == tk)
-        )
+    postings = [
+        sa.select(t.name_tokens.c.filing_id, t.name_tokens.c.position).where(t.name_tokens.c.token == tk)
+        for tk in [rarest, *others[:4]]
+    ]
+    posting = sa.intersect(*postings) if len(postings) > 1 else postings[0]
     hits = posting.subquery()
     q = sa.select(*cols).join(
         hits, sa.and_(hits.c.filing_id == t.parties.c.filing_id, hits.c.position == t.parties.c.position)

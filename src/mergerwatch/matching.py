@@ -96,8 +96,8 @@ GENERIC_WORDS = frozenset(
 PREFIX_BLOCKERS = frozenset(
     "uk us usa america americas north europe european international global germany deutschland france japan china "
     "canada india australia italia italy espana spain nederland netherlands brasil brazil mexico asia pacific emea "
-    "fund funds partners investors investment investments aggregator invest coinvest co opportunity opportunities "
-    "and trust capital ventures holdings holding".split()
+    "fund funds partners investors investment investments aggregator invest coinvest opportunity opportunities "
+    "capital ventures".split()
 )
 _TAG = re.compile(r"<[^>]+>")
 _SARL = re.compile(r"\bs\s?a\s?r\s?l\b")
