@@ -118,7 +118,7 @@ class FederalRegister(Source):
             authority = (
                 "DOJ"
                 if any("justice" in str(a).lower() or "antitrust" in str(a).lower() for a in agencies)
-                else ("FTC" if any("trade" in str(a).lower() for a in agencies) else "US")
+                else ("FTC" if any("trade" in str(a).lower() for a in agencies) else _authority_from_title(title))
             )
             decision = classify_fr(title, r.get("abstract"), None)
             add_item(
@@ -189,3 +189,12 @@ class FederalRegister(Source):
             extra={"read_from": "raw_text"},
         )
         return result
+
+
+def _authority_from_title(title: str) -> str:
+    """When a record names no agency: DOJ files "United States v. …", the FTC publishes consents and ET listings."""
+    if re.match(r"United States", title):
+        return "DOJ"
+    if re.search(r"Consent Order|Early Termination|Premerger Notification", title, re.I):
+        return "FTC"
+    return "US"
