@@ -131,3 +131,14 @@ def test_a_hand_saved_notice_text_is_read_from_its_file_name_and_header(tmp_path
         "2021-10-25",
     )
     assert rec["parties"][0]["name"] == "Neenah Enterprises"
+
+
+def test_doctor_counts_notices_as_understood():
+    body = (FIXTURES / "ftc-press" / "rss_press-release-competition_2025-04-03.xml").read_bytes()
+    from mergerwatch.store import Store
+
+    with LoopbackServer(Script({"/feed.xml": [Reply(200, body)]})) as srv:
+        client = Client("tests@example.org", rules={}, default_rule=FAST, sleep=lambda s: None)
+        ok, msg = FtcPress(feed_url=f"{srv.url}/feed.xml").doctor(FetchContext(client=client, state=Store("sqlite://")))
+        client.close()
+    assert ok and "3 record(s) and 27 notice(s)" in msg

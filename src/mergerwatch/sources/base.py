@@ -98,7 +98,12 @@ class Source:
         """Live check: fetch one small page and report whether the parser still understands it."""
         for payload in self.fetch(ctx):
             result = self.parse(payload)
-            return bool(result.filings), f"{len(result.filings)} record(s) parsed from {payload.url}"
+            # Items read as notices (not merger matters) also show that the parser understands the page.
+            n = len(result.filings) + len(result.notices)
+            return (
+                n > 0,
+                f"{len(result.filings)} record(s) and {len(result.notices)} notice(s) parsed from {payload.url}",
+            )
         return False, "nothing fetched"
 
     def payload_for_file(self, body: bytes, path: str) -> Payload:

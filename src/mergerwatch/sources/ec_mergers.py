@@ -427,6 +427,24 @@ class EcMergers(Source):
             "phase": phase or None,
             **extra,
         }
+        return self._make_filing(
+            full_key, case_ref, title, parties, (status, raw, sdate, detail), deadline, history, ex, payload
+        )
+
+    def _make_filing(
+        self,
+        full_key: str,
+        case_ref: str,
+        title: str,
+        parties: list[Party],
+        state: tuple[Status, str, date | None, str | None],
+        deadline: date | None,
+        events: list[StatusEvent],
+        extra: dict[str, Any],
+        payload: Payload,
+    ) -> Filing:
+        """One EC case record, whichever surface it was read from (dump, search API, ISEF export)."""
+        status, raw, sdate, detail = state
         return Filing(
             source=self.name,
             source_id=full_key,
@@ -441,8 +459,8 @@ class EcMergers(Source):
             detail=detail,
             url=CASE_URL.format(case_ref),
             deadline=deadline,
-            events=history,
-            extra={k: v for k, v in ex.items() if v not in (None, "", [])},
+            events=events,
+            extra={k: v for k, v in extra.items() if v not in (None, "", [])},
             fetched_at=payload.fetched_at,
             payload_sha256=payload.sha256,
             parser_version=self.parser_version,
@@ -543,35 +561,23 @@ class EcMergers(Source):
                 nace = sorted(
                     {s.strip() for s in re.split(r",\s(?=[A-Z]\.\d)", row.get("NACE_CODE") or "") if s.strip()}
                 )
+                extra = {
+                    "regulation": row.get("REGULATION_ID"),
+                    "procedure": PROCEDURE.get((row.get("SIMPL_PROC") or "").strip().lower()),
+                    "nace": [{"label": s} for s in nace],
+                    "notification_date": notified.isoformat() if notified else None,
+                }
                 result.filings.append(
-                    Filing(
-                        source=self.name,
-                        source_id=full,
-                        authority="EC",
-                        jurisdiction="EU",
-                        case_ref=case_ref,
-                        title=title,
-                        parties=split_parties(title),
-                        status=status,
-                        status_raw=raw,
-                        status_date=sdate,
-                        detail=detail,
-                        url=CASE_URL.format(case_ref),
-                        deadline=deadline,
-                        events=events,
-                        extra={
-                            k: v
-                            for k, v in {
-                                "regulation": row.get("REGULATION_ID"),
-                                "procedure": PROCEDURE.get((row.get("SIMPL_PROC") or "").strip().lower()),
-                                "nace": [{"label": s} for s in nace],
-                                "notification_date": notified.isoformat() if notified else None,
-                            }.items()
-                            if v
-                        },
-                        fetched_at=payload.fetched_at,
-                        payload_sha256=payload.sha256,
-                        parser_version=self.parser_version,
+                    self._make_filing(
+                        full,
+                        case_ref,
+                        title,
+                        split_parties(title),
+                        (status, raw, sdate, detail),
+                        deadline,
+                        events,
+                        extra,
+                        payload,
                     )
                 )
             except (ValueError, KeyError) as exc:

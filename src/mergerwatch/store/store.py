@@ -414,23 +414,6 @@ class Store:
                 return str(rows[0][0])
         return None
 
-    def search_plain(self, text: str, limit: int = 200) -> list[str]:
-        """Case-insensitive substring match on titles and party names (the matcher is in deals.py)."""
-        like = f"%{text.casefold()}%"
-        with self.engine.connect() as conn:
-            q1 = sa.select(t.parties.c.filing_id).where(sa.func.lower(t.parties.c.name).like(like))
-            q2 = sa.select(t.filings.c.id).where(sa.func.lower(t.filings.c.title).like(like))
-            ids = {r[0] for r in conn.execute(q1)} | {r[0] for r in conn.execute(q2)}
-            if not ids:
-                return []
-            q = (
-                sa.select(t.filings.c.id)
-                .where(t.filings.c.id.in_(list(ids)))
-                .order_by(t.filings.c.status_date.desc())
-                .limit(limit)
-            )
-            return [r[0] for r in conn.execute(q)]
-
     def counts_by_source(self) -> dict[str, int]:
         with self.engine.connect() as conn:
             q = sa.select(t.filings.c.source, sa.func.count()).group_by(t.filings.c.source)
