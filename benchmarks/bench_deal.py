@@ -48,9 +48,9 @@ def main() -> None:
     conn = sqlite3.connect(path)
     rng = random.Random(5)
     pairs = []
-    rows = conn.execute("SELECT f.id FROM filings f ORDER BY random() LIMIT 40").fetchall()
-    for (fid,) in rows:
-        names = [r[0] for r in conn.execute("SELECT name FROM parties WHERE filing_id=? ORDER BY position", (fid,))]
+    rows = conn.execute("SELECT f.pk FROM filings f ORDER BY random() LIMIT 40").fetchall()
+    for (pk,) in rows:
+        names = [r[0] for r in conn.execute("SELECT name FROM parties WHERE filing_pk=? ORDER BY position", (pk,))]
         pairs.append((names[0], names[-1]))
     rng.shuffle(pairs)
     deal(store, list(pairs[0]))  # warm caches once
@@ -62,8 +62,8 @@ def main() -> None:
         assert res["found"]
         t = time.perf_counter()
         ka, kb = normalise_name(a).key, normalise_name(b).key
-        sa = {r[0] for r in conn.execute("SELECT filing_id FROM parties WHERE norm = ?", (ka,))}
-        sb = {r[0] for r in conn.execute("SELECT filing_id FROM parties WHERE norm = ?", (kb,))}
+        sa = {r[0] for r in conn.execute("SELECT filing_pk FROM parties WHERE norm = ?", (ka,))}
+        sb = {r[0] for r in conn.execute("SELECT filing_pk FROM parties WHERE norm = ?", (kb,))}
         assert sa & sb
         floor.append(time.perf_counter() - t)
     whole = []

@@ -54,3 +54,16 @@ def test_ingest_deal_show_and_history_on_postgres(pg_url):
     ]
     res = cli_json("deal", "Navitas", "Claros", db=pg_url)
     assert res["found"] and res["filings"][0]["case_ref"] == "20262268"
+
+
+def test_upgrade_from_0001_on_postgres(pg_url):
+    from mergerwatch.deals import deal
+    from mergerwatch.store import Store
+
+    from .migrations import build_0001_store, check_upgraded
+
+    data = build_0001_store(pg_url)
+    store = Store(pg_url)
+    check_upgraded(store, data)
+    assert deal(store, ["Navitas", "Claros"])["found"]
+    store.close()

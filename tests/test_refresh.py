@@ -29,8 +29,18 @@ def _snapshot(db: str) -> dict:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         return {
             "filings": sorted(conn.execute("SELECT id, status, status_raw, status_date, content_hash FROM filings")),
-            "parties": sorted(conn.execute("SELECT filing_id, position, name, role, norm FROM parties")),
-            "events": sorted(conn.execute("SELECT filing_id, event_key, status, event_date FROM status_events")),
+            "parties": sorted(
+                conn.execute(
+                    "SELECT f.id, p.position, p.name, p.role, p.norm FROM parties p "
+                    "JOIN filings f ON f.pk = p.filing_pk"
+                )
+            ),
+            "events": sorted(
+                conn.execute(
+                    "SELECT f.id, e.event_key, e.status, e.event_date FROM status_events e "
+                    "JOIN filings f ON f.pk = e.filing_pk"
+                )
+            ),
             "tokens": conn.execute("SELECT count(*) FROM name_tokens").fetchone()[0],
         }
 

@@ -12,8 +12,10 @@ from mergerwatch.model import Filing, Party, Role, Status
 from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
 from mergerwatch.store import Store
+from mergerwatch.store.db import head_revision
 
 from .conftest import FIXTURES
+from .migrations import build_0001_store, check_upgraded, schema_differences
 
 
 def _filing(status: Status, raw: str, d: date, **kw) -> Filing:
@@ -71,17 +73,21 @@ def test_reingesting_same_payload_changes_nothing(store: Store):
     assert store.stats() == before
 
 
-def test_api_and_rss_copies_of_one_notice_merge(store: Store):
+def _rss_and_api():
+    """The September 2026 feed and an API page that shares two of its notices."""
     src = get_source("ftc-early-termination")
     d = FIXTURES / "ftc-early-termination"
-    rss = src.parse(
-        Payload(src.name, "x", (d / "rss_hsr-early-termination-notices_2026-09-30.reconstructed.xml").read_bytes())
+    rss = d / "rss_hsr-early-termination-notices_2026-09-30.reconstructed.xml"
+    api = d / "api_hsr-early-termination-notices_page-limit-2_DEMO_KEY_2026-09-30.json"
+    return (
+        src,
+        src.parse(Payload(src.name, "x", rss.read_bytes())),
+        src.parse(Payload(src.name, "y", api.read_bytes())),
     )
-    api = src.parse(
-        Payload(
-            src.name, "y", (d / "api_hsr-early-termination-notices_page-limit-2_DEMO_KEY_2026-09-30.json").read_bytes()
-        )
-    )
+
+
+def test_api_and_rss_copies_of_one_notice_merge(store: Store):
+    src, rss, api = _rss_and_api()
     store.import_filings(api.filings, match_key=src.match_key)
     rep = store.import_filings(rss.filings, match_key=src.match_key)
     assert rep.inserted == 18 and rep.updated == 2
@@ -106,6 +112,60 @@ def test_parties_keep_published_names_and_normalised_keys(store: Store):
     with sqlite3.connect(store.url.removeprefix("sqlite:///")) as conn:
         rows = dict(conn.execute("SELECT name, norm FROM parties WHERE name LIKE 'ebm-papst%'").fetchall())
     assert rows == {"ebm-papst Mulfingen GmbH & Co. KGaA & Co. KG": "ebm papst mulfingen"}
+
+
+def test_changed_names_replace_their_tokens(store: Store):
+    from mergerwatch.deals import find_company
+
+    a = _filing(Status.notified, "Notified", date(2026, 1, 5))
+    renamed = a.model_copy(
+        update={
+            "parties": [Party(name="A Inc.", role=Role.acquirer), Party(name="Zephyr Quantum LLC", role=Role.target)]
+        }
+    )
+    store.import_filings([a])
+    assert store.import_filings([renamed]).updated == 1
+    with sqlite3.connect(store.url.removeprefix("sqlite:///")) as conn:
+        tokens = sorted(conn.execute("SELECT token, position FROM name_tokens"))
+        parties = sorted(conn.execute("SELECT position, name FROM parties"))
+    assert tokens == [("a", 0), ("quantum", 1), ("zephyr", 1)]
+    assert parties == [(0, "A Inc."), (1, "Zephyr Quantum LLC")]
+    assert find_company(store, "Zephyr Quantum").by_filing and not find_company(store, "B LLC").by_filing
+
+
+def test_one_notice_from_two_surfaces_in_one_batch_is_one_filing(store: Store):
+    src, rss, api = _rss_and_api()
+    rep = store.import_filings(api.filings + rss.filings, match_key=src.match_key)
+    assert (rep.inserted, rep.updated) == (20, 2)
+    assert store.stats()["filings"] == 20
+    rec = store.filing_records(["ftc-early-termination:2e83d2ab-8ef3-47e0-8fad-d87c16095312"])[0]
+    assert rec["alt_ids"] == ["node-337358"] and rec["extra"]["granting_status"] == "Granted"
+    again = store.import_filings(rss.filings + api.filings, match_key=src.match_key)
+    assert again.unchanged == 22 and again.events == 0
+
+
+def test_grouped_ingest_keeps_good_payloads_around_a_bad_one(store: Store):
+    from mergerwatch.errors import ParseError
+    from mergerwatch.pipeline import GroupCommit
+
+    src = get_source("ftc-early-termination")
+    d = FIXTURES / "ftc-early-termination"
+    good = [
+        Payload(src.name, "a", (d / "rss_hsr-early-termination-notices_2025-04-03.xml").read_bytes()),
+        Payload(src.name, "c", (d / "rss_hsr-early-termination-notices_2026-09-30.reconstructed.xml").read_bytes()),
+    ]
+    bad = Payload(src.name, "b", good[0].body[: len(good[0].body) // 2])
+    with GroupCommit(store, records=25) as group:
+        group.add(src, good[0])
+        try:
+            group.add(src, bad)
+        except ParseError:
+            pass
+        else:  # pragma: no cover
+            raise AssertionError("a truncated feed must not parse")
+        group.add(src, good[1])
+    assert store.stats()["filings"] == 40
+    assert sorted((p["url"], p["parse_status"]) for p in store.payloads()) == [("a", "ok"), ("b", "error"), ("c", "ok")]
 
 
 WRITER = r"""
@@ -147,7 +207,29 @@ def test_killed_writer_leaves_consistent_store_and_next_run_completes(db):
 def test_wal_mode_and_schema_version(store: Store):
     with sqlite3.connect(store.url.removeprefix("sqlite:///")) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
+    assert schema_differences(store.engine) == []  # the migrations build exactly what schema.py declares
+
+
+def test_upgrade_from_0001_keeps_every_record_and_event(tmp_path):
+    from mergerwatch.deals import deal
+
+    db = str(tmp_path / "old.db")
+    data = build_0001_store(f"sqlite:///{db}")
+    store = Store(db)
+    check_upgraded(store, data)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert deal(store, ["Navitas", "Claros"])["found"]
+    # The upgraded store takes new records and changes as a new one does.
+    src = get_source("ftc-early-termination")
+    body = (
+        FIXTURES / "ftc-early-termination" / "api_hsr-early-termination-notices_page-limit-2_DEMO_KEY_2026-09-30.json"
+    )
+    rep = store.import_filings(src.parse(Payload(src.name, "x", body.read_bytes())).filings, match_key=src.match_key)
+    assert rep.inserted + rep.updated + rep.unchanged == 2
+    store.close()
 
 
 def test_raw_payload_kept_even_when_parse_fails(store: Store):

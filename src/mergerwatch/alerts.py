@@ -109,7 +109,7 @@ def collect_alerts(store: Store, observed_from: str) -> int:
 def _event_id(store: Store, fid: str, ev: dict[str, Any]) -> int | None:
     with store.engine.connect() as conn:
         q = sa.select(t.status_events.c.id).where(
-            t.status_events.c.filing_id == fid,
+            t.status_events.c.filing_pk == sa.select(t.filings.c.pk).where(t.filings.c.id == fid).scalar_subquery(),
             t.status_events.c.status_raw == ev["status_raw"],
             t.status_events.c.observed_at == ev["observed_at"],
         )

@@ -253,20 +253,25 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Parse saved response files and store them exactly as a fetch would (the file is the provenance)."""
-    from mergerwatch.pipeline import process_payload
+    from mergerwatch.pipeline import GroupCommit
     from mergerwatch.sources import get_source
 
     src = get_source(source)
     store = _store()
     results, failed = [], 0
-    for f in files:
-        try:
-            payload = src.payload_for_file(_read_file(f, source), str(f.resolve()))
-            outcome = process_payload(store, src, payload)
-        except SourceError as exc:
+    outcomes: list[tuple[Path, Any]] = []
+    with GroupCommit(store) as group:
+        for f in files:
+            try:
+                payload = src.payload_for_file(_read_file(f, source), str(f.resolve()))
+                outcomes.append((f, group.add(src, payload)))
+            except SourceError as exc:
+                outcomes.append((f, exc))
+    for f, outcome in outcomes:
+        if isinstance(outcome, SourceError):
             failed += 1
-            err.print(f"error: {f}: {exc}")
-            results.append({"file": str(f), "ok": False, "error": str(exc)})
+            err.print(f"error: {f}: {outcome}")
+            results.append({"file": str(f), "ok": False, "error": str(outcome)})
             continue
         for w in outcome.warnings:
             err.print(f"warning: {w}")
@@ -303,19 +308,20 @@ def reparse(
     only_failed: Annotated[bool, typer.Option("--failed", help="Only payloads that failed to parse.")] = False,
 ) -> None:
     """Parse the stored raw payloads again (after a parser fix), offline."""
-    from mergerwatch.pipeline import process_payload
+    from mergerwatch.pipeline import GroupCommit
     from mergerwatch.sources import get_source
 
     store = _store()
     done = bad = 0
-    for p in store.payloads(source, "error" if only_failed else None):
-        src = get_source(p["source"])
-        try:
-            process_payload(store, src, store.payload(p["id"]))
-            done += 1
-        except SourceError as exc:
-            bad += 1
-            err.print(f"payload {p['id']} ({p['url']}): {exc}")
+    with GroupCommit(store) as group:
+        for p in store.payloads(source, "error" if only_failed else None):
+            src = get_source(p["source"])
+            try:
+                group.add(src, store.payload(p["id"]))
+                done += 1
+            except SourceError as exc:
+                bad += 1
+                err.print(f"payload {p['id']} ({p['url']}): {exc}")
     out.print(f"re-parsed {done} payload(s); {bad} still failing")
     if bad:
         raise typer.Exit(1)

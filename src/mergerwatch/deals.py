@@ -84,26 +84,44 @@ def _candidates(conn: sa.Connection, cols: tuple[Any, ...], toks: list[str]) -> 
     if counts.get(rarest, 0) == 0:
         return []  # a word no party has: nothing can hold all the words
     postings = [
-        sa.select(t.name_tokens.c.filing_id, t.name_tokens.c.position).where(t.name_tokens.c.token == tk)
+        sa.select(t.name_tokens.c.filing_pk, t.name_tokens.c.position).where(t.name_tokens.c.token == tk)
         for tk in [rarest, *others[:4]]
     ]
     posting = sa.intersect(*postings) if len(postings) > 1 else postings[0]
     hits = posting.subquery()
-    q = sa.select(*cols).join(
-        hits, sa.and_(hits.c.filing_id == t.parties.c.filing_id, hits.c.position == t.parties.c.position)
+    q = (
+        sa.select(*cols)
+        .select_from(t.parties)
+        .join(hits, sa.and_(hits.c.filing_pk == t.parties.c.filing_pk, hits.c.position == t.parties.c.position))
+        .join(t.filings, t.filings.c.pk == t.parties.c.filing_pk)
     )
     return list(conn.execute(q.limit(MAX_CANDIDATES)))
+
+
+PARTY_COLS = (
+    t.filings.c.id.label("filing_id"),
+    t.parties.c.name,
+    t.parties.c.role,
+    t.parties.c.norm,
+    t.parties.c.legal_form,
+)
 
 
 def find_company(store: Store, name: str) -> CompanyHits:
     q = normalise_name(name)
     hits = CompanyHits(query=name, key=q.key)
+    cols = PARTY_COLS
     with store.engine.connect() as conn:
         for nn, via in _expansions(store, name):
             if via:
                 hits.via_aliases.append(via)
-            cols = (t.parties.c.filing_id, t.parties.c.name, t.parties.c.role, t.parties.c.norm, t.parties.c.legal_form)
-            rows = list(conn.execute(sa.select(*cols).where(t.parties.c.norm == nn.key)))
+            rows = list(
+                conn.execute(
+                    sa.select(*cols)
+                    .join_from(t.parties, t.filings, t.filings.c.pk == t.parties.c.filing_pk)
+                    .where(t.parties.c.norm == nn.key)
+                )
+            )
             toks = blocking_tokens(nn.key)
             if toks:
                 rows += _candidates(conn, cols, toks)
@@ -247,26 +265,27 @@ def changes(store: Store, since: datetime) -> list[dict[str, Any]]:
                 t.filings.c.authority,
                 t.filings.c.case_ref,
                 t.filings.c.status.label("current_status"),
+                t.filings.c.id.label("filing_id"),
             )
-            .join(t.filings, t.filings.c.id == t.status_events.c.filing_id)
+            .join(t.filings, t.filings.c.pk == t.status_events.c.filing_pk)
             .where(t.status_events.c.observed_at >= cutoff)
             .order_by(t.status_events.c.observed_at.desc(), t.status_events.c.id.desc())
         )
         rows = conn.execute(q).all()
-        ids = sorted({r.filing_id for r in rows})
+        pks = sorted({r.filing_pk for r in rows})
         party_rows = []
-        for i in range(0, len(ids), 500):
+        for i in range(0, len(pks), 500):
             party_rows += conn.execute(
-                sa.select(t.parties.c.filing_id, t.parties.c.name, t.parties.c.role, t.parties.c.norm)
-                .where(t.parties.c.filing_id.in_(ids[i : i + 500]))
+                sa.select(t.parties.c.filing_pk, t.parties.c.name, t.parties.c.role, t.parties.c.norm)
+                .where(t.parties.c.filing_pk.in_(pks[i : i + 500]))
                 .order_by(t.parties.c.position)
             ).all()
-    parties: dict[str, list[Any]] = defaultdict(list)
+    parties: dict[int, list[Any]] = defaultdict(list)
     for p in party_rows:
-        parties[p.filing_id].append(p)
+        parties[p.filing_pk].append(p)
     groups: dict[str, dict[str, Any]] = {}
     for r in rows:
-        ps = parties.get(r.filing_id, [])
+        ps = parties.get(r.filing_pk, [])
         acq = next((p for p in ps if p.role == "acquirer"), None)
         tgt = next((p for p in ps if p.role == "target"), None)
         key = " / ".join(p.norm for p in (acq, tgt) if p) or r.filing_id
@@ -294,9 +313,9 @@ def events_observed_since(store: Store, observed_from: str) -> dict[str, list[in
     """Filing id -> ids of the events first observed at or after ``observed_from``."""
     with store.engine.connect() as conn:
         rows = conn.execute(
-            sa.select(t.status_events.c.filing_id, t.status_events.c.id).where(
-                t.status_events.c.observed_at >= observed_from
-            )
+            sa.select(t.filings.c.id, t.status_events.c.id)
+            .join_from(t.status_events, t.filings, t.filings.c.pk == t.status_events.c.filing_pk)
+            .where(t.status_events.c.observed_at >= observed_from)
         ).all()
     out: dict[str, list[int]] = defaultdict(list)
     for fid, eid in rows:

@@ -121,14 +121,17 @@ class NormalisedName:
 
 def clean_text(value: str) -> str:
     """Unescape entities until stable (``&amp;amp;``), strip tags, collapse whitespace."""
-    prev = None
-    while prev != value:
-        prev, value = value, html.unescape(value)
-    value = _TAG.sub(" ", value)
+    if "&" in value or "<" in value:  # most names have neither: skip the unescape loop and the tag pattern
+        prev = None
+        while prev != value:
+            prev, value = value, html.unescape(value)
+        value = _TAG.sub(" ", value)
     return " ".join(value.split())
 
 
 def fold(value: str) -> str:
+    if value.isascii():  # nothing to decompose or translate: casefolding is all
+        return value.casefold()
     value = value.casefold().translate(_SPECIAL)
     value = unicodedata.normalize("NFKD", value)
     return "".join(c for c in value if not unicodedata.combining(c))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from typing import Any
 
 from mergerwatch.errors import ParseError
 from mergerwatch.model import Filing
@@ -38,17 +40,59 @@ def parse_checked(source: Source, payload: Payload) -> ParseResult:
 
 
 def process_payload(store: Store, source: Source, payload: Payload, observed_at: str | None = None) -> PayloadOutcome:
-    raw_id = store.save_payload(payload)  # before parsing: a parse failure loses nothing
+    """Parse (pure, in memory), then keep the raw payload, import its records and save its HTTP validators in
+    one transaction. A payload that fails to parse or to import is still kept, marked with the error, so
+    ``reparse`` can read it again; validators are saved only with the stored records."""
     try:
         result = parse_checked(source, payload)
     except ParseError as exc:
-        store.mark_payload(raw_id, ok=False, error=str(exc))
+        store.save_payload(payload, status="error", error=str(exc))
         raise
     except Exception as exc:
-        store.mark_payload(raw_id, ok=False, error=f"{type(exc).__name__}: {exc}")
+        store.save_payload(payload, status="error", error=f"{type(exc).__name__}: {exc}")
         raise
-    report = store.import_filings(result.filings, observed_at, match_key=match_key_for(source))
-    store.mark_payload(raw_id, ok=True, records=len(result.filings))
-    if payload.validators:
-        store.set_validators(*payload.validators)
+    try:
+        with store.write(savepoint=True):
+            raw_id = store.save_payload(payload, status="ok", records=len(result.filings))
+            report = store.import_filings(result.filings, observed_at, match_key=match_key_for(source))
+            if payload.validators:
+                store.set_validators(*payload.validators)
+    except Exception as exc:
+        store.save_payload(payload, status="error", error=f"storing failed: {type(exc).__name__}: {exc}")
+        raise
     return PayloadOutcome(raw_id, report, len(result.filings), result.warnings)
+
+
+class GroupCommit:
+    """Several payloads per transaction where nothing waits on the database between them (``ingest`` and
+    ``reparse`` of many files): a commit per ``records`` records instead of one per payload. Each payload
+    still runs in its own savepoint, so one that fails leaves the others stored."""
+
+    def __init__(self, store: Store, records: int = 2000) -> None:
+        self.store = store
+        self.limit = records
+        self.pending = 0
+        self._tx: AbstractContextManager[Any] | None = None
+
+    def __enter__(self) -> GroupCommit:
+        return self
+
+    def add(self, source: Source, payload: Payload) -> PayloadOutcome:
+        if self._tx is None:
+            self._tx = self.store.write()
+            self._tx.__enter__()
+        out = process_payload(self.store, source, payload)
+        self.pending += max(out.records, 1)
+        if self.pending >= self.limit:
+            self.commit()
+        return out
+
+    def commit(self) -> None:
+        tx, self._tx, self.pending = self._tx, None, 0
+        if tx is not None:
+            tx.__exit__(None, None, None)
+
+    def __exit__(self, *exc: Any) -> None:
+        tx, self._tx = self._tx, None
+        if tx is not None:
+            tx.__exit__(*exc)

@@ -301,7 +301,9 @@ class FtcEarlyTermination(Source):
         href = self_link.get("href") if isinstance(self_link, dict) else self_link
         resource_version = None
         if href and "resourceVersion=" in href:
-            resource_version = unquote(href.split("resourceVersion=", 1)[1].split("&", 1)[0])
+            resource_version = href.split("resourceVersion=", 1)[1].split("&", 1)[0]
+            if "%" in resource_version:
+                resource_version = unquote(resource_version)
         url = href.split("?")[0] if href else f"{API_URL}/{uuid}"
         return self._filing(
             source_id=("d7-" + uuid) if legacy else uuid,

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
 import socket
+import threading
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -28,6 +30,22 @@ from mergerwatch.store import schema as t
 from mergerwatch.store.db import create_db_engine, migrate, resolve_db_url
 
 CHUNK = 500
+PARTY_COLS = ("filing_pk", "position", "name", "role", "norm", "legal_form")
+TOKEN_COLS = ("token", "filing_pk", "position")
+EVENT_COLS = (
+    "filing_pk",
+    "event_key",
+    "status",
+    "status_raw",
+    "detail",
+    "event_date",
+    "deadline",
+    "published_at",
+    "basis",
+    "url",
+    "observed_at",
+    "payload_sha256",
+)
 
 
 def now_iso() -> str:
@@ -67,15 +85,40 @@ class Store:
     def __init__(self, db: str | None = None, *, engine: Engine | None = None) -> None:
         self.url = resolve_db_url(db) if engine is None else str(engine.url)
         self.engine = engine or create_db_engine(self.url)
+        self._tx = threading.local()  # this thread's open write transaction, if any
         migrate(self.engine)
 
     @contextmanager
-    def write(self) -> Iterator[sa.Connection]:
-        """A write transaction (on SQLite: BEGIN IMMEDIATE, so concurrent writers queue instead of failing)."""
+    def write(self, savepoint: bool = False) -> Iterator[sa.Connection]:
+        """A write transaction (on SQLite: BEGIN IMMEDIATE, so concurrent writers queue instead of failing).
+        Inside another write of the same thread it joins that one, so several payloads can share a commit;
+        with ``savepoint`` a failure inside undoes only this block's writes."""
+        conn = getattr(self._tx, "conn", None)
+        if conn is not None:
+            if savepoint:
+                with conn.begin_nested():
+                    yield conn
+            else:
+                yield conn
+            return
         with self.engine.connect() as conn:
             conn.execution_options(mw_write=True)
             with conn.begin():
-                yield conn
+                self._tx.conn = conn
+                try:
+                    yield conn
+                finally:
+                    self._tx.conn = None
+
+    @contextmanager
+    def _read(self) -> Iterator[sa.Connection]:
+        """A connection for reading that also sees this thread's uncommitted writes."""
+        conn = getattr(self._tx, "conn", None)
+        if conn is not None:
+            yield conn
+            return
+        with self.engine.connect() as conn:
+            yield conn
 
     @property
     def dialect(self) -> str:
@@ -86,8 +129,10 @@ class Store:
 
     # --- raw payloads ---------------------------------------------------------------------------
 
-    def save_payload(self, p: Payload) -> int:
-        """Keep the payload as fetched (compressed) before parsing; the same bytes are kept once."""
+    def save_payload(
+        self, p: Payload, status: str = "pending", error: str | None = None, records: int | None = None
+    ) -> int:
+        """Keep the payload as fetched (compressed) with how its parse went; the same bytes are kept once."""
         sha = p.sha256
         with self.write() as conn:
             row = conn.execute(
@@ -96,30 +141,30 @@ class Store:
                 )
             ).first()
             if row:
+                conn.execute(
+                    t.raw_payloads.update()
+                    .where(t.raw_payloads.c.id == row[0])
+                    .values(parse_status=status, parse_error=error, records=records)
+                )
                 return int(row[0])
             res = conn.execute(
-                t.raw_payloads.insert().values(
-                    source=p.source,
-                    kind=p.kind,
-                    url=p.url,
-                    fetched_at=_iso(p.fetched_at),
-                    sha256=sha,
-                    content_type=p.content_type or "",
-                    http_status=p.status,
-                    size=len(p.body),
-                    body_zlib=zlib.compress(p.body, 6),
-                    parse_status="pending",
-                )
+                t.raw_payloads.insert(),
+                {
+                    "source": p.source,
+                    "kind": p.kind,
+                    "url": p.url,
+                    "fetched_at": _iso(p.fetched_at),
+                    "sha256": sha,
+                    "content_type": p.content_type or "",
+                    "http_status": p.status,
+                    "size": len(p.body),
+                    "body_zlib": zlib.compress(p.body, 3),  # 7 % larger than level 6, twice as fast
+                    "parse_status": status,
+                    "parse_error": error,
+                    "records": records,
+                },
             )
             return int(res.inserted_primary_key[0])
-
-    def mark_payload(self, raw_id: int, ok: bool, error: str | None = None, records: int | None = None) -> None:
-        with self.write() as conn:
-            conn.execute(
-                t.raw_payloads.update()
-                .where(t.raw_payloads.c.id == raw_id)
-                .values(parse_status="ok" if ok else "error", parse_error=error, records=records)
-            )
 
     def payloads(self, source: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
         q = sa.select(
@@ -169,87 +214,89 @@ class Store:
         keys = {f.id: match_key(f) for f in batch} if match_key else {}
         with self.write() as conn:
             existing = self._load_existing(conn, batch, keys)
-            new_filings: list[dict[str, Any]] = []
-            new_parties: list[tuple[str, Filing]] = []
-            new_events: list[dict[str, Any]] = []
-            updates: list[tuple[str, dict[str, Any], Filing]] = []
+            inserts: list[dict[str, Any]] = []  # entries of filings new in this batch
+            updates: dict[int, dict[str, Any]] = {}  # pk -> entry of a stored filing that changed
             for f in batch:
                 mk = keys.get(f.id)
                 old = existing.get(f.id) or (existing.get(("mk", mk)) if mk else None)
                 if old is None:
-                    row = self._filing_row(f, f.id, mk, f.extra, sorted(set(f.alt_ids)), observed)
-                    new_filings.append(row)
-                    new_parties.append((f.id, f))
-                    new_events.extend(self._event_rows(f.id, f.all_events(), set(), observed, f.payload_sha256))
+                    alt = sorted(set(f.alt_ids))
+                    row = self._filing_row(f, f.id, mk, f.extra, alt, observed)
+                    entry = {"pk": None, "id": f.id, "content_hash": row["content_hash"], "alt_ids": alt}
+                    entry.update(extra=f.extra, url=row["url"], row=row, filing=f, events=f.all_events())
+                    inserts.append(entry)
+                    existing[f.id] = entry
+                    if mk:
+                        existing[("mk", mk)] = entry  # the same notice on another surface later in this batch
                     report.inserted += 1
                     report.actions.append((f.id, "insert"))
-                    existing[f.id] = {
-                        "id": f.id,
-                        "content_hash": row["content_hash"],
-                        "alt_ids": row["alt_ids"],
-                        "extra": row["extra"],
-                        "url": row["url"],
-                    }
                     continue
                 fid = old["id"]
                 extra = {**(old["extra"] or {}), **f.extra}
-                alt = set(old["alt_ids"] or []) | set(f.alt_ids)
+                alt_set = set(old["alt_ids"] or []) | set(f.alt_ids)
                 if fid != f.id:
-                    alt.add(f.source_id)
-                merged = f.model_copy(update={"extra": extra})
+                    alt_set.add(f.source_id)
+                merged = f.model_copy(update={"extra": extra}) if extra != f.extra else f
+                alt = sorted(alt_set)
                 new_hash = merged.content_hash()
-                alt_list = sorted(alt)
-                if new_hash == old["content_hash"] and alt_list == sorted(old["alt_ids"] or []):
+                if new_hash == old["content_hash"] and alt == sorted(old["alt_ids"] or []):
                     report.unchanged += 1
                     report.actions.append((fid, "no-change"))
                     continue
-                row = self._filing_row(merged, fid, mk, extra, alt_list, observed, url=old["url"] or f.url)
-                updates.append((fid, row, merged))
+                row = self._filing_row(merged, fid, mk, extra, alt, observed, url=old["url"] or f.url)
                 report.updated += 1
                 report.actions.append((fid, "update"))
-                old.update(content_hash=new_hash, alt_ids=alt_list, extra=extra)
-            self._bulk_insert(conn, t.filings, new_filings)
+                old.update(content_hash=new_hash, alt_ids=alt, extra=extra, row=row, filing=merged)
+                # Events of every version seen in this batch are history (duplicates are dropped by key).
+                old["events"] = [*old.get("events", []), *merged.all_events()]
+                if old["pk"] is not None:
+                    updates[old["pk"]] = old
+            self._insert_new(conn, inserts)
+            known = self._event_keys(conn, list(updates)) if updates else {}
+            for pk, entry in updates.items():
+                vals = {k: v for k, v in entry["row"].items() if k not in ("id", "first_seen")}
+                conn.execute(t.filings.update().where(t.filings.c.pk == pk).values(**vals))
             if updates:
-                ids = [u[0] for u in updates]
-                keys = self._event_keys(conn, ids)
-                for fid, row, merged in updates:
-                    vals = {k: v for k, v in row.items() if k not in ("id", "first_seen")}
-                    conn.execute(t.filings.update().where(t.filings.c.id == fid).values(**vals))
-                    new_events.extend(
-                        self._event_rows(
-                            fid, merged.all_events(), keys.get(fid, set()), observed, merged.payload_sha256
-                        )
-                    )
-                for chunk in _chunks(ids):
-                    conn.execute(t.name_tokens.delete().where(t.name_tokens.c.filing_id.in_(chunk)))
-                    conn.execute(t.parties.delete().where(t.parties.c.filing_id.in_(chunk)))
-                new_parties.extend((fid, merged) for fid, _row, merged in updates)
-            self._insert_parties(conn, new_parties)
-            self._bulk_insert(conn, t.status_events, new_events)
-            report.events += len(new_events)
+                self._delete_parties(conn, list(updates))
+            changed = [*inserts, *updates.values()]
+            self._insert_parties(conn, changed)
+            events = [
+                ev
+                for e in changed
+                for ev in self._event_rows(e["pk"], e["events"], known.get(e["pk"], set()), observed, e["filing"])
+            ]
+            self._insert_rows(conn, t.status_events, EVENT_COLS, events)
+            report.events += len(events)
         return report
+
+    def _insert_new(self, conn: sa.Connection, inserts: list[dict[str, Any]]) -> None:
+        """Insert new filings and give each entry its integer key."""
+        if not inserts:
+            return
+        rows = [e["row"] for e in inserts]
+        if self.dialect == "sqlite":
+            # We hold SQLite's write lock (BEGIN IMMEDIATE): nobody else can take these keys.
+            first = int(conn.exec_driver_sql("SELECT coalesce(max(pk), 0) + 1 FROM filings").scalar_one())
+            for i, (e, row) in enumerate(zip(inserts, rows, strict=True)):
+                e["pk"] = row["pk"] = first + i
+            self._bulk_insert(conn, t.filings, rows)
+            return
+        res = conn.execute(t.filings.insert().returning(t.filings.c.pk, sort_by_parameter_order=True), rows)
+        for e, pk in zip(inserts, res.scalars(), strict=True):
+            e["pk"] = pk
 
     def _load_existing(
         self, conn: sa.Connection, batch: list[Filing], keys: dict[str, str | None]
     ) -> dict[Any, dict[str, Any]]:
-        cols = (
-            t.filings.c.id,
-            t.filings.c.content_hash,
-            t.filings.c.alt_ids,
-            t.filings.c.extra,
-            t.filings.c.url,
-            t.filings.c.match_key,
-        )
+        # Through the driver: on a batch of new notices these lookups cost more in SQLAlchemy than in SQLite.
+        cols = "pk, id, content_hash, alt_ids, extra, url, match_key"
         found: dict[Any, dict[str, Any]] = {}
-        ids = [f.id for f in batch]
-        for chunk in _chunks(ids):
-            for r in conn.execute(sa.select(*cols).where(t.filings.c.id.in_(chunk))):
-                found[r.id] = dict(r._mapping)
+        for r in _select_in(conn, f"SELECT {cols} FROM filings WHERE id IN ({{}})", [f.id for f in batch]):
+            found[r[1]] = _existing(r)
         if keys:
-            mks = [mk for f in batch if f.id not in found and (mk := keys.get(f.id))]
-            for chunk in _chunks(mks):
-                for r in conn.execute(sa.select(*cols).where(t.filings.c.match_key.in_(chunk))):
-                    found[("mk", r.match_key)] = dict(r._mapping)
+            mks = [mk for fid, mk in keys.items() if mk and fid not in found]
+            for r in _select_in(conn, f"SELECT {cols} FROM filings WHERE match_key IN ({{}})", mks):
+                found[("mk", r[6])] = found.get(r[1]) or _existing(r)
         return found
 
     @staticmethod
@@ -291,8 +338,8 @@ class Store:
 
     @staticmethod
     def _event_rows(
-        fid: str, events: list[StatusEvent], known: set[str], observed: str, sha: str | None
-    ) -> list[dict[str, Any]]:
+        pk: int, events: list[StatusEvent], known: set[str], observed: str, f: Filing
+    ) -> list[tuple[Any, ...]]:
         rows = []
         for ev in events:
             k = event_key(ev)
@@ -300,52 +347,69 @@ class Store:
                 continue
             known.add(k)
             rows.append(
-                {
-                    "filing_id": fid,
-                    "event_key": k,
-                    "status": ev.status.value if ev.status else None,
-                    "status_raw": ev.status_raw,
-                    "detail": ev.detail,
-                    "event_date": _iso(ev.date),
-                    "deadline": _iso(ev.deadline),
-                    "published_at": _iso(ev.published_at),
-                    "basis": ev.basis,
-                    "url": ev.url,
-                    "observed_at": observed,
-                    "payload_sha256": sha,
-                }
+                (
+                    pk,
+                    k,
+                    ev.status.value if ev.status else None,
+                    ev.status_raw,
+                    ev.detail,
+                    _iso(ev.date),
+                    _iso(ev.deadline),
+                    _iso(ev.published_at),
+                    ev.basis,
+                    ev.url,
+                    observed,
+                    f.payload_sha256,
+                )
             )
         return rows
 
     @staticmethod
-    def _event_keys(conn: sa.Connection, ids: list[str]) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = {}
-        for chunk in _chunks(ids):
-            q = sa.select(t.status_events.c.filing_id, t.status_events.c.event_key).where(
-                t.status_events.c.filing_id.in_(chunk)
+    def _event_keys(conn: sa.Connection, pks: list[int]) -> dict[int, set[str]]:
+        out: dict[int, set[str]] = {}
+        for chunk in _chunks(pks):
+            q = sa.select(t.status_events.c.filing_pk, t.status_events.c.event_key).where(
+                t.status_events.c.filing_pk.in_(chunk)
             )
             for r in conn.execute(q):
-                out.setdefault(r.filing_id, set()).add(r.event_key)
+                out.setdefault(r.filing_pk, set()).add(r.event_key)
         return out
 
-    def _insert_parties(self, conn: sa.Connection, items: list[tuple[str, Filing]]) -> None:
-        rows, tokens = [], []
-        for fid, f in items:
-            for pos, p in enumerate(f.parties):
+    def _insert_parties(self, conn: sa.Connection, entries: list[dict[str, Any]]) -> None:
+        rows: list[tuple[Any, ...]] = []
+        tokens: list[tuple[Any, ...]] = []
+        for e in entries:
+            pk = e["pk"]
+            for pos, p in enumerate(e["filing"].parties):
                 n = normalise_name(p.name)
-                rows.append(
-                    {
-                        "filing_id": fid,
-                        "position": pos,
-                        "name": p.name,
-                        "role": p.role.value,
-                        "norm": n.key,
-                        "legal_form": n.legal_form,
-                    }
-                )
-                tokens.extend({"token": tok[:80], "filing_id": fid, "position": pos} for tok in set(n.tokens))
-        self._bulk_insert(conn, t.parties, rows)
-        self._bulk_insert(conn, t.name_tokens, tokens)
+                rows.append((pk, pos, p.name, p.role.value, n.key, n.legal_form))
+                tokens.extend((tok[:80], pk, pos) for tok in set(n.tokens))
+        self._insert_rows(conn, t.parties, PARTY_COLS, rows)
+        tokens.sort()  # in key order, each insert lands next to the one before: fewer pages visited
+        self._insert_rows(conn, t.name_tokens, TOKEN_COLS, tokens)
+
+    def _delete_parties(self, conn: sa.Connection, pks: list[int]) -> None:
+        """Remove the parties of changed filings and their name tokens (found from the names they were made of)."""
+        old = _select_in(conn, "SELECT filing_pk, position, norm FROM parties WHERE filing_pk IN ({})", pks)
+        dead = sorted({(tok[:80], pk, pos) for pk, pos, norm in old for tok in norm.split()})
+        if dead:
+            tk = t.name_tokens.c
+            q = t.name_tokens.delete().where(
+                tk.token == sa.bindparam("t"), tk.filing_pk == sa.bindparam("f"), tk.position == sa.bindparam("p")
+            )
+            conn.execute(q, [{"t": a, "f": b, "p": c} for a, b, c in dead])
+        for chunk in _chunks(pks):
+            conn.execute(t.parties.delete().where(t.parties.c.filing_pk.in_(chunk)))
+
+    def _insert_rows(self, conn: sa.Connection, table: sa.Table, cols: tuple[str, ...], rows: list[tuple]) -> None:
+        """executemany of plain tuples (no JSON columns)."""
+        if not rows:
+            return
+        if self.dialect == "sqlite":
+            sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+            conn.exec_driver_sql(sql, rows)
+        else:
+            conn.execute(table.insert(), [dict(zip(cols, r, strict=True)) for r in rows])
 
     def _bulk_insert(self, conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
         """executemany of many rows. On SQLite the driver is called directly: SQLAlchemy's per-row parameter
@@ -356,9 +420,15 @@ class Store:
             conn.execute(table.insert(), rows)
             return
         cols = list(rows[0])
-        json_cols = {c for c in cols if isinstance(table.c[c].type, sa.JSON)}
+        json_at = [i for i, c in enumerate(cols) if isinstance(table.c[c].type, sa.JSON)]
         sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
-        data = [tuple(json.dumps(r[c]) if c in json_cols else r[c] for c in cols) for r in rows]
+        values = operator.itemgetter(*cols)
+        data = []
+        for r in rows:
+            row = list(values(r))
+            for i in json_at:
+                row[i] = _dumps(row[i])
+            data.append(tuple(row))
         conn.exec_driver_sql(sql, data)
 
     # --- reading ----------------------------------------------------------------------------
@@ -370,25 +440,25 @@ class Store:
         out: dict[str, dict[str, Any]] = {}
         with self.engine.connect() as conn:
             for chunk in _chunks(list(ids)):
+                by_pk: dict[int, dict[str, Any]] = {}
                 for r in conn.execute(sa.select(t.filings).where(t.filings.c.id.in_(chunk))):
-                    out[r.id] = _filing_record(r)
+                    out[r.id] = by_pk[r.pk] = _filing_record(r)
+                pks = list(by_pk)
                 q = (
                     sa.select(t.parties)
-                    .where(t.parties.c.filing_id.in_(chunk))
-                    .order_by(t.parties.c.filing_id, t.parties.c.position)
+                    .where(t.parties.c.filing_pk.in_(pks))
+                    .order_by(t.parties.c.filing_pk, t.parties.c.position)
                 )
                 for p in conn.execute(q):
-                    if p.filing_id in out:
-                        out[p.filing_id]["parties"].append({"name": p.name, "role": p.role})
+                    by_pk[p.filing_pk]["parties"].append({"name": p.name, "role": p.role})
                 if with_events:
                     q = (
                         sa.select(t.status_events)
-                        .where(t.status_events.c.filing_id.in_(chunk))
-                        .order_by(t.status_events.c.filing_id, t.status_events.c.id)
+                        .where(t.status_events.c.filing_pk.in_(pks))
+                        .order_by(t.status_events.c.filing_pk, t.status_events.c.id)
                     )
                     for e in conn.execute(q):
-                        if e.filing_id in out:
-                            out[e.filing_id]["events"].append(_event_record(e))
+                        by_pk[e.filing_pk]["events"].append(_event_record(e))
         recs = [out[i] for i in ids if i in out]
         for r in recs:
             r["events"].sort(key=lambda e: (e["date"] or "", e["observed_at"], e["_id"]))
@@ -435,7 +505,7 @@ class Store:
     # --- state and validators ---------------------------------------------------------------------
 
     def get_state(self, source: str, key: str) -> str | None:
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             r = conn.execute(
                 sa.select(t.source_state.c.value).where(t.source_state.c.source == source, t.source_state.c.key == key)
             ).first()
@@ -448,12 +518,12 @@ class Store:
                 conn.execute(t.source_state.insert().values(source=source, key=key, value=value, updated_at=now_iso()))
 
     def all_state(self, source: str) -> dict[str, str]:
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             q = sa.select(t.source_state.c.key, t.source_state.c.value).where(t.source_state.c.source == source)
             return {r[0]: r[1] for r in conn.execute(q)}
 
     def get_validators(self, url: str) -> tuple[str | None, str | None]:
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             r = conn.execute(
                 sa.select(t.http_validators.c.etag, t.http_validators.c.last_modified).where(
                     t.http_validators.c.url == url[:1000]
@@ -599,6 +669,34 @@ class Store:
     def aliases(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(sa.select(t.aliases).order_by(t.aliases.c.name))]
+
+
+def _select_in(conn: sa.Connection, sql: str, values: Sequence[Any]) -> list[Any]:
+    """``sql`` with ``{}`` where the placeholders of ``values`` go, run in chunks straight on the driver."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    rows: list[Any] = []
+    for chunk in _chunks(values):
+        rows += conn.exec_driver_sql(sql.format(", ".join([mark] * len(chunk))), tuple(chunk)).fetchall()
+    return rows
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value) if value else ("[]" if isinstance(value, list) else "{}")
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value  # SQLite gives text, PostgreSQL values
+
+
+def _existing(r: Any) -> dict[str, Any]:
+    return {
+        "pk": r[0],
+        "id": r[1],
+        "content_hash": r[2],
+        "alt_ids": _json(r[3]) or [],
+        "extra": _json(r[4]) or {},
+        "url": r[5],
+    }
 
 
 def _pid_alive(pid: int) -> bool:

@@ -1,0 +1,75 @@
+"""Upgrading a real store of an older schema: shared by the SQLite test and the PostgreSQL one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from mergerwatch.store.db import _alembic_config, create_db_engine, head_revision
+
+OLD_STORE = Path(__file__).parent / "data" / "store_0001.json"
+TABLES = ("filings", "parties", "name_tokens", "status_events", "watches", "alerts")  # parents first
+
+
+def build_0001_store(url: str) -> dict[str, Any]:
+    """A database at revision 0001 holding the rows a 0001 mergerwatch wrote (tests/data/store_0001.json)."""
+    data = json.loads(OLD_STORE.read_text())
+    engine = create_db_engine(url)
+    with engine.connect() as conn:
+        conn.execution_options(mw_write=True)
+        with conn.begin():
+            command.upgrade(_alembic_config(conn), "0001")
+            md = sa.MetaData()
+            md.reflect(conn)
+            for table in TABLES:
+                conn.execute(md.tables[table].insert(), data[table])
+            if engine.dialect.name == "postgresql":  # explicit ids do not move the sequences
+                for table in ("parties", "status_events", "watches", "alerts"):
+                    conn.exec_driver_sql(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                    )
+    engine.dispose()
+    return data
+
+
+def schema_differences(engine: sa.Engine) -> list[Any]:
+    from mergerwatch.store.schema import metadata
+
+    with engine.connect() as conn:
+        return list(compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata))
+
+
+def check_upgraded(store: Any, data: dict[str, Any]) -> None:
+    """Every filing, party, token, event and alert of the old store is there, linked to the same filing."""
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
+        for table in TABLES:
+            n = conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()
+            assert n == len(data[table]), table
+        alert_links = conn.execute(
+            sa.text(
+                "SELECT a.id, a.event_id, f.id FROM alerts a JOIN status_events e ON e.id = a.event_id "
+                "JOIN filings f ON f.pk = e.filing_pk"
+            )
+        ).all()
+    assert schema_differences(store.engine) == []
+    old_events = {e["id"]: e for e in data["status_events"]}
+    assert sorted(alert_links) == sorted(
+        (a["id"], a["event_id"], old_events[a["event_id"]]["filing_id"]) for a in data["alerts"]
+    )
+    ids = [f["id"] for f in data["filings"]]
+    records = {r["id"]: r for r in store.filing_records(ids)}
+    assert set(records) == set(ids)
+    for fid in ids:
+        parties = sorted((p["position"], p["name"], p["role"]) for p in data["parties"] if p["filing_id"] == fid)
+        assert [(n, r) for _pos, n, r in parties] == [(p["name"], p["role"]) for p in records[fid]["parties"]]
+        events = sorted(
+            (e["status_raw"], e["event_date"] or "") for e in data["status_events"] if e["filing_id"] == fid
+        )
+        assert events == sorted((e["status_raw"], e["date"] or "") for e in records[fid]["events"])
