@@ -4,7 +4,7 @@ Synthetic API pages of 50 are made by varying the fields of the real record shap
 Each payload goes through the pipeline as it does in use: parsed into pydantic records, its raw bytes kept
 (compressed), its records upserted (filings, parties, name tokens, status events).
 
-- ingest: the path of `mergerwatch ingest` over many saved pages (GroupCommit: one commit per ~2,000 records)
+- ingest: the path of `mergerwatch ingest` over many saved pages (GroupCommit: one commit per ~10,000 records)
 - refresh: the transaction pattern of a live refresh, one commit per page of 50 (each page waits for the
   network between commits, so pages cannot share a transaction there)
 - baseline: json.loads of the same pages + one executemany of the same notices into a bare SQLite table
@@ -117,7 +117,7 @@ def main() -> None:
     labels = {
         "baseline": "baseline (json.loads + executemany)",
         "parse only": "parse only (no store)",
-        "ingest": "ingest: parse + store, ~2,000/commit",
+        "ingest": "ingest: parse + store, ~10,000/commit",
         "refresh": "refresh pattern: parse + store, 1 page/commit",
     }
     for key, label in labels.items():

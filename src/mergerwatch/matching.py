@@ -139,13 +139,18 @@ def fold(value: str) -> str:
 
 @lru_cache(maxsize=1 << 18)
 def normalise_name(name: str) -> NormalisedName:
-    text = fold(_RESIDUE.sub("", clean_text(name)))
-    text = text.replace(".", "")  # "L.P." -> "lp", "S.à r.l." -> "sa rl"
-    text = _AMP_INNER.sub("", text)  # AT&T -> att
-    text = text.replace("&", " and ")
+    # The guards skip patterns that cannot match: most names have no "&", no " - " and no "z".
+    text = clean_text(name)
+    if " - " in text:
+        text = _RESIDUE.sub("", text)
+    text = fold(text).replace(".", "")  # "L.P." -> "lp", "S.à r.l." -> "sa rl"
+    if "&" in text:
+        text = _AMP_INNER.sub("", text)  # AT&T -> att
+        text = text.replace("&", " and ")
     text = _NONWORD.sub(" ", text).replace("_", " ")
     text = _SARL.sub("sarl", text)
-    text = _SPZOO.sub("spzoo", text)
+    if "z" in text:
+        text = _SPZOO.sub("spzoo", text)
     tokens = text.split()
     if tokens and tokens[0] == "the" and len(tokens) > 1:
         tokens = tokens[1:]

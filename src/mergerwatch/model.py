@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field
 
 from mergerwatch.matching import normalise_name
 
@@ -46,12 +46,12 @@ class Role(StrEnum):
 class Party(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    name: str
+    name: str  # exactly as published
     role: Role = Role.other
 
-    @computed_field  # type: ignore[prop-decorator]
     @property
     def name_normalised(self) -> str:
+        """The form names are matched on (stored beside the name; not part of the record's digest)."""
         return normalise_name(self.name).key
 
 
@@ -95,8 +95,6 @@ _UNHASHED = {
     "extra",
 }
 
-# The parties' normalised keys are derived from their names: hashing them again would only cost time.
-_UNHASHED_WITH_PARTY_KEYS: dict = {**{k: True for k in _UNHASHED}, "parties": {"__all__": {"name_normalised"}}}
 
 
 class Filing(BaseModel):
@@ -160,7 +158,7 @@ class Filing(BaseModel):
     def content_hash(self) -> str:
         """A digest of what the record says (not when or from which payload it was seen). ``extra`` is
         hashed with sorted keys: merging two surfaces of one record must not look like a change."""
-        body = self.model_dump_json(exclude=_UNHASHED_WITH_PARTY_KEYS)
+        body = self.model_dump_json(exclude=_UNHASHED)
         extra = json.dumps(self.extra, sort_keys=True, default=str)
         return hashlib.sha256(f"{body}\x00{extra}".encode()).hexdigest()
 

@@ -3,8 +3,9 @@
 Parties, name tokens and status events referred to their filing by its string id ("<source>:<uuid>"), so
 every batch inserted into four indexes at random places. They now refer to ``filings.pk``, a small integer
 that grows with each new filing. Parties are keyed by (filing, position) instead of a row id, and name
-tokens lose their index by filing (a changed filing's tokens are deleted by their full key): two fewer
-B-trees to write per name. Every row, id and status event is kept; alerts keep their event ids.
+tokens (a derived index of party names) lose their index by filing and their foreign key (a changed
+filing's tokens are deleted by their full key): less to write per name. Every row, id and status event
+is kept; alerts keep their event ids.
 
 SQLite cannot change a primary key in place, so there the tables are rebuilt (old ones renamed, new ones
 created, rows copied, old ones dropped); PostgreSQL changes them in place.
@@ -57,7 +58,7 @@ def _upgrade_in_place() -> None:
     op.drop_constraint("filings_pkey", "filings", type_="primary")
     op.create_primary_key("filings_pkey", "filings", ["pk"])
     op.create_unique_constraint("uq_filings_id", "filings", ["id"])
-    for table in ("parties", "name_tokens", "status_events"):
+    for table in ("parties", "status_events"):  # name tokens are a derived index: no foreign key
         op.create_foreign_key(f"{table}_filing_pk_fkey", table, "filings", ["filing_pk"], ["pk"], ondelete="CASCADE")
     op.execute("ALTER TABLE parties DROP COLUMN id")  # (filing, position) is the key now
     op.create_primary_key("parties_pkey", "parties", ["filing_pk", "position"])
@@ -106,9 +107,8 @@ def _upgrade_sqlite() -> None:
     op.create_table(
         "name_tokens",
         sa.Column("token", sa.String(length=80), nullable=False),
-        sa.Column("filing_pk", sa.Integer(), nullable=False),
+        sa.Column("filing_pk", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("position", sa.Integer(), autoincrement=False, nullable=False),
-        sa.ForeignKeyConstraint(["filing_pk"], ["filings.pk"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("token", "filing_pk", "position"),
         sqlite_with_rowid=False,
     )
