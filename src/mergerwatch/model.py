@@ -96,7 +96,6 @@ _UNHASHED = {
 }
 
 
-
 class Filing(BaseModel):
     """One case at one authority, as one source saw it."""
 
