@@ -15,8 +15,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mergerwatch.matching import normalise_name
-
 
 class Status(StrEnum):
     pre_notification = "pre_notification"
@@ -46,13 +44,8 @@ class Role(StrEnum):
 class Party(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    name: str  # exactly as published
+    name: str  # exactly as published; the store keeps its normalised form beside it (parties.norm)
     role: Role = Role.other
-
-    @property
-    def name_normalised(self) -> str:
-        """The form names are matched on (stored beside the name; not part of the record's digest)."""
-        return normalise_name(self.name).key
 
 
 class StatusEvent(BaseModel):

@@ -263,7 +263,9 @@ class Store:
             events = [
                 ev
                 for e in changed
-                for ev in self._event_rows(e["pk"], e["events"], known.get(e["pk"], set()), observed, e["filing"])
+                for ev in self._event_rows(
+                    e["pk"], e["events"], known.get(e["pk"], set()), observed, e["filing"].payload_sha256
+                )
             ]
             self._insert_rows(conn, t.status_events, EVENT_COLS, events)
             report.events += len(events)
@@ -338,7 +340,7 @@ class Store:
 
     @staticmethod
     def _event_rows(
-        pk: int, events: list[StatusEvent], known: set[str], observed: str, f: Filing
+        pk: int, events: list[StatusEvent], known: set[str], observed: str, sha: str | None
     ) -> list[tuple[Any, ...]]:
         rows = []
         for ev in events:
@@ -359,7 +361,7 @@ class Store:
                     ev.basis,
                     ev.url,
                     observed,
-                    f.payload_sha256,
+                    sha,
                 )
             )
         return rows
