@@ -130,8 +130,10 @@ def test_ingest_show_search(db):
             "basis": "structured",
             "observed_at": rec["events"][0]["observed_at"],
             "url": rec["url"],
+            "status_label": "HSR waiting period terminated early",
         }
     ]
+    assert rec["status_label"] == "HSR waiting period terminated early"
     hits = cli_json("search", "Medical Properties Trust", db=db)
     assert {h["case_ref"] for h in hits} == {"20241895", "20241923"}
     assert all(h["match"]["kind"] == "exact" for h in hits)

@@ -18,9 +18,12 @@ import sqlalchemy as sa
 
 from mergerwatch import __version__
 from mergerwatch.deals import deal, events_observed_since
-from mergerwatch.http import redact, redact_url
+from mergerwatch.errors import UsageError
+from mergerwatch.redaction import redact, url_origin
 from mergerwatch.store import Store, now_iso
 from mergerwatch.store import schema as t
+from mergerwatch.textsafe import clean, safe_url
+from mergerwatch.vocabulary import status_label
 
 WEBHOOK_ATTEMPTS = 3
 WEBHOOK_TIMEOUT = 10.0
@@ -31,6 +34,19 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def xml_text(value: Any) -> str:
     return _XML_BAD.sub("", "" if value is None else str(value))
+
+
+def check_webhook(url: str | None) -> str | None:
+    """A webhook must be an http(s) URL with a host; anything else is a usage error when configured."""
+    if not url:
+        return None
+    if safe_url(url) != url.strip() or not httpx.URL(url.strip()).host:
+        raise UsageError(
+            f"--webhook / MERGERWATCH_WEBHOOK must be an http:// or https:// URL, not {url_origin(url)!s}"
+            if "://" in url
+            else "--webhook / MERGERWATCH_WEBHOOK must be an http:// or https:// URL (got a bare path or word)"
+        )
+    return url.strip()
 
 
 # --- the watch list ------------------------------------------------------------------------------
@@ -48,10 +64,12 @@ def add_watch(store: Store, names: list[str]) -> str:
 def list_watches(store: Store) -> list[dict[str, Any]]:
     with store.engine.connect() as conn:
         rows = conn.execute(sa.select(t.watches).order_by(t.watches.c.id)).all()
+        # Only deliveries that were tried and failed count as undelivered (an alert waiting for its first run
+        # is not a failure).
         pending = dict(
             conn.execute(
                 sa.select(t.alerts.c.watch_id, sa.func.count())
-                .where(t.alerts.c.delivered_at.is_(None))
+                .where(t.alerts.c.delivered_at.is_(None), t.alerts.c.last_error.is_not(None))
                 .group_by(t.alerts.c.watch_id)
             ).all()
         )
@@ -120,10 +138,12 @@ def _event_id(store: Store, fid: str, ev: dict[str, Any]) -> int | None:
 
 
 def alert_body(label: str, rec: dict[str, Any], ev: dict[str, Any]) -> dict[str, Any]:
-    status = ev["status"] or "information"
-    text = (
-        f"mergerwatch: {label}: {rec['authority']} {rec['case_ref'] or ''} is now {status} "
-        f"({ev['status_raw']}, {ev['date'] or 'no date'}) {rec['url'] or ''}"
+    words = status_label(ev["status"], ev.get("detail"))
+    link = safe_url(rec["url"]) or ""
+    text = clean(
+        f"mergerwatch: {label}: {rec['authority']} {rec['case_ref'] or ''}: {words} "
+        f"({ev['status_raw']}, {ev['date'] or 'no date'}) {link}",
+        one_line=True,
     ).strip()
     return {
         "text": text,  # Slack-compatible
@@ -133,10 +153,11 @@ def alert_body(label: str, rec: dict[str, Any], ev: dict[str, Any]) -> dict[str,
         "case_ref": rec["case_ref"],
         "title": rec["title"],
         "status": ev["status"],
+        "status_label": words,
         "status_raw": ev["status_raw"],
         "date": ev["date"],
         "deadline": ev["deadline"],
-        "url": rec["url"],
+        "url": link or None,
         "observed_at": ev["observed_at"],
     }
 
@@ -148,9 +169,15 @@ def pending_alerts(store: Store) -> list[dict[str, Any]]:
 
 
 def deliver(
-    store: Store, webhook: str | None, atom: Path | None, transport: httpx.BaseTransport | None = None, sleep=time.sleep
+    store: Store,
+    webhook: str | None,
+    atom: Path | None,
+    transport: httpx.BaseTransport | None = None,
+    sleep=time.sleep,
+    terminal: bool = False,
 ) -> dict[str, Any]:
-    """Deliver every undelivered alert. Never raises: failures are recorded and retried next run."""
+    """Deliver every undelivered alert. Never raises: failures are recorded and retried next run.
+    With ``terminal`` the caller prints the alerts; with no webhook and no feed that printing is the delivery."""
     report: dict[str, Any] = {"pending": 0, "delivered": 0, "failed": 0, "errors": []}
     alerts = pending_alerts(store)
     report["pending"] = len(alerts)
@@ -162,7 +189,7 @@ def deliver(
     if not alerts:
         return report
     if not webhook:
-        if atom is not None:  # the feed is the delivery channel
+        if atom is not None or terminal:  # the feed, or the terminal, is the delivery channel
             _mark(store, [a["id"] for a in alerts], None)
             report["delivered"] = len(alerts)
         return report
@@ -178,15 +205,17 @@ def deliver(
                         err = None
                         break
                     err = f"HTTP {r.status_code}"
+                    if 400 <= r.status_code < 500 and r.status_code not in (408, 429):
+                        break  # the receiver refused this request: the same request will be refused again
                 except httpx.HTTPError as exc:
-                    err = f"{type(exc).__name__}: {exc}"
+                    err = type(exc).__name__
                 if attempt + 1 < WEBHOOK_ATTEMPTS:
                     sleep(min(2.0**attempt, 10.0))
             if err is None:
                 _mark(store, [a["id"]], None)
                 report["delivered"] += 1
             else:
-                msg = redact(f"webhook {redact_url(webhook)} failed: {err}")
+                msg = redact(f"webhook {url_origin(webhook)} failed: {err}")
                 _mark(store, [a["id"]], msg)
                 report["failed"] += 1
                 report["errors"].append(msg)
@@ -220,8 +249,9 @@ def write_atom(store: Store, path: Path) -> None:
         ET.SubElement(e, f"{{{ns}}}id").text = f"urn:mergerwatch:alert:{r.watch_id}:{r.event_id}"
         ET.SubElement(e, f"{{{ns}}}title").text = xml_text(body.get("text"))
         ET.SubElement(e, f"{{{ns}}}updated").text = r.created_at
-        if body.get("url"):
-            ET.SubElement(e, f"{{{ns}}}link", href=xml_text(body["url"]))
+        link = safe_url(body.get("url"))
+        if link:
+            ET.SubElement(e, f"{{{ns}}}link", href=xml_text(link))
         ET.SubElement(e, f"{{{ns}}}summary").text = xml_text(
             f"{body.get('title')} - {body.get('status_raw')} ({body.get('date')})"
         )

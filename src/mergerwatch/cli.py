@@ -11,19 +11,22 @@ import json
 import logging
 import os
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from mergerwatch import __version__
 from mergerwatch.errors import MergerwatchError, SourceError, UsageError
+from mergerwatch.redaction import redact
+from mergerwatch.textsafe import clean
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Where does this deal stand with the competition authorities?",
@@ -34,9 +37,27 @@ app.add_typer(alias_app, name="alias")
 app.add_typer(watch_app, name="watch")
 
 # Under cron or a pipe there is no terminal width: use a wide one rather than wrapping at 80.
-out = Console(width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
+# Markup, emoji codes and highlighting are off: scraped text and what a user typed are printed as data, never
+# interpreted ("[/i]" in a company name, "[link=file:...]" in a title); our own styling uses Text objects.
+_PLAIN = {"markup": False, "emoji": False, "highlight": False}
+out = Console(width=None if sys.stdout.isatty() else 200, **_PLAIN)  # type: ignore[arg-type]
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 200, **_PLAIN)  # type: ignore[arg-type]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
+
+
+def say(*parts: str | tuple[str, str], console: Console | None = None) -> None:
+    """Print a line made of outside text (cleaned) and (text, style) pieces of our own."""
+    line = Text()
+    for p in parts:
+        if isinstance(p, tuple):
+            line.append(clean(p[0]), style=p[1])
+        else:
+            line.append(clean(p))
+    (console or out).print(line, soft_wrap=True)
+
+
+def warn(message: str, label: str = "warning", style: str = "yellow") -> None:
+    say((f"{label}: ", style), redact(message), console=err)
 
 
 class State:
@@ -57,6 +78,39 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+def _version_callback(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"mergerwatch {__version__}\n")
+        raise typer.Exit(0)
+
+
+def _names(names: list[str] | None, what: str = "company names", split: bool = True) -> list[str]:
+    """`deal "Nvidia / Groq"` and `deal nvidia groq` mean the same; empty or blank names are refused."""
+    names = list(names or [])
+    if split and len(names) == 1 and "/" in names[0]:
+        names = names[0].split("/")
+    cleaned = [" ".join(clean(n, one_line=True).split()) for n in names]
+    if not cleaned or any(not n for n in cleaned):
+        raise UsageError(f"give {what} that are not empty, e.g. mergerwatch deal nvidia groq")
+    return cleaned
+
+
+def _when(value: str, option: str = "--since") -> datetime:
+    """One grammar for every --since/--until: 12h, 1d, 2w, 2026-11-01 or an ISO time."""
+    from mergerwatch.deals import parse_since
+
+    try:
+        return parse_since(value)
+    except ValueError:
+        raise UsageError(f"{option} takes 12h, 1d, 2w, a date like 2026-11-01 or an ISO time, not '{value}'") from None
+
+
+def _one_output(**flags: bool) -> None:
+    chosen = [name for name, on in flags.items() if on]
+    if len(chosen) > 1:
+        raise UsageError(f"choose one output format: {' or '.join(chosen)}, not both")
+
+
 @app.callback()
 def main_options(
     db: Annotated[
@@ -67,20 +121,34 @@ def main_options(
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each request and retry.")] = False,
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version and exit."),
+    ] = None,
 ) -> None:
     STATE.db = db
     STATE.debug = debug
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_RedactingFilter())
     logging.basicConfig(
-        level=logging.DEBUG if debug else (logging.INFO if verbose else logging.WARNING),
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+        level=logging.DEBUG if debug else (logging.INFO if verbose else logging.WARNING), handlers=[handler]
     )
+
+
+class _RedactingFilter(logging.Filter):
+    """Every log line passes through the redactor, whatever built it (a server's error body included)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = clean(redact(record.getMessage()))
+        record.args = None
+        return True
 
 
 @app.command()
 def version() -> None:
     """Print the version."""
-    out.print(f"mergerwatch {__version__}")
+    sys.stdout.write(f"mergerwatch {__version__}\n")
 
 
 # --- records ---------------------------------------------------------------------------------------
@@ -92,11 +160,17 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """One filing with its full status history."""
+    from mergerwatch.vocabulary import with_labels
+
+    if not ident.strip():
+        raise UsageError("give a filing id, e.g. mergerwatch show ftc-early-termination:20262268")
     store = _store()
-    fid = store.find_filing_id(ident)
+    fid = store.find_filing_id(ident.strip())
     if fid is None:
-        raise MergerwatchError(f"no filing with id '{ident}' in {store.url}; `mergerwatch search NAME` lists ids")
-    rec = store.filing_records([fid])[0]
+        raise MergerwatchError(
+            f"no filing with id '{clean(ident, one_line=True)}' in {store.url}; `mergerwatch search NAME` lists ids"
+        )
+    rec = with_labels(store.filing_records([fid])[0])
     if as_json:
         _print_json(rec)
     else:
@@ -113,16 +187,23 @@ def search(
     from mergerwatch.deals import search as do_search
     from mergerwatch.render import records_table
 
-    recs = do_search(_store(), name)
+    (name,) = _names([name], "a company name", split=False)
+    store = _store()
+    recs = do_search(store, name)
     if as_json:
         _print_json(recs)
         return
     if not recs:
-        err.print(f"No filing names '{name}'. Try another spelling, or `mergerwatch alias add`.")
+        hint = (
+            "The store is empty: run `mergerwatch refresh` or `mergerwatch demo` first."
+            if not store.counts_by_source()
+            else "Try another spelling, or `mergerwatch alias add`."
+        )
+        say(f"No filing names '{name}'. {hint}", console=err)
         raise typer.Exit(0)
     out.print(records_table(recs, title=f"Filings naming '{name}'"))
     for r in recs[:20]:
-        out.print(f"[dim]{r['id']}: {r['match']['reasons'][0]}[/dim]")
+        say((f"{r['id']}: {r['match']['reasons'][0]}", "dim"))
 
 
 @app.command()
@@ -136,25 +217,22 @@ def deal(
     from mergerwatch.deals import deal as do_deal
     from mergerwatch.render import deal_csv, deal_html, print_deal
 
-    names = _split_names(names)
+    _one_output(**{"--json": as_json, "--csv": as_csv})
+    names = _names(names)
     result = do_deal(_store(), names)
     if html_file:
-        html_file.write_text(deal_html(result), encoding="utf-8")
+        try:
+            html_file.write_text(deal_html(result), encoding="utf-8")
+        except OSError as exc:
+            raise MergerwatchError(f"cannot write the timeline page {html_file}: {exc.strerror}") from None
         if not (as_json or as_csv):
-            err.print(f"timeline written to {html_file}")
+            say(f"timeline written to {html_file}", console=err)
     if as_json:
         _print_json(result)
     elif as_csv:
         sys.stdout.write(deal_csv(result))
     else:
         print_deal(out, result)
-
-
-def _split_names(names: list[str]) -> list[str]:
-    """`deal "Nvidia / Groq"` and `deal nvidia groq` mean the same."""
-    if len(names) == 1 and "/" in names[0]:
-        return [n.strip() for n in names[0].split("/") if n.strip()]
-    return names
 
 
 @app.command()
@@ -190,14 +268,14 @@ def sources(as_json: JsonOpt = False) -> None:
                 "last_refresh": hist[0]["finished_at"] if hist else None,
                 "last_success": last_ok["finished_at"] if last_ok else None,
                 "age_days": round(age, 2) if age is not None else None,
-                "warnings": warnings,
+                "warnings": [redact(w) for w in warnings],
                 "state": store.all_state(name),
             }
         )
     if as_json:
         _print_json(rows)
         return
-    table = Table(title=f"sources ({store.url})")
+    table = Table(title=Text(f"sources ({store.url})"))
     for col in ("source", "authority", "records", "last success", "age (days)", "warnings"):
         table.add_column(col, overflow="fold")
     for r in rows:
@@ -207,9 +285,11 @@ def sources(as_json: JsonOpt = False) -> None:
             str(r["records"]),
             r["last_success"] or "never",
             "" if r["age_days"] is None else f"{r['age_days']:.1f}",
-            "[yellow]" + "; ".join(r["warnings"]) + "[/yellow]" if r["warnings"] else "",
+            Text(clean("; ".join(r["warnings"])), style="yellow"),
         )
     out.print(table)
+    if not any(counts.values()):
+        say("The store is empty: run `mergerwatch refresh` (live) or `mergerwatch demo` (offline).", console=err)
 
 
 # --- offline parsing and ingest -------------------------------------------------------------------
@@ -232,14 +312,15 @@ def parse(
     from mergerwatch.pipeline import parse_checked
     from mergerwatch.render import records_table
     from mergerwatch.sources import get_source
+    from mergerwatch.vocabulary import with_labels
 
     src = get_source(source)
     body = _read_file(file, source)
     payload = src.payload_for_file(body, str(file.resolve()))
     result = parse_checked(src, payload)
     for w in result.warnings:
-        err.print(f"warning: {w}")
-    recs = [f.to_record() for f in result.filings] + result.notices
+        warn(w)
+    recs = [with_labels(f.to_record()) for f in result.filings] + result.notices
     if as_json:
         _print_json(recs)
     else:
@@ -257,6 +338,9 @@ def ingest(
     from mergerwatch.sources import get_source
 
     src = get_source(source)
+    for f in files:  # every file readable before anything is stored
+        if not f.is_file():
+            raise UsageError(f"{source}: cannot read {f}: {'a directory' if f.is_dir() else 'no such file'}")
     store = _store()
     results, failed = [], 0
     outcomes: list[tuple[Path, Any]] = []
@@ -270,11 +354,11 @@ def ingest(
     for f, outcome in outcomes:
         if isinstance(outcome, SourceError):
             failed += 1
-            err.print(f"error: {f}: {outcome}")
+            warn(f"{f}: {outcome}", "error", "red")
             results.append({"file": str(f), "ok": False, "error": str(outcome)})
             continue
         for w in outcome.warnings:
-            err.print(f"warning: {w}")
+            warn(w)
         rep = outcome.report
         results.append(
             {
@@ -294,7 +378,7 @@ def ingest(
     else:
         for r in results:
             if r["ok"]:
-                out.print(
+                say(
                     f"{r['file']}: {r['records']} record(s): {r['inserted']} new, {r['updated']} updated, "
                     f"{r['unchanged']} unchanged, {r['events']} event(s)"
                 )
@@ -306,13 +390,21 @@ def ingest(
 def reparse(
     source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
     only_failed: Annotated[bool, typer.Option("--failed", help="Only payloads that failed to parse.")] = False,
+    drop_failed: Annotated[
+        bool,
+        typer.Option("--drop-failed", help="Delete the raw payloads that still fail after this re-parse (listed)."),
+    ] = False,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Parse the stored raw payloads again (after a parser fix), offline."""
+    """Parse the stored raw payloads again (after a parser fix), offline; list the ones that still fail."""
     from mergerwatch.pipeline import GroupCommit
     from mergerwatch.sources import get_source
 
+    if source:
+        get_source(source)  # an unknown source is a usage error, not "re-parsed 0"
     store = _store()
-    done = bad = 0
+    done = 0
+    failing: list[dict[str, Any]] = []
     with GroupCommit(store) as group:
         for p in store.payloads(source, "error" if only_failed else None):
             src = get_source(p["source"])
@@ -320,10 +412,19 @@ def reparse(
                 group.add(src, store.payload(p["id"]))
                 done += 1
             except SourceError as exc:
-                bad += 1
-                err.print(f"payload {p['id']} ({p['url']}): {exc}")
-    out.print(f"re-parsed {done} payload(s); {bad} still failing")
-    if bad:
+                failing.append({"id": p["id"], "source": p["source"], "url": p["url"], "error": str(exc)})
+    dropped = store.drop_payloads([f["id"] for f in failing]) if drop_failed and failing else 0
+    if as_json:
+        _print_json({"reparsed": done, "failing": failing, "dropped": dropped})
+    else:
+        for f in failing:
+            warn(f"payload {f['id']} ({f['url']}): {f['error']}", "failing", "red")
+        say(f"re-parsed {done} payload(s); {len(failing)} still failing")
+        if dropped:
+            say(f"dropped {dropped} failing raw payload(s) (listed above)")
+        elif failing:
+            say("`mergerwatch reparse --drop-failed` deletes the failing raw payloads listed above", console=err)
+    if failing and not drop_failed:
         raise typer.Exit(1)
 
 
@@ -333,7 +434,9 @@ def reparse(
 @app.command()
 def refresh(
     source: Annotated[list[str] | None, typer.Option("--source", "-s", help="Only these sources (repeatable).")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Re-read items published/edited since DATE.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Re-read items published/edited since then: 2026-11-01, 1d, 2w.")
+    ] = None,
     full: Annotated[bool, typer.Option("--full", help="Full backfill (resumable across nights).")] = False,
     replay: Annotated[Path | None, typer.Option("--replay", help="Serve recorded responses from DIR.")] = None,
     record: Annotated[Path | None, typer.Option("--record", help="Save every live response under DIR.")] = None,
@@ -351,43 +454,66 @@ def refresh(
         Path | None,
         typer.Option("--atom", envvar="MERGERWATCH_ATOM", help="Write watch-list alerts to this Atom feed file."),
     ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="Stop starting requests after this many minutes (0: no limit).")
+    ] = 240.0,
     as_json: JsonOpt = False,
 ) -> None:
     """Fetch every source (or the named ones), store what changed, report per source."""
-    from mergerwatch.alerts import collect_alerts, deliver
+    from mergerwatch.alerts import check_webhook, collect_alerts, deliver, pending_alerts
     from mergerwatch.refresh import make_client, run_refresh
+    from mergerwatch.sources import get_source
 
-    since_d = _parse_date(since) if since else None
+    since_d = _when(since).date() if since else None
+    for name in source or []:
+        get_source(name)
     if replay and record:
         raise UsageError("--replay and --record cannot be combined")
+    if case and (not source or any(n not in ("ec-mergers", "cma-mergers") for n in source)):
+        raise UsageError("--case goes with --source ec-mergers or --source cma-mergers")
+    if time_limit < 0:
+        raise UsageError("--time-limit takes minutes, 0 or more")
+    webhook = check_webhook(webhook)
     store = _store()
     client = make_client(store, replay, record)
     progress_cb, done_cb, stop = _progress(as_json)
     try:
-        if case:
-            if not source or any(n not in ("ec-mergers", "cma-mergers") for n in source):
-                raise UsageError("--case goes with --source ec-mergers or --source cma-mergers")
-        run = run_refresh(store, client, source or None, since_d, full, wait, case, progress_cb, done_cb)
+        run = run_refresh(
+            store, client, source or None, since_d, full, wait, case, progress_cb, done_cb, time_limit * 60 or None
+        )
     finally:
         stop()
         client.close()
     collect_alerts(store, run.started_at)
-    delivery = deliver(store, webhook, atom)
+    alerts = pending_alerts(store)
+    # Printed (or in the JSON summary) is delivered when nothing else is configured; a webhook or feed still is.
+    delivery = deliver(store, webhook, atom, terminal=True)
     summary = {
         "run_id": run.run_id,
         "ok": run.ok,
+        "offline": run.offline,
         "sources": [r.as_dict() for r in run.results],
         "alerts": delivery,
+        "watched_changes": [a["body"] for a in alerts],
         "requests": client.requests_made,
     }
     if as_json:
         _print_json(summary)
     else:
         _print_run(summary)
-        _print_watch_changes(store, run.started_at)
-    if delivery["errors"]:
-        for e in delivery["errors"]:
-            err.print(f"warning: {e} (kept; retried on the next run)")
+        if alerts:
+            say((f" {len(alerts)} change(s) on watched deals ", "bold reverse"))
+            for a in alerts:
+                say(f"  {a['body']['text']}")
+    if run.offline:
+        warn(
+            "no source could be reached: this machine appears to be offline (or its DNS is down); "
+            "nothing stored was changed, run the refresh again when connected",
+            "offline",
+            "red",
+        )
+    for e in delivery["errors"]:
+        warn(f"{e} (kept; retried on the next run)")
     raise typer.Exit(run.exit_code)
 
 
@@ -398,7 +524,7 @@ def _progress(quiet: bool):
     if err.is_terminal:
         from rich.progress import Progress, SpinnerColumn, TextColumn
 
-        prog = Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True)
+        prog = Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), console=err, transient=True)
         prog.start()
         tasks: dict[str, int] = {}
 
@@ -411,10 +537,10 @@ def _progress(quiet: bool):
 
     def done(res: Any) -> None:
         state = "ok" if res.ok else "FAILED"
-        err.print(
+        say(
             f"{datetime.now(UTC).isoformat(timespec='seconds')} {res.source}: {state}, {res.payloads} page(s), "
             f"{res.report.inserted} new, {res.report.updated} updated, {res.report.unchanged} unchanged",
-            soft_wrap=True,
+            console=err,
         )
 
     return None, done, lambda: None
@@ -427,7 +553,7 @@ def _print_run(summary: dict[str, Any]) -> None:
     for r in summary["sources"]:
         table.add_row(
             r["source"],
-            "[green]ok[/green]" if r["ok"] else "[red]failed[/red]",
+            Text("ok", style="green") if r["ok"] else Text("failed", style="red"),
             str(r["fetched"]),
             str(r["new"]),
             str(r["updated"]),
@@ -436,49 +562,41 @@ def _print_run(summary: dict[str, Any]) -> None:
             f"{r['seconds']:.1f}",
         )
     out.print(table)
+    if summary.get("offline"):
+        return  # one line says it (below), not one error per source
     for r in summary["sources"]:
         for e in r["errors"]:
-            err.print(f"[red]error[/red]: {e}", soft_wrap=True)
+            warn(e, "error", "red")
         for n in r["notes"]:
-            err.print(f"note: {n}", soft_wrap=True)
-
-
-def _print_watch_changes(store: Any, started_at: str) -> None:
-    from mergerwatch.alerts import pending_alerts
-
-    alerts = pending_alerts(store)
-    if alerts:
-        out.print(f"[bold reverse] {len(alerts)} change(s) on watched deals [/bold reverse]")
-        for a in alerts:
-            out.print(f"  {a['body']['text']}")
+            warn(n, "note", "")
 
 
 @app.command()
 def changes(
-    since: Annotated[str, typer.Option("--since", help="DATE, ISO time, or 12h / 1d / 2w.")] = "1d",
+    since: Annotated[str, typer.Option("--since", help="12h, 1d, 2w, a date (2026-11-01) or an ISO time.")] = "1d",
     as_json: JsonOpt = False,
 ) -> None:
     """Status changes observed since then, newest first, grouped by deal (for a morning e-mail)."""
     from mergerwatch.deals import changes as do_changes
-    from mergerwatch.deals import parse_since
 
-    try:
-        cutoff = parse_since(since)
-    except ValueError:
-        raise UsageError(f"--since takes a date, an ISO time or 12h/1d/2w, not '{since}'") from None
+    cutoff = _when(since)
     groups = do_changes(_store(), cutoff)
     if as_json:
         _print_json({"since": cutoff.isoformat(), "deals": groups})
         return
     if not groups:
-        out.print(f"No status changes since {cutoff.isoformat(timespec='minutes')}.")
+        say(f"No status changes since {cutoff.isoformat(timespec='minutes')}.")
         return
     for g in groups:
-        out.print(f"[bold]{g['deal']}[/bold]")
+        say((clean(g["deal"], one_line=True), "bold"))
         for c in g["changes"]:
-            out.print(
-                f"  {c['date'] or '':10} {c['authority']:5} {c['case_ref'] or '':14} "
-                f"{c['status'] or 'information':22} {c['status_raw']}  [dim]{c['url'] or ''}[/dim]"
+            say(
+                clean(
+                    f"  {c['date'] or '':10} {c['authority']:5} {c['case_ref'] or '':14} "
+                    f"{c['status_label']:22} {c['status_raw']}  ",
+                    one_line=True,
+                ),
+                (clean(c["url"] or "", one_line=True), "dim"),
             )
 
 
@@ -487,38 +605,55 @@ def doctor(
     source: Annotated[list[str] | None, typer.Option("--source", "-s")] = None, as_json: JsonOpt = False
 ) -> None:
     """Live check: fetch one small page per source and say whether the parser still understands it."""
-    from mergerwatch.http import Client, contact_from_env
+    from concurrent.futures import ThreadPoolExecutor
+    from dataclasses import replace
+
+    from mergerwatch.http import HOST_RULES, Client, contact_from_env
     from mergerwatch.sources import REGISTRY, get_source
     from mergerwatch.sources.base import FetchContext
     from mergerwatch.store import Store
 
+    names = source or list(REGISTRY)
+    for name in names:
+        get_source(name)
     store = Store("sqlite://")  # an in-memory store: a check never writes to the user's data
-    client = Client(contact_from_env(required=True), validators=None)
-    results = []
-    for name in source or list(REGISTRY):
+    # A check, not a nightly run: short connect timeout, one retry, no long Retry-After sleeps; every source at
+    # once (each host keeps its pace), so an offline machine answers within seconds.
+    rules = {h: replace(r, retries=1, max_wait=10.0, deadline=min(r.deadline, 60.0)) for h, r in HOST_RULES.items()}
+    client = Client(contact_from_env(required=True), validators=None, rules=rules, connect_timeout=5.0)
+
+    def check(name: str) -> dict[str, Any]:
         src = get_source(name)
         try:
             ok, msg = src.doctor(FetchContext(client=client, state=store))
-        except (SourceError, Exception) as exc:  # every source is checked whatever one does
+        except Exception as exc:  # every source is checked whatever one does
             ok, msg = False, str(exc)
-        results.append({"source": name, "ok": ok, "message": msg})
+        return {"source": name, "ok": ok, "message": redact(msg)}
+
+    with ThreadPoolExecutor(max_workers=len(names)) as pool:
+        results = list(pool.map(check, names))
+    client.close()
     if as_json:
         _print_json(results)
     else:
         for r in results:
-            out.print(
-                f"{'[green]ok[/green]' if r['ok'] else '[red]FAIL[/red]'}  {r['source']}: {r['message']}",
-                soft_wrap=True,
-            )
+            say(("ok  " if r["ok"] else "FAIL", "green" if r["ok"] else "red"), f"  {r['source']}: {r['message']}")
     raise typer.Exit(0 if all(r["ok"] for r in results) else 1)
 
 
 @app.command()
-def demo(as_json: JsonOpt = False) -> None:
-    """Build a local demo database from recorded real responses (no network, no key) and answer a deal query."""
+def demo(
+    force: Annotated[
+        bool, typer.Option("--force", help="With --db: replace that database even if it is not a demo store.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Build a demo database from recorded real responses (no network, no key) and answer a deal query.
+
+    Without --db it uses its own file (demo.db in the data directory), never your store."""
     from mergerwatch.demo import run_demo
 
-    run_demo(STATE.db, out, as_json)
+    run_demo(STATE.db, out, as_json, force=force)
 
 
 # --- aliases and watches ----------------------------------------------------------------------------
@@ -531,8 +666,13 @@ def alias_add(
     reason: Annotated[str | None, typer.Option("--reason", help="Why these are the same company.")] = None,
 ) -> None:
     """Treat ALIAS as another name of NAME in every query."""
+    from mergerwatch.matching import normalise_name
+
+    name, alias = _names([name, alias], "a name and an alias", split=False)
+    if normalise_name(name).key == normalise_name(alias).key:
+        raise UsageError(f"'{alias}' and '{name}' are already the same name to mergerwatch; no alias needed")
     _store().add_alias(name, alias, reason)
-    out.print(f"alias added: '{alias}' = '{name}'")
+    say(f"alias added: '{alias}' = '{name}'")
 
 
 @alias_app.command("list")
@@ -542,15 +682,23 @@ def alias_list(as_json: JsonOpt = False) -> None:
     if as_json:
         _print_json([{k: r[k] for k in ("name", "alias", "reason", "created_at")} for r in rows])
         return
+    if not rows:
+        say("No aliases. `mergerwatch alias add NAME ALIAS` adds one.", console=err)
     for r in rows:
-        out.print(f"{r['name']} = {r['alias']}" + (f"  ({r['reason']})" if r["reason"] else ""))
+        say(f"{r['name']} = {r['alias']}" + (f"  ({r['reason']})" if r["reason"] else ""))
 
 
 @alias_app.command("remove")
 def alias_remove(name: str, alias: Annotated[str | None, typer.Argument()] = None) -> None:
     """Remove one alias of NAME, or all of them."""
+    (name,) = _names([name], "a name", split=False)
     n = _store().remove_alias(name, alias)
-    out.print(f"{n} alias(es) removed")
+    if not n:
+        raise MergerwatchError(
+            f"no alias {'of' if alias is None else repr(clean(alias, one_line=True)) + ' for'} "
+            f"'{name}'; `mergerwatch alias list` shows them"
+        )
+    say(f"{n} alias(es) removed")
 
 
 @watch_app.command("add")
@@ -558,7 +706,7 @@ def watch_add(names: Annotated[list[str], typer.Argument(help="The companies of 
     """Watch a deal: its changes are reported after each refresh."""
     from mergerwatch.alerts import add_watch
 
-    out.print(f"watching: {add_watch(_store(), _split_names(names))}")
+    say(f"watching: {add_watch(_store(), _names(names))}")
 
 
 @watch_app.command("list")
@@ -570,10 +718,13 @@ def watch_list(as_json: JsonOpt = False) -> None:
     if as_json:
         _print_json(rows)
         return
+    if not rows:
+        say("No watched deals. `mergerwatch watch add NAME NAME` adds one.", console=err)
     for r in rows:
-        out.print(
+        failed = r["undelivered_alerts"]
+        say(
             f"{r['id']}: {r['label']}"
-            + (f"  ({r['undelivered_alerts']} undelivered)" if r["undelivered_alerts"] else "")
+            + (f"  ({failed} failed deliver{'y' if failed == 1 else 'ies'})" if failed else "")
         )
 
 
@@ -584,15 +735,27 @@ def watch_remove(ident: Annotated[str, typer.Argument(help="The id or label from
 
     n = remove_watch(_store(), ident)
     if not n:
-        raise MergerwatchError(f"no watch '{ident}'; `mergerwatch watch list` shows them")
-    out.print("removed")
+        raise MergerwatchError(f"no watch '{clean(ident, one_line=True)}'; `mergerwatch watch list` shows them")
+    say("removed")
 
 
-def _parse_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"expected a date like 2026-11-01, not '{value}'") from None
+def _click_error(exc: BaseException) -> int | None:
+    """Typer's parser errors, recognised by shape: typer 0.29 bundles its own click, older ones use the click
+    package; neither is imported here. Returns the exit code, or None when ``exc`` is not one of them."""
+    code = getattr(exc, "exit_code", None)
+    if not isinstance(code, int) or not hasattr(exc, "format_message"):
+        return None
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        sys.stdout.write(ctx.get_help() + "\n")
+        return 2
+    message = clean(exc.format_message(), one_line=True)
+    if code == 2:
+        where = getattr(ctx, "command_path", None) or "mergerwatch"
+        say(("error: ", "red"), f"{message} (see '{where} --help')", console=err)
+    else:
+        say(("error: ", "red"), message, console=err)
+    return code
 
 
 def main() -> None:
@@ -602,30 +765,26 @@ def main() -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
-        err.print("interrupted")
+        say("interrupted", console=err)
         sys.exit(130)
     except MergerwatchError as exc:
         if STATE.debug or os.environ.get("MERGERWATCH_DEBUG"):
             raise
-        err.print(f"error: {exc}", soft_wrap=True, markup=False, highlight=False)
+        say(("error: ", "red"), str(exc), console=err)
         sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(1)
     except Exception as exc:
-        import click
-
-        if isinstance(exc, click.exceptions.UsageError):
-            exc.show()
-            sys.exit(2)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+        code = _click_error(exc)
+        if code is not None:
+            sys.exit(code)
+        if type(exc).__name__ == "Exit" and isinstance(getattr(exc, "exit_code", None), int):
+            sys.exit(exc.exit_code)  # click's own Exit, raised by --help of an older typer
         if STATE.debug or os.environ.get("MERGERWATCH_DEBUG"):
             raise
-        from mergerwatch.http import redact
-
-        err.print(
-            redact(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)"),
-            soft_wrap=True,
-            markup=False,
-            highlight=False,
+        say(
+            ("error: ", "red"),
+            redact(f"unexpected {type(exc).__name__}: {exc} (run with --debug for details)"),
+            console=err,
         )
         sys.exit(1)

@@ -15,6 +15,7 @@ from mergerwatch.matching import NameMatch, NormalisedName, blocking_tokens, nor
 from mergerwatch.sources import REGISTRY
 from mergerwatch.store import Store
 from mergerwatch.store import schema as t
+from mergerwatch.vocabulary import status_label, with_labels
 
 # Candidates scored per name at most: blocking keeps far fewer on real names.
 MAX_CANDIDATES = 5000
@@ -181,6 +182,7 @@ def deal(store: Store, names: Sequence[str]) -> dict[str, Any]:
         common &= set(h.by_filing)
     records = store.filing_records(sorted(common))
     for rec in records:
+        with_labels(rec)
         rec["match"] = _match_json([h.by_filing[rec["id"]] for h in per_name])
     records.sort(key=lambda r: (r["authority"], r["status_date"] or "", r["id"]))
     authorities: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -195,6 +197,8 @@ def deal(store: Store, names: Sequence[str]) -> dict[str, Any]:
                 "jurisdiction": latest["jurisdiction"],
                 "status": latest["status"],
                 "status_raw": latest["status_raw"],
+                "status_label": status_label(latest["status"], latest["detail"]),
+                "detail": latest["detail"],
                 "status_date": latest["status_date"],
                 "case_refs": sorted({r["case_ref"] for r in recs if r["case_ref"]}),
                 "filings": [r["id"] for r in recs],
@@ -222,6 +226,7 @@ def deal(store: Store, names: Sequence[str]) -> dict[str, Any]:
         ]
         result["coverage"] = source_coverage(store)
         result["coverage_facts"] = COVERAGE_FACTS
+        result["store_empty"] = not any(c["records"] for c in result["coverage"])
     return result
 
 
@@ -239,6 +244,7 @@ def search(store: Store, name: str) -> list[dict[str, Any]]:
     ids = _newest(store, list(hits.by_filing))
     recs = store.filing_records(ids, with_events=False)
     for r in recs:
+        with_labels(r)
         r["match"] = _match_json([hits.by_filing[r["id"]]])
     return recs
 
@@ -298,6 +304,8 @@ def changes(store: Store, since: datetime) -> list[dict[str, Any]]:
                 "case_ref": r.case_ref,
                 "title": r.title,
                 "status": r.status,
+                "status_label": status_label(r.status, r.detail),
+                "detail": r.detail,
                 "status_raw": r.status_raw,
                 "date": r.event_date,
                 "deadline": r.deadline,

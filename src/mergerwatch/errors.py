@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from mergerwatch.redaction import redact
+
 
 class MergerwatchError(Exception):
-    """Base class; ``str()`` is a sentence for the user."""
+    """Base class; ``str()`` is a sentence for the user, with every known secret redacted."""
 
     exit_code = 1
+
+    def __str__(self) -> str:
+        return redact(super().__str__())
 
 
 class UsageError(MergerwatchError):

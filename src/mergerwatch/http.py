@@ -12,71 +12,57 @@ import hashlib
 import json
 import logging
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
 
 from mergerwatch import __version__
 from mergerwatch.errors import UsageError
+from mergerwatch.redaction import SECRET_HEADERS, SECRET_PARAMS, redact, redact_url
 
 log = logging.getLogger("mergerwatch.http")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_REDIRECTS = 5
+
+
+MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
 class HostRule:
     min_interval: float = 1.0  # seconds between two requests to this host
-    timeout: float = 30.0
+    timeout: float = 30.0  # per connect / read
     retries: int = 4
     backoff: float = 2.0  # first wait; doubles each retry
     max_wait: float = 120.0  # a Retry-After longer than this stops the source instead of sleeping
+    max_body: int = 20 * MB  # bytes after decompression; a larger body is cut off and reported
+    deadline: float = 120.0  # seconds for one whole request (a server that trickles cannot hold it longer)
 
 
-# Per-host politeness, in one table (the numbers and their reasons are in shared/sources/*.md).
+# Per-host politeness and bounds, in one table (the numbers and their reasons are in shared/sources/*.md).
 HOST_RULES: dict[str, HostRule] = {
     # api.data.gov gateway; 1,000/hour with a key; slow (a 2-record page took 12.5 s).
-    "api.ftc.gov": HostRule(min_interval=4.0, timeout=90.0, retries=3, backoff=5.0),
+    "api.ftc.gov": HostRule(min_interval=4.0, timeout=90.0, retries=3, backoff=5.0, deadline=180.0),
     # robots.txt Crawl-delay: 5
-    "www.ftc.gov": HostRule(min_interval=5.0, timeout=60.0),
-    "www.justice.gov": HostRule(min_interval=1.0, timeout=60.0),
-    "www.federalregister.gov": HostRule(min_interval=0.25, timeout=60.0),
-    "www.gov.uk": HostRule(min_interval=0.2, timeout=30.0),
-    "competition-cases.ec.europa.eu": HostRule(min_interval=1.0, timeout=300.0),
-    "api.tech.ec.europa.eu": HostRule(min_interval=1.0, timeout=60.0),
+    "www.ftc.gov": HostRule(min_interval=5.0, timeout=60.0, deadline=90.0),
+    "www.justice.gov": HostRule(min_interval=1.0, timeout=60.0, deadline=90.0),
+    "www.federalregister.gov": HostRule(min_interval=0.25, timeout=60.0, deadline=90.0),
+    "www.gov.uk": HostRule(min_interval=0.2, timeout=30.0, deadline=60.0),
+    # The open-data dump is ~39 MB today (eu_commission.md); room for growth, not for a bomb.
+    "compcases-open-data-portal-files-prod.s3.eu-west-1.amazonaws.com": HostRule(
+        min_interval=1.0, timeout=300.0, max_body=400 * MB, deadline=1800.0
+    ),
+    "competition-cases.ec.europa.eu": HostRule(min_interval=1.0, timeout=300.0, max_body=400 * MB, deadline=1800.0),
+    "api.tech.ec.europa.eu": HostRule(min_interval=1.0, timeout=60.0, deadline=90.0),
 }
 DEFAULT_RULE = HostRule()
-
-# Names of query parameters that carry secrets; their values never leave this module unredacted.
-SECRET_PARAMS = frozenset({"api_key", "apikey", "key", "token", "access_token"})
-_secrets: set[str] = set()
-_secrets_lock = threading.Lock()
-
-
-def register_secret(value: str | None) -> None:
-    """Remember a secret value so that every log line, error and stored URL redacts it."""
-    if value and len(value) >= 4:
-        with _secrets_lock:
-            _secrets.add(value)
-
-
-def redact(text: str) -> str:
-    for s in sorted(_secrets, key=len, reverse=True):
-        text = text.replace(s, "***")
-    return re.sub(r"(?i)\b(api_key|apikey|access_token|token)=[^&\s\"']+", r"\1=***", text)
-
-
-def redact_url(url: str) -> str:
-    parts = urlsplit(url)
-    q = [(k, "***" if k.lower() in SECRET_PARAMS else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    return redact(urlunsplit(parts._replace(query=urlencode(q, safe="[]:,"))))
 
 
 def user_agent(contact: str) -> str:
@@ -147,12 +133,16 @@ class HttpError(Exception):
         body: bytes = b"",
         retry_after: float | None = None,
         headers: Mapping[str, str] | None = None,
+        *,
+        offline: bool = False,
     ) -> None:
         self.url = redact_url(url)
         self.status = status
         self.body = body
         self.retry_after = retry_after
         self.headers = dict(headers or {})
+        # Name resolution or connection refused: the machine may be offline (refresh says so once).
+        self.offline = offline
         super().__init__(redact(message))
 
 
@@ -270,20 +260,29 @@ class Client:
         default_rule: HostRule = DEFAULT_RULE,
         sleep: Callable[[float], None] = time.sleep,
         replay: bool = False,
+        connect_timeout: float | None = None,
+        run_deadline: float | None = None,
     ) -> None:
         self.rules = dict(HOST_RULES if rules is None else rules)
         self.default_rule = default_rule
         self.validators = validators or MemoryValidators()
         self.sleep = sleep
         self.replay = replay
+        self.connect_timeout = connect_timeout
+        # time.monotonic() after which no request starts: the refresh as a whole is bounded too
+        self.run_deadline = run_deadline
+        # Called with (url, status, body, message) for every request that failed with a body in hand, so the
+        # caller can keep that body for re-parsing (refresh stores it as a failed raw payload).
+        self.on_failed_body: Callable[[str, int | None, bytes, str], None] | None = None
         self._hosts: dict[str, _HostState] = {}
         self._hosts_lock = threading.Lock()
         self.requests_made = 0
-        # verify=True always: TLS verification is never switched off.
+        # verify=True always: TLS verification is never switched off. Redirects are followed here, by hand,
+        # so that secret headers never travel to another origin (httpx strips only Authorization).
         self._client = httpx.Client(
             transport=transport,
             verify=True,
-            follow_redirects=True,
+            follow_redirects=False,
             headers={"User-Agent": user_agent(contact), "Accept-Encoding": "gzip, deflate"},
         )
 
@@ -332,6 +331,12 @@ class Client:
     ) -> Response:
         return self.request("POST", url, params=params, headers=headers, data=data, files=files)
 
+    def _failed(self, url: str, message: str, status: int | None, body: bytes, **kw: Any) -> HttpError:
+        exc = HttpError(url, message, status, body, **kw)
+        if body and self.on_failed_body is not None:
+            self.on_failed_body(exc.url, status, body, str(exc))
+        return exc
+
     def request(
         self,
         method: str,
@@ -348,7 +353,7 @@ class Client:
         shown = redact_url(full_url)
         host = req.url.host
         rule = self.rule_for(host)
-        req.extensions["timeout"] = make_timeout(rule).as_dict()
+        req.extensions["timeout"] = make_timeout(rule, self.connect_timeout).as_dict()
         if conditional:
             etag, last_mod = self.validators.get_validators(shown)
             if etag:
@@ -357,16 +362,47 @@ class Client:
                 req.headers["If-Modified-Since"] = last_mod
         attempt = 0
         while True:
+            if self.run_deadline is not None and time.monotonic() > self.run_deadline:
+                raise HttpError(full_url, f"the refresh reached its time limit before requesting {shown}")
             self._throttle(host, rule)
             started = time.monotonic()
             try:
                 self.requests_made += 1
-                resp = self._client.send(req, stream=False)
+                resp, final_url, content = self._send(req, rule)
+            except _BodyTooLarge as big:
+                raise self._failed(
+                    full_url,
+                    f"{shown} sent more than {rule.max_body // MB} MB (after decompression); the first part was kept",
+                    big.status,
+                    big.prefix,
+                ) from None
+            except _DeadlinePassed as late:
+                raise self._failed(
+                    full_url,
+                    f"{shown} did not finish sending within {rule.deadline:.0f} s; what arrived was kept",
+                    late.status,
+                    late.prefix,
+                ) from None
+            except _RedirectError as exc:
+                raise HttpError(full_url, str(exc)) from None
             except (httpx.TimeoutException, httpx.TransportError) as exc:
-                kind = "timed out" if isinstance(exc, httpx.TimeoutException) else f"failed ({exc})"
-                if attempt >= rule.retries or isinstance(exc, httpx.ConnectError) and self.replay:
-                    raise HttpError(full_url, f"request to {shown} {kind} after {attempt + 1} attempt(s)") from None
-                self._backoff(rule, attempt, None, shown, kind)
+                offline = (
+                    not self.replay
+                    and isinstance(exc, httpx.ConnectError)
+                    and not isinstance(exc, httpx.ConnectTimeout)
+                )
+                kind = "timed out" if isinstance(exc, httpx.TimeoutException) else f"failed ({_why(exc)})"
+                # A name that does not resolve or a refused connection will not answer in 30 s either: one quick
+                # retry at most (a flaky resolver), not the exponential backoff meant for a busy server.
+                limit = 0 if self.replay else (1 if offline else rule.retries)
+                if attempt >= limit:
+                    raise HttpError(
+                        full_url, f"request to {shown} {kind} after {attempt + 1} attempt(s)", offline=offline
+                    ) from None
+                if offline:
+                    self.sleep(0.0 if self.replay else 1.0)
+                else:
+                    self._backoff(rule, attempt, None, shown, kind)
                 attempt += 1
                 continue
             elapsed = time.monotonic() - started
@@ -376,22 +412,60 @@ class Client:
             if status in RETRY_STATUSES:
                 retry_after = parse_retry_after(resp.headers.get("retry-after"))
                 if attempt >= rule.retries or (retry_after is not None and retry_after > rule.max_wait):
-                    raise HttpError(
+                    raise self._failed(
                         full_url,
                         f"{shown} answered HTTP {status} after {attempt + 1} attempt(s)",
                         status,
-                        resp.content,
-                        retry_after,
-                        resp.headers,
+                        content,
+                        retry_after=retry_after,
+                        headers=resp.headers,
                     )
                 self._backoff(rule, attempt, retry_after, shown, f"HTTP {status}")
                 attempt += 1
                 continue
             if status >= 400:
-                raise HttpError(full_url, f"{shown} answered HTTP {status}", status, resp.content, None, resp.headers)
+                raise self._failed(full_url, f"{shown} answered HTTP {status}", status, content, headers=resp.headers)
             # Validators are returned, not saved: the caller saves them once the body is safely stored, so a
             # body that fails to parse is fetched again next time instead of being skipped as "not modified".
-            return Response(shown, status, resp.headers, resp.content, elapsed)
+            final_shown = redact_url(final_url) if final_url != full_url else shown
+            return Response(final_shown, status, resp.headers, content, elapsed)
+
+    def _send(self, req: httpx.Request, rule: HostRule) -> tuple[httpx.Response, str, bytes]:
+        """Send, following redirects by hand, and read the body within the rule's size and time bounds."""
+        deadline = time.monotonic() + rule.deadline
+        origin = _origin(req.url)
+        for _hop in range(MAX_REDIRECTS + 1):
+            resp = self._client.send(req, stream=True)
+            try:
+                if resp.has_redirect_location and req.method in ("GET", "HEAD"):
+                    location = resp.headers.get("location", "")
+                    resp.read()
+                    nxt = req.url.join(location)
+                    if nxt.scheme not in ("http", "https"):
+                        raise _RedirectError(f"{redact_url(str(req.url))} redirected to a non-HTTP address")
+                    if nxt.scheme == "http" and req.url.scheme == "https":
+                        raise _RedirectError(
+                            f"{redact_url(str(req.url))} redirected from HTTPS to plain HTTP "
+                            f"({redact_url(str(nxt))}); not followed"
+                        )
+                    hdrs = dict(req.headers)
+                    hdrs.pop("host", None)
+                    hdrs.pop("Host", None)
+                    if _origin(nxt) != origin:
+                        # Keys belong to the host they were issued for: never sent to another origin.
+                        hdrs = {k: v for k, v in hdrs.items() if k.lower() not in SECRET_HEADERS}
+                        origin = _origin(nxt)
+                    ext = req.extensions
+                    req = self._client.build_request("GET", nxt, headers=hdrs)
+                    req.extensions.update(ext)
+                    continue
+                content = _read_bounded(resp, rule.max_body, deadline)
+            finally:
+                resp.close()
+            return resp, str(req.url), content
+        raise _RedirectError(
+            f"{redact_url(str(req.url))} redirected more than {MAX_REDIRECTS} times (a redirect loop?)"
+        )
 
     def _backoff(self, rule: HostRule, attempt: int, retry_after: float | None, url: str, why: str) -> None:
         wait = rule.backoff * (2**attempt)
@@ -402,5 +476,50 @@ class Client:
             self.sleep(wait)
 
 
-def make_timeout(rule: HostRule) -> httpx.Timeout:
-    return httpx.Timeout(rule.timeout, connect=min(rule.timeout, 15.0))
+class _RedirectError(Exception):
+    pass
+
+
+class _BodyTooLarge(Exception):
+    def __init__(self, prefix: bytes, status: int) -> None:
+        self.prefix, self.status = prefix, status
+
+
+class _DeadlinePassed(_BodyTooLarge):
+    pass
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return (url.scheme, url.host, url.port)
+
+
+def _why(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    low = text.lower()
+    if "name or service not known" in low or "nodename nor servname" in low or "getaddrinfo" in low:
+        return "the host name does not resolve"
+    if "connection refused" in low:
+        return "connection refused"
+    return text
+
+
+def _read_bounded(resp: httpx.Response, max_body: int, deadline: float) -> bytes:
+    """The decompressed body, refusing more than ``max_body`` bytes or reading past ``deadline``: a gzip bomb
+    or a trickling server costs at most that much memory and time."""
+    declared = resp.headers.get("content-length", "")
+    if declared.isdigit() and "content-encoding" not in resp.headers and int(declared) > max_body:
+        raise _BodyTooLarge(b"", resp.status_code)
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in resp.iter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > max_body:
+            raise _BodyTooLarge(b"".join(chunks)[: 1024 * 1024], resp.status_code)
+        if time.monotonic() > deadline:
+            raise _DeadlinePassed(b"".join(chunks)[: 1024 * 1024], resp.status_code)
+    return b"".join(chunks)
+
+
+def make_timeout(rule: HostRule, connect: float | None = None) -> httpx.Timeout:
+    return httpx.Timeout(rule.timeout, connect=min(rule.timeout, connect or 15.0))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
+
+import sqlalchemy as sa
 
 from mergerwatch.errors import ParseError
 from mergerwatch.model import Filing
@@ -52,15 +55,35 @@ def process_payload(store: Store, source: Source, payload: Payload, observed_at:
         store.save_payload(payload, status="error", error=f"{type(exc).__name__}: {exc}")
         raise
     try:
-        with store.write(savepoint=True):
-            raw_id = store.save_payload(payload, status="ok", records=len(result.filings))
-            report = store.import_filings(result.filings, observed_at, match_key=match_key_for(source))
-            if payload.validators:
-                store.set_validators(*payload.validators)
+        raw_id, report = _store_step(store, source, payload, result, observed_at)
     except Exception as exc:
         store.save_payload(payload, status="error", error=f"storing failed: {type(exc).__name__}: {exc}")
         raise
     return PayloadOutcome(raw_id, report, len(result.filings), result.warnings)
+
+
+LOCK_RETRIES = 5
+
+
+def _store_step(
+    store: Store, source: Source, payload: Payload, result: ParseResult, observed_at: str | None
+) -> tuple[int, ImportReport]:
+    """One payload's writes in one transaction. Another process's long write (a reader never blocks us, a
+    writer can) is waited out a few more times past the busy timeout instead of failing the source."""
+    for attempt in range(LOCK_RETRIES + 1):
+        try:
+            with store.write(savepoint=True):
+                raw_id = store.save_payload(payload, status="ok", records=len(result.filings))
+                report = store.import_filings(result.filings, observed_at, match_key=match_key_for(source))
+                if payload.validators:
+                    store.set_validators(*payload.validators)
+            return raw_id, report
+        except sa.exc.OperationalError as exc:
+            locked = "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower()
+            if not locked or attempt == LOCK_RETRIES or store.in_transaction:
+                raise
+            time.sleep(min(2.0**attempt, 15.0))
+    raise AssertionError("unreachable")
 
 
 class GroupCommit:

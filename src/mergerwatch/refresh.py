@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -13,12 +14,18 @@ from typing import Any
 
 import httpx
 
-from mergerwatch.errors import BackfillPaused, LockHeld, SourceError
-from mergerwatch.http import Client, HttpError, RecordingTransport, ReplayTransport, contact_from_env, redact
+from mergerwatch.errors import BackfillPaused, LockHeld, SourceError, UsageError
+from mergerwatch.http import Client, HttpError, RecordingTransport, ReplayTransport, contact_from_env
 from mergerwatch.pipeline import process_payload
+from mergerwatch.redaction import redact
 from mergerwatch.sources import REGISTRY, get_source
-from mergerwatch.sources.base import FetchContext, Source
+from mergerwatch.sources.base import FetchContext, Payload, Source
 from mergerwatch.store import ImportReport, Store, now_iso
+
+# Which source this worker thread is fetching for: a failed response's body is kept under that source.
+_current = threading.local()
+# The refresh as a whole stops starting requests after this long (a backfill resumes on the next run).
+DEFAULT_TIME_LIMIT = 4 * 3600.0
 
 log = logging.getLogger("mergerwatch.refresh")
 
@@ -33,6 +40,7 @@ class SourceResult:
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    offline: bool = False  # failed because no host could be reached
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -64,17 +72,40 @@ class RunResult:
     def exit_code(self) -> int:
         return 0 if self.ok else 1
 
+    @property
+    def offline(self) -> bool:
+        """Every source failed to connect: say so once instead of one error per source."""
+        return bool(self.results) and all(r.offline for r in self.results)
+
 
 def make_client(store: Store, replay: Path | None = None, record: Path | None = None) -> Client:
     if replay is not None:
         if not Path(replay).is_dir():
-            raise SourceError("refresh", f"replay directory {replay} does not exist")
-        return Client(
+            raise UsageError(f"--replay: {replay} is not a directory of recordings (made by refresh --record)")
+        client = Client(
             contact_from_env(required=False), transport=ReplayTransport(Path(replay)), validators=store, replay=True
         )
-    contact = contact_from_env(required=True)
-    transport = RecordingTransport(Path(record)) if record is not None else None
-    return Client(contact, transport=transport, validators=store)
+    else:
+        contact = contact_from_env(required=True)
+        transport = RecordingTransport(Path(record)) if record is not None else None
+        client = Client(contact, transport=transport, validators=store)
+    client.on_failed_body = lambda url, status, body, message: keep_failed_body(store, url, status, body, message)
+    return client
+
+
+def keep_failed_body(store: Store, url: str, status: int | None, body: bytes, message: str) -> None:
+    """An error page, a cut-off body: kept as a failed raw payload of the source being fetched."""
+    source = getattr(_current, "source", None)
+    if source is None:
+        return
+    try:
+        store.save_payload(
+            Payload(source, url, body, status=status or 0, kind="error", expect_records=False),
+            status="error",
+            error=message,
+        )
+    except Exception:  # keeping evidence must never hide the error itself
+        log.debug("could not keep the failed body of %s", url, exc_info=True)
 
 
 def refresh_source(
@@ -86,6 +117,7 @@ def refresh_source(
 ) -> SourceResult:
     res = SourceResult(source.name)
     started = time.monotonic()
+    _current.source = source.name
     try:
         for payload in source.fetch(ctx):
             res.payloads += 1
@@ -100,8 +132,11 @@ def refresh_source(
     except SourceError as exc:
         res.ok = False
         res.errors.append(str(exc))
+        cause = exc.__context__
+        res.offline = isinstance(cause, HttpError) and cause.offline
     except HttpError as exc:
         res.ok = False
+        res.offline = exc.offline
         res.errors.append(f"{source.name}: {exc} (the next refresh retries; nothing stored was lost)")
     except (httpx.HTTPError, OSError) as exc:
         res.ok = False
@@ -110,7 +145,10 @@ def refresh_source(
         res.ok = False
         res.errors.append(redact(f"{source.name}: unexpected {type(exc).__name__}: {exc}"))
         log.debug("unexpected error in %s", source.name, exc_info=True)
-    res.notes = ctx.notes + res.notes
+    finally:
+        _current.source = None
+    res.notes = [redact(n) for n in ctx.notes + res.notes]
+    res.errors = [redact(e) for e in res.errors]
     res.seconds = time.monotonic() - started
     return res
 
@@ -125,9 +163,12 @@ def run_refresh(
     case: str | None = None,
     on_payload: Callable[[str, SourceResult], None] | None = None,
     on_source_done: Callable[[SourceResult], None] | None = None,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> RunResult:
     sources = [get_source(n) for n in names] if names else list(REGISTRY.values())
     _take_lock(store, wait)
+    if time_limit:
+        client.run_deadline = time.monotonic() + time_limit
     try:
         run_id = store.start_run(
             {"sources": [s.name for s in sources], "since": since.isoformat() if since else None, "full": full}

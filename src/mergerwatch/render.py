@@ -13,6 +13,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from mergerwatch.textsafe import clean, safe_url
+from mergerwatch.vocabulary import status_label, status_words
+
 STATUS_STYLE = {
     "cleared": "green",
     "cleared_with_remedies": "yellow",
@@ -45,29 +48,28 @@ STATUS_COLOUR = {  # for the HTML page
 }
 
 
-def status_words(status: str | None, detail: str | None, date_: str | None) -> str:
-    if status is None:
-        return "information"
-    if detail == "hsr_early_termination":
-        return f"HSR waiting period ended (early termination granted on {date_ or 'an unknown date'})"
-    return status.replace("_", " ")
+def T(value: Any, style: str = "") -> Text:
+    """Outside text as a rich Text: never markup, never a control sequence."""
+    return Text(clean(value), style=style)
 
 
 def records_table(records: list[dict[str, Any]], title: str | None = None) -> Table:
-    table = Table(title=title, show_lines=False, expand=False)
+    table = Table(title=T(title) if title else None, show_lines=False, expand=False)
     for col in ("id", "authority", "case", "status", "date", "title"):
         table.add_column(col, overflow="fold")
     for r in records:
+        label = (
+            status_label(r["status"], r.get("detail"))
+            if r["status"]
+            else f"notice: {r.get('classification', {}).get('kind', '')}"
+        )
         table.add_row(
-            r["id"],
-            r["authority"],
-            r.get("case_ref") or "",
-            Text(
-                r["status"] or f"notice: {r.get('classification', {}).get('kind', '')}",
-                style=STATUS_STYLE.get(r["status"] or "", "dim"),
-            ),
-            r.get("status_date") or "",
-            r["title"],
+            T(r["id"]),
+            T(r["authority"]),
+            T(r.get("case_ref") or ""),
+            T(label, STATUS_STYLE.get(r["status"] or "", "dim")),
+            T(r.get("status_date") or ""),
+            T(r["title"]),
         )
     return table
 
@@ -76,35 +78,35 @@ def filing_panel(r: dict[str, Any]) -> Panel:
     lines = Table.grid(padding=(0, 1))
     lines.add_column(style="bold")
     lines.add_column(overflow="fold")
-    lines.add_row("authority", f"{r['authority']} ({r['jurisdiction']})")
-    lines.add_row("case", r.get("case_ref") or "-")
+    lines.add_row("authority", T(f"{r['authority']} ({r['jurisdiction']})"))
+    lines.add_row("case", T(r.get("case_ref") or "-"))
     lines.add_row(
         "status",
-        Text(status_words(r["status"], r.get("detail"), r.get("status_date")), style=STATUS_STYLE.get(r["status"], "")),
+        T(status_words(r["status"], r.get("detail"), r.get("status_date")), STATUS_STYLE.get(r["status"], "")),
     )
-    lines.add_row("authority's words", r["status_raw"])
+    lines.add_row("authority's words", T(r["status_raw"]))
     if r.get("deadline"):
-        lines.add_row("deadline", r["deadline"])
+        lines.add_row("deadline", T(r["deadline"]))
     for p in r["parties"]:
-        lines.add_row(p["role"], p["name"])
-    lines.add_row("source", f"{r['source']} : {r['source_id']}")
+        lines.add_row(T(p["role"]), T(p["name"]))
+    lines.add_row("source", T(f"{r['source']} : {r['source_id']}"))
     if r.get("url"):
-        lines.add_row("link", r["url"])
+        lines.add_row("link", T(r["url"]))
     if r.get("match"):
         for reason in r["match"]["reasons"]:
-            lines.add_row("matched", reason)
+            lines.add_row("matched", T(reason))
     events = Table(title="history", show_edge=False)
     for col in ("date", "status", "authority's words", "deadline", "seen"):
         events.add_column(col, overflow="fold")
     for e in r.get("events", []):
         events.add_row(
-            e["date"] or "",
-            Text(e["status"] or "information", style=STATUS_STYLE.get(e["status"] or "", "dim")),
-            e["status_raw"],
-            e.get("deadline") or "",
-            (e.get("observed_at") or "")[:16],
+            T(e["date"] or ""),
+            T(status_label(e["status"], e.get("detail")), STATUS_STYLE.get(e["status"] or "", "dim")),
+            T(e["status_raw"]),
+            T(e.get("deadline") or ""),
+            T((e.get("observed_at") or "")[:16]),
         )
-    return Panel(Group(lines, events), title=r["title"], title_align="left", expand=False)
+    return Panel(Group(lines, events), title=T(r["title"]), title_align="left", expand=False)
 
 
 def timeline_chart(filings: list[dict[str, Any]], width: int = 60) -> Text:
@@ -125,7 +127,7 @@ def timeline_chart(filings: list[dict[str, Any]], width: int = 60) -> Text:
         row[pos] = "●" if e["status"] else "○"
         sty[pos] = STATUS_STYLE.get(e["status"] or "", "dim")
     for auth in sorted(rows):
-        out.append(f"{auth:>6} ")
+        out.append(f"{clean(auth, one_line=True):>6} ")
         for ch, st in zip(rows[auth], styles[auth], strict=True):
             out.append(ch, style=st)
         out.append("\n")
@@ -135,31 +137,38 @@ def timeline_chart(filings: list[dict[str, Any]], width: int = 60) -> Text:
 
 
 def print_deal(console: Console, result: dict[str, Any]) -> None:
-    q = " + ".join(result["query"])
+    q = clean(" + ".join(result["query"]), one_line=True)
     if not result["found"]:
-        console.print(f"[bold]No filing names all of: {q}[/bold]")
+        console.print(T(f"No filing names all of: {q}", "bold"))
+        if result.get("store_empty"):
+            console.print(
+                T("The store is empty: run `mergerwatch refresh` to fetch the sources, or `mergerwatch demo`.")
+            )
         for nm in result.get("near_misses", []):
-            console.print(f"  '{nm['name']}' alone: {nm['filings_alone']} filing(s)")
+            console.print(T(f"  '{clean(nm['name'], one_line=True)}' alone: {nm['filings_alone']} filing(s)"))
             for ex in nm["examples"]:
-                console.print(f"     {ex['date'] or '?':10}  {ex['status']:22} {ex['title']}  [dim]{ex['id']}[/dim]")
+                line = Text(f"     {ex['date'] or '?':10}  {status_label(ex['status']):22} ")
+                line.append(clean(ex["title"], one_line=True))
+                line.append("  " + clean(ex["id"], one_line=True), style="dim")
+                console.print(line)
         cov = Table(title="sources searched")
         for col in ("source", "authority", "records", "last success"):
             cov.add_column(col)
         for c in result.get("coverage", []):
-            cov.add_row(c["source"], c["authority"], str(c["records"]), c["last_success"] or "never")
+            cov.add_row(T(c["source"]), T(c["authority"]), str(c["records"]), T(c["last_success"] or "never"))
         console.print(cov)
         for fact in result.get("coverage_facts", []):
-            console.print(f"[dim]- {fact}[/dim]")
+            console.print(T(f"- {fact}", "dim"))
         return
-    summary = Table(title=f"Where {q} stands")
+    summary = Table(title=T(f"Where {q} stands"))
     for col in ("authority", "case", "status", "since", "filings"):
         summary.add_column(col, overflow="fold")
     for s in result["authorities"]:
         summary.add_row(
-            s["authority"],
-            ", ".join(s["case_refs"]),
-            Text(status_words(s["status"], None, s["status_date"]), style=STATUS_STYLE.get(s["status"], "")),
-            s["status_date"] or "",
+            T(s["authority"]),
+            T(", ".join(s["case_refs"])),
+            T(status_words(s["status"], s.get("detail"), s["status_date"]), STATUS_STYLE.get(s["status"], "")),
+            T(s["status_date"] or ""),
             str(len(s["filings"])),
         )
     console.print(summary)
@@ -208,7 +217,7 @@ def deal_csv(result: dict[str, Any]) -> str:
 
 def deal_html(result: dict[str, Any]) -> str:
     """A self-contained page (inline CSS and SVG, nothing loaded from the network); every scraped string escaped."""
-    e = html.escape
+    e = _h
     q = " + ".join(result["query"])
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
@@ -230,20 +239,23 @@ def deal_html(result: dict[str, Any]) -> str:
     for s in result["authorities"]:
         parts.append(
             f"<tr><td>{e(s['authority'])}</td><td>{e(', '.join(s['case_refs']))}</td>"
-            f"<td class='s'>{e(status_words(s['status'], None, s['status_date']))}</td>"
+            f"<td class='s'>{e(status_words(s['status'], s.get('detail'), s['status_date']))}</td>"
             f"<td>{e(s['status_date'] or '')}</td></tr>"
         )
     parts.append("</table>")
     for r in result["filings"]:
         parts.append(f"<h2>{e(r['authority'])} {e(r['case_ref'] or '')}: {e(r['title'])}</h2><p>")
         parts.append("<br>".join(f"{e(p['role'])}: {e(p['name'])}" for p in r["parties"]))
-        if r.get("url"):
-            parts.append(f"<br><a href='{e(r['url'])}' rel='noreferrer'>{e(r['url'])}</a>")
+        link = safe_url(r.get("url"))
+        if link:
+            parts.append(f"<br><a href='{e(link)}' rel='noreferrer'>{e(link)}</a>")
+        elif r.get("url"):
+            parts.append(f"<br>{e(clean(r['url']))}")
         parts.append("<br><small>" + e(" | ".join(r["match"]["reasons"])) + "</small></p>")
         parts.append("<table><tr><th>date</th><th>status</th><th>authority's words</th><th>deadline</th></tr>")
         for ev in r["events"]:
             parts.append(
-                f"<tr><td>{e(ev['date'] or '')}</td><td>{e(ev['status'] or 'information')}</td>"
+                f"<tr><td>{e(ev['date'] or '')}</td><td>{e(status_label(ev['status'], ev.get('detail')))}</td>"
                 f"<td>{e(ev['status_raw'])}</td><td>{e(ev.get('deadline') or '')}</td></tr>"
             )
         parts.append("</table>")
@@ -254,8 +266,12 @@ def deal_html(result: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def _h(value: Any) -> str:
+    return html.escape(clean(value))
+
+
 def _svg_timeline(filings: list[dict[str, Any]]) -> str:
-    e = html.escape
+    e = _h
     pts = [(r["authority"], ev) for r in filings for ev in r["events"] if ev["date"]]
     if not pts:
         return ""
@@ -279,7 +295,7 @@ def _svg_timeline(filings: list[dict[str, Any]]) -> str:
         x = left + (date.fromisoformat(ev["date"]).toordinal() - lo) / span * w
         y = 20 + auths.index(a) * row_h
         colour = STATUS_COLOUR.get(ev["status"] or "", "#888")
-        label = f"{ev['date']}: {ev['status'] or 'information'} - {ev['status_raw']}"
+        label = f"{ev['date']}: {status_label(ev['status'], ev.get('detail'))} - {ev['status_raw']}"
         out.append(f"<circle cx='{x:.1f}' cy='{y}' r='6' fill='{colour}'><title>{e(label)}</title></circle>")
     out.append(
         f"<text x='{left}' y='{h - 5}' font-size='11'>{date.fromordinal(lo).isoformat()}</text>"

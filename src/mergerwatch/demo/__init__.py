@@ -15,6 +15,7 @@ from platformdirs import user_data_dir
 from rich.console import Console
 
 from mergerwatch.deals import deal
+from mergerwatch.errors import UsageError
 from mergerwatch.refresh import make_client, run_refresh
 from mergerwatch.render import print_deal
 from mergerwatch.store import Store
@@ -29,13 +30,34 @@ def demo_db_path() -> Path:
     return Path(user_data_dir("mergerwatch", appauthor=False)) / "demo.db"
 
 
-def run_demo(db: str | None, console: Console, as_json: bool = False) -> dict[str, Any]:
+DEMO_MARK = ("_store", "demo")
+
+
+def _is_demo_store(target: str) -> bool:
+    store = Store(target)
+    try:
+        return store.get_state(*DEMO_MARK) == "1"
+    finally:
+        store.close()
+
+
+def run_demo(db: str | None, console: Console, as_json: bool = False, force: bool = False) -> dict[str, Any]:
+    """Build the demo store. Without ``db`` it is the demo's own file; a ``db`` that exists and is not a demo
+    store is refused unless ``force``: the demo never replaces a user's data by accident."""
     target = db or str(demo_db_path())
     if "://" not in target:
-        p = Path(target)
+        p = Path(target).expanduser()
+        if p.exists() and p.stat().st_size and not force and not _is_demo_store(target):
+            raise UsageError(
+                f"{p} is an existing mergerwatch store, not a demo one; the demo will not replace it "
+                "(run `mergerwatch demo` without --db, or add --force to replace it)"
+            )
         for suffix in ("", "-wal", "-shm"):
             Path(str(p) + suffix).unlink(missing_ok=True)
+    elif not force:
+        raise UsageError("the demo writes only to a file; --db with a database URL needs --force")
     store = Store(target)
+    store.set_state(*DEMO_MARK, "1")
     with as_file(files("mergerwatch.demo") / "recordings") as rec_dir:
         client = make_client(store, replay=Path(rec_dir))
         run = run_refresh(store, client, DEMO_SOURCES)

@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any, ClassVar, Protocol
 
 from mergerwatch.errors import ParseError
-from mergerwatch.http import Client
+from mergerwatch.http import Client, HttpError
 from mergerwatch.model import Filing
 
 
@@ -168,3 +168,21 @@ def first(value: Any) -> Any:
     if isinstance(value, list):
         return value[0] if value else None
     return value
+
+
+def http_hint(exc: HttpError, default: str, blocked: str | None = None) -> str:
+    """What the user can do about a failed request, by what actually failed."""
+    if exc.offline:
+        return "the host could not be reached: check the network connection, then run the refresh again"
+    if blocked and exc.status in (401, 403):
+        return blocked
+    return default
+
+
+def duration_words(seconds: float) -> str:
+    """``45 s``, ``12 min``, ``3.5 h``: a wait as a person says it."""
+    if seconds < 90:
+        return f"{max(seconds, 1):.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"

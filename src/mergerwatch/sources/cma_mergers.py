@@ -20,7 +20,16 @@ from mergerwatch.errors import ParseError, SourceError
 from mergerwatch.http import HttpError
 from mergerwatch.matching import clean_text
 from mergerwatch.model import Filing, Party, Role, Status, StatusEvent
-from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, first, loads_json, reject_body
+from mergerwatch.sources.base import (
+    FetchContext,
+    ParseResult,
+    Payload,
+    Source,
+    first,
+    http_hint,
+    loads_json,
+    reject_body,
+)
 
 SEARCH_URL = "https://www.gov.uk/api/search.json"
 CONTENT_URL = "https://www.gov.uk/api/content"
@@ -134,7 +143,9 @@ class CmaMergers(Source):
                     f"GOV.UK rejected a search parameter (HTTP 422: {detail or 'no detail'})",
                     "the Search API changed its parameters; please report this to mergerwatch",
                 ) from None
-            raise SourceError(self.name, str(exc), "the next refresh retries; stored cases are kept") from None
+            raise SourceError(
+                self.name, str(exc), http_hint(exc, "the next refresh retries; stored cases are kept")
+            ) from None
 
     def fetch(self, ctx: FetchContext) -> Iterator[Payload]:
         if ctx.case:  # one case page on demand, by slug or path

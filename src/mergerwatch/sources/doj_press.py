@@ -14,7 +14,7 @@ from mergerwatch.classify import classify_press
 from mergerwatch.errors import ParseError, SourceError
 from mergerwatch.http import HttpError
 from mergerwatch.matching import clean_text
-from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, loads_json, reject_body
+from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, http_hint, loads_json, reject_body
 from mergerwatch.sources.us_enforcement import add_item
 
 API_URL = "https://www.justice.gov/api/v1/press_releases.json"
@@ -52,7 +52,11 @@ class DojPress(Source):
                     headers={"Accept": "application/json", "Referer": "https://www.justice.gov/"},
                 )
             except HttpError as exc:
-                hint = "justice.gov may be blocking the request; check MERGERWATCH_CONTACT and try later"
+                hint = http_hint(
+                    exc,
+                    "the next refresh retries",
+                    blocked="justice.gov may be blocking the request; check MERGERWATCH_CONTACT and try later",
+                )
                 raise SourceError(self.name, str(exc), hint) from None
             yield Payload(
                 self.name, resp.url, resp.content, content_type=resp.content_type, kind="api", expect_records=False

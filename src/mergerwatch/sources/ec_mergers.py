@@ -25,7 +25,16 @@ from mergerwatch.errors import ParseError, SourceError
 from mergerwatch.http import HttpError
 from mergerwatch.matching import clean_text
 from mergerwatch.model import Filing, Party, Role, Status, StatusEvent
-from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, first, reject_body, sniff_kind
+from mergerwatch.sources.base import (
+    FetchContext,
+    ParseResult,
+    Payload,
+    Source,
+    first,
+    http_hint,
+    reject_body,
+    sniff_kind,
+)
 
 DUMP_URL = "https://compcases-open-data-portal-files-prod.s3.eu-west-1.amazonaws.com/case-data-M.json"
 SEARCH_URL = "https://api.tech.ec.europa.eu/search-api/prod/rest/search"
@@ -188,7 +197,7 @@ class EcMergers(Source):
             raise SourceError(
                 self.name,
                 f"could not download the open-data dump: {exc}",
-                "the next refresh retries; the cases already stored are kept",
+                http_hint(exc, "the next refresh retries; the cases already stored are kept"),
             ) from None
         if resp.not_modified:
             return  # unchanged since the last run: one conditional request, nothing else
@@ -253,7 +262,9 @@ class EcMergers(Source):
         try:
             resp = ctx.client.post(self.search_url, params=req["params"], files=req["files"], headers=req["headers"])
         except HttpError as exc:
-            raise SourceError(self.name, f"the search API failed: {exc}", "the next refresh retries") from None
+            raise SourceError(
+                self.name, f"the search API failed: {exc}", http_hint(exc, "the next refresh retries")
+            ) from None
         return Payload(
             self.name, resp.url, resp.content, content_type=resp.content_type, kind="search", expect_records=False
         )

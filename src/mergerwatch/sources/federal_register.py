@@ -16,7 +16,16 @@ from mergerwatch.classify import UNDETERMINED, classify_fr
 from mergerwatch.errors import ParseError, SourceError
 from mergerwatch.http import HttpError
 from mergerwatch.matching import clean_text
-from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, loads_json, reject_body, sniff_kind
+from mergerwatch.sources.base import (
+    FetchContext,
+    ParseResult,
+    Payload,
+    Source,
+    http_hint,
+    loads_json,
+    reject_body,
+    sniff_kind,
+)
 from mergerwatch.sources.us_enforcement import add_item
 
 API_URL = "https://www.federalregister.gov/api/v1/documents.json"
@@ -61,7 +70,7 @@ class FederalRegister(Source):
             try:
                 resp = ctx.client.get(url, params=params)
             except HttpError as exc:
-                raise SourceError(self.name, str(exc), "the next refresh retries") from None
+                raise SourceError(self.name, str(exc), http_hint(exc, "the next refresh retries")) from None
             yield Payload(
                 self.name, resp.url, resp.content, content_type=resp.content_type, kind="search", expect_records=False
             )

@@ -24,10 +24,21 @@ from bs4 import BeautifulSoup
 from defusedxml import ElementTree as SafeET
 
 from mergerwatch.errors import BackfillPaused, ParseError, RateLimited, SourceError
-from mergerwatch.http import HttpError, register_secret
+from mergerwatch.http import HttpError
 from mergerwatch.matching import clean_text, normalise_name
 from mergerwatch.model import Filing, Party, Role, Status
-from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, loads_json, reject_body, sniff_kind
+from mergerwatch.redaction import register_secret
+from mergerwatch.sources.base import (
+    FetchContext,
+    ParseResult,
+    Payload,
+    Source,
+    duration_words,
+    http_hint,
+    loads_json,
+    reject_body,
+    sniff_kind,
+)
 
 API_URL = "https://api.ftc.gov/v0/hsr-early-termination-notices"
 RSS_URL = "https://www.ftc.gov/feeds/hsr-early-termination-notices.xml"
@@ -110,7 +121,7 @@ class FtcEarlyTermination(Source):
     def _http_error(self, exc: HttpError, offset: int) -> SourceError:
         code = _gateway_code(exc.body)
         if exc.status == 429 or code == "OVER_RATE_LIMIT":
-            wait = f" in about {exc.retry_after / 3600:.1f} h" if exc.retry_after else ""
+            wait = f" in about {duration_words(exc.retry_after)}" if exc.retry_after else ""
             return RateLimited(
                 self.name,
                 f"FTC rate limit reached, resuming{wait} at offset {offset}",
@@ -121,7 +132,7 @@ class FtcEarlyTermination(Source):
             return SourceError(self.name, f"the FTC API refused the request ({code})", GATEWAY_HINTS[code])
         if exc.status == 403:
             return SourceError(self.name, "the FTC API answered 403 Forbidden", f"set {KEY_ENV} to a valid key")
-        return SourceError(self.name, str(exc), "the FTC API may be down; the next refresh retries")
+        return SourceError(self.name, str(exc), http_hint(exc, "the FTC API may be down; the next refresh retries"))
 
     def _incremental(self, ctx: FetchContext, key: str) -> Iterator[Payload]:
         """Newest edits first; stop at the high-water mark. Nothing new costs one request."""

@@ -17,7 +17,7 @@ from mergerwatch.classify import classify_press
 from mergerwatch.errors import ParseError, SourceError
 from mergerwatch.http import HttpError
 from mergerwatch.matching import clean_text
-from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, reject_body
+from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, http_hint, reject_body
 from mergerwatch.sources.us_enforcement import add_item
 
 FEED_URL = "https://www.ftc.gov/feeds/press-release-competition.xml"
@@ -38,7 +38,7 @@ class FtcPress(Source):
         try:
             resp = ctx.client.get(self.feed_url, conditional=True)
         except HttpError as exc:
-            raise SourceError(self.name, str(exc), "the next refresh retries") from None
+            raise SourceError(self.name, str(exc), http_hint(exc, "the next refresh retries")) from None
         if not resp.not_modified:
             yield Payload(
                 self.name,

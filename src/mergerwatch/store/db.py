@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
 from sqlalchemy.engine import Engine
 
-from mergerwatch.errors import MergerwatchError
+from mergerwatch import __version__
+from mergerwatch.errors import MergerwatchError, UsageError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The newest migration this mergerwatch knows. Checked with one query on every open, so alembic (and mako) are
+# imported only when a migration really runs; tests/test_store.py checks it against the migration scripts.
+HEAD_REVISION = "0002"
+KNOWN_REVISIONS = ("0001", "0002")
 
 
 def default_db_path() -> Path:
@@ -25,16 +27,25 @@ def default_db_path() -> Path:
 
 
 def resolve_db_url(db: str | None) -> str:
-    """``--db`` (a path or any SQLAlchemy URL), else ``MERGERWATCH_DB``, else the per-user data directory."""
-    value = db or os.environ.get("MERGERWATCH_DB") or str(default_db_path())
+    """``--db`` (a path or any SQLAlchemy URL), else ``MERGERWATCH_DB``, else the per-user data directory.
+    Only the default data directory is created: a mistyped directory is an error, not a new empty store."""
+    chosen = db or os.environ.get("MERGERWATCH_DB")
+    value = chosen or str(default_db_path())
     if "://" in value:
         return value
     path = Path(value).expanduser()
+    if path.is_dir():
+        raise UsageError(f"the database path {path} is a directory; give a file name, e.g. {path / 'mergerwatch.db'}")
+    if chosen and not path.parent.is_dir():
+        where = "--db" if db else "MERGERWATCH_DB"
+        raise UsageError(f"{where}: the directory {path.parent} does not exist; create it first or fix the path")
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
 
 
-def _alembic_config(conn: sa.Connection) -> Config:
+def _alembic_config(conn: sa.Connection) -> Any:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = conn
@@ -42,6 +53,10 @@ def _alembic_config(conn: sa.Connection) -> Config:
 
 
 def head_revision() -> str:
+    """The head according to the migration scripts (alembic); the tests compare it with HEAD_REVISION."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     head = ScriptDirectory.from_config(cfg).get_current_head()
@@ -54,7 +69,17 @@ def create_db_engine(url: str) -> Engine:
     kwargs: dict = {"future": True}
     if is_sqlite:
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
-    engine = sa.create_engine(url, **kwargs)
+    try:
+        engine = sa.create_engine(url, **kwargs)
+    except ModuleNotFoundError as exc:
+        if url.startswith("postgres"):
+            raise UsageError(
+                f"the PostgreSQL driver is not installed ({exc.name}); "
+                "install it with: pip install 'mergerwatch[postgres]'"
+            ) from None
+        raise UsageError(f"cannot use the database URL: the driver {exc.name} is not installed") from None
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
+        raise UsageError(f"--db: not a database path or SQLAlchemy URL ({exc})") from None
     if is_sqlite:
 
         @sa.event.listens_for(engine, "connect")
@@ -82,14 +107,50 @@ def create_db_engine(url: str) -> Engine:
     return engine
 
 
-_HEAD: str | None = None
-
-
 def _current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        if not sa.inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+        try:
+            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        except sa.exc.DBAPIError as exc:
+            if _no_such_table(exc):
+                conn.rollback()
+                if _has_user_tables(conn):
+                    raise MergerwatchError(
+                        f"{_where(engine)} holds tables but no mergerwatch schema version; "
+                        "it is not a mergerwatch database (nothing was changed)"
+                    ) from None
+                return None
+            raise
+
+
+def _no_such_table(exc: sa.exc.DBAPIError) -> bool:
+    text = str(exc.orig).lower()
+    return "no such table" in text or "does not exist" in text or "undefinedtable" in type(exc.orig).__name__.lower()
+
+
+def _has_user_tables(conn: sa.Connection) -> bool:
+    if conn.dialect.name == "sqlite":
+        n = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type='table'").scalar()
+        return bool(n)
+    return False  # a shared PostgreSQL database may hold other applications' tables
+
+
+def _where(engine: Engine) -> str:
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        return f"the database file {url.database}"
+    return f"the database {url.render_as_string(hide_password=True)}"
+
+
+def written_by(engine: Engine) -> str | None:
+    """The mergerwatch version that last migrated this store (kept in source_state by ``migrate``)."""
+    try:
+        with engine.connect() as conn:
+            return conn.exec_driver_sql(
+                "SELECT value FROM source_state WHERE source = '_store' AND key = 'written_by'"
+            ).scalar()
+    except sa.exc.DBAPIError:
+        return None
 
 
 @contextmanager
@@ -97,12 +158,10 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
     """Two processes opening a new database at once must not both create the schema."""
     url = engine.url
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        with open(f"{url.database}.migrate-lock", "a+") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+        from filelock import FileLock  # portable (fcntl is POSIX only); needed only when a migration runs
+
+        with FileLock(f"{url.database}.migrate-lock"):
+            yield
     elif url.get_backend_name() == "postgresql":
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT pg_advisory_lock(726867)")
@@ -115,19 +174,56 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision. A cheap version check first: most runs need nothing."""
-    global _HEAD
-    if _HEAD is None:
-        _HEAD = head_revision()
+    """Bring the schema to the newest revision. One cheap version query first: most runs need nothing."""
     try:
-        if _current_revision(engine) == _HEAD:
+        current = _current_revision(engine)
+        if current == HEAD_REVISION:
             return
+        _refuse_newer(engine, current)
         with _migration_lock(engine):
-            if _current_revision(engine) == _HEAD:
+            if _current_revision(engine) == HEAD_REVISION:
                 return
+            from alembic import command
+
             with engine.connect() as conn:
                 conn.execution_options(mw_write=True)
                 with conn.begin():
                     command.upgrade(_alembic_config(conn), "head")
-    except sa.exc.OperationalError as exc:
-        raise MergerwatchError(f"cannot open the database {engine.url!r}: {exc.orig}") from None
+                    conn.exec_driver_sql("DELETE FROM source_state WHERE source = '_store' AND key = 'written_by'")
+                    conn.execute(
+                        sa.text(
+                            "INSERT INTO source_state (source, key, value, updated_at) "
+                            "VALUES ('_store', 'written_by', :v, CURRENT_TIMESTAMP)"
+                        ),
+                        {"v": __version__},
+                    )
+    except MergerwatchError:
+        raise
+    except sa.exc.DatabaseError as exc:
+        raise MergerwatchError(_open_error(engine, exc)) from None
+    except ModuleNotFoundError as exc:
+        raise MergerwatchError(f"cannot open {_where(engine)}: {exc}") from None
+
+
+def _refuse_newer(engine: Engine, current: str | None) -> None:
+    if current is None or current in KNOWN_REVISIONS:
+        return
+    by = written_by(engine)
+    raise MergerwatchError(
+        f"{_where(engine)} has schema {current}, written by "
+        f"{'mergerwatch ' + by if by else 'a newer mergerwatch'}; this is mergerwatch {__version__} "
+        f"(schema {HEAD_REVISION}). Upgrade mergerwatch (pip install -U mergerwatch) to use it; nothing was changed"
+    )
+
+
+def _open_error(engine: Engine, exc: sa.exc.DatabaseError) -> str:
+    text = str(exc.orig)
+    low = text.lower()
+    if "not a database" in low or "malformed" in low or "file is encrypted" in low:
+        return (
+            f"{_where(engine)} is not a readable SQLite database (corrupt or another kind of file); "
+            "it was left untouched: restore it from a backup or choose another --db"
+        )
+    if "unable to open" in low or "readonly" in low or "permission" in low:
+        return f"cannot open {_where(engine)}: {text} (check the path and its permissions)"
+    return f"cannot open {_where(engine)}: {text}"

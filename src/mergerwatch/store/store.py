@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from mergerwatch.errors import LockHeld
 from mergerwatch.matching import normalise_name
 from mergerwatch.model import Filing, StatusEvent
+from mergerwatch.redaction import redact, redact_bytes, redact_url
 from mergerwatch.sources.base import Payload
 from mergerwatch.store import schema as t
 from mergerwatch.store.db import create_db_engine, migrate, resolve_db_url
@@ -110,6 +111,11 @@ class Store:
                 finally:
                     self._tx.conn = None
 
+    @property
+    def in_transaction(self) -> bool:
+        """This thread has a write transaction open (a retry of one step inside it is not possible)."""
+        return getattr(self._tx, "conn", None) is not None
+
     @contextmanager
     def _read(self) -> Iterator[sa.Connection]:
         """A connection for reading that also sees this thread's uncommitted writes."""
@@ -132,8 +138,11 @@ class Store:
     def save_payload(
         self, p: Payload, status: str = "pending", error: str | None = None, records: int | None = None
     ) -> int:
-        """Keep the payload as fetched (compressed) with how its parse went; the same bytes are kept once."""
-        sha = p.sha256
+        """Keep the payload as fetched (compressed) with how its parse went; the same bytes are kept once.
+        A secret a server echoed back (an error page quoting the key) is redacted before it is stored."""
+        body = redact_bytes(p.body)
+        sha = p.sha256 if body is p.body else hashlib.sha256(body).hexdigest()
+        error = redact(error) if error else error
         with self.write() as conn:
             row = conn.execute(
                 sa.select(t.raw_payloads.c.id).where(
@@ -152,13 +161,13 @@ class Store:
                 {
                     "source": p.source,
                     "kind": p.kind,
-                    "url": p.url,
+                    "url": redact_url(p.url),
                     "fetched_at": _iso(p.fetched_at),
                     "sha256": sha,
                     "content_type": p.content_type or "",
                     "http_status": p.status,
-                    "size": len(p.body),
-                    "body_zlib": zlib.compress(p.body, 3),  # 7 % larger than level 6, twice as fast
+                    "size": len(body),
+                    "body_zlib": zlib.compress(body, 3),  # 7 % larger than level 6, twice as fast
                     "parse_status": status,
                     "parse_error": error,
                     "records": records,
@@ -185,6 +194,14 @@ class Store:
             q = q.where(t.raw_payloads.c.parse_status == status)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(q)]
+
+    def drop_payloads(self, ids: Sequence[int]) -> int:
+        """Delete raw payloads (``reparse --drop-failed``); nothing refers to them by key."""
+        n = 0
+        with self.write() as conn:
+            for chunk in _chunks(list(ids)):
+                n += int(conn.execute(t.raw_payloads.delete().where(t.raw_payloads.c.id.in_(chunk))).rowcount or 0)
+        return n
 
     def payload(self, raw_id: int) -> Payload:
         with self.engine.connect() as conn:
@@ -625,8 +642,8 @@ class Store:
                     unchanged=report.unchanged,
                     events=report.events,
                     errors=len(errors),
-                    error_text="\n".join(errors) or None,
-                    notes=notes,
+                    error_text=redact("\n".join(errors)) or None,
+                    notes=[redact(n) for n in notes],
                 )
             )
 
