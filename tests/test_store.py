@@ -6,7 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 
 from mergerwatch.model import Filing, Party, Role, Status
 from mergerwatch.sources import get_source
@@ -118,9 +118,11 @@ def test_changed_names_replace_their_tokens(store: Store):
     from mergerwatch.deals import find_company
 
     a = _filing(Status.notified, "Notified", date(2026, 1, 5))
+    # a correction the source itself dates (its edit time): the stored record takes it
     renamed = a.model_copy(
         update={
-            "parties": [Party(name="A Inc.", role=Role.acquirer), Party(name="Zephyr Quantum LLC", role=Role.target)]
+            "parties": [Party(name="A Inc.", role=Role.acquirer), Party(name="Zephyr Quantum LLC", role=Role.target)],
+            "updated_at": datetime(2026, 1, 6, tzinfo=UTC),
         }
     )
     store.import_filings([a])

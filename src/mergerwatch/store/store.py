@@ -233,6 +233,7 @@ class Store:
             existing = self._load_existing(conn, batch, keys)
             inserts: list[dict[str, Any]] = []  # entries of filings new in this batch
             updates: dict[int, dict[str, Any]] = {}  # pk -> entry of a stored filing that changed
+            history: dict[int, dict[str, Any]] = {}  # pk -> entry of a stored filing that only gains events
             for f in batch:
                 mk = keys.get(f.id)
                 old = existing.get(f.id) or (existing.get(("mk", mk)) if mk else None)
@@ -240,6 +241,7 @@ class Store:
                     alt = sorted(set(f.alt_ids))
                     row = self._filing_row(f, f.id, mk, f.extra, alt, observed)
                     entry = {"pk": None, "id": f.id, "content_hash": row["content_hash"], "alt_ids": alt}
+                    entry["precedence"] = precedence(f, row["content_hash"])
                     entry.update(extra=f.extra, url=row["url"], row=row, filing=f, events=f.all_events())
                     inserts.append(entry)
                     existing[f.id] = entry
@@ -249,27 +251,55 @@ class Store:
                     report.actions.append((f.id, "insert"))
                     continue
                 fid = old["id"]
-                extra = {**(old["extra"] or {}), **f.extra}
                 alt_set = set(old["alt_ids"] or []) | set(f.alt_ids)
                 if fid != f.id:
                     alt_set.add(f.source_id)
-                merged = f.model_copy(update={"extra": extra}) if extra != f.extra else f
                 alt = sorted(alt_set)
-                new_hash = merged.content_hash()
-                if new_hash == old["content_hash"] and alt == sorted(old["alt_ids"] or []):
-                    report.unchanged += 1
+                own = precedence(f)
+                if own < old["precedence"]:
+                    # An observation older than what is stored (a search result behind the dump, a re-read old
+                    # file) never replaces it: it only adds facts the record lacks, its ids and its events.
+                    extra = {**f.extra, **(old["extra"] or {})}
+                    changes: dict[str, Any] = {}
+                    if alt != sorted(old["alt_ids"] or []):
+                        changes["alt_ids"] = alt
+                    if extra != (old["extra"] or {}):
+                        changes["extra"] = extra
+                    if changes:
+                        old.update(changes)
+                        if old["pk"] is not None:
+                            conn.execute(t.filings.update().where(t.filings.c.pk == old["pk"]).values(**changes))
+                        elif "row" in old:  # new in this batch: not written yet
+                            old["row"].update(changes)
+                        report.updated += 1
+                        report.actions.append((fid, "update"))
+                    else:
+                        report.unchanged += 1
+                        report.actions.append((fid, "no-change"))
+                    old["events"] = [*old.get("events", []), *f.all_events()]
+                    if old["pk"] is not None:
+                        history.setdefault(old["pk"], old)
+                    continue
+                if own == old["precedence"] and alt == sorted(old["alt_ids"] or []):
+                    report.unchanged += 1  # the same observation again
                     report.actions.append((fid, "no-change"))
                     continue
-                row = self._filing_row(merged, fid, mk, extra, alt, observed, url=old["url"] or f.url)
+                extra = {**(old["extra"] or {}), **f.extra}
+                merged = f.model_copy(update={"extra": extra}) if extra != f.extra else f
+                # The stored digest is the winning observation's own: the next time it is seen it is recognised.
+                row = self._filing_row(merged, fid, mk, extra, alt, observed, url=merged.url or old["url"])
+                row["content_hash"] = own[-1]
                 report.updated += 1
                 report.actions.append((fid, "update"))
-                old.update(content_hash=new_hash, alt_ids=alt, extra=extra, row=row, filing=merged)
+                old.update(content_hash=own[-1], alt_ids=alt, extra=extra, row=row, filing=merged, precedence=own)
                 # Events of every version seen in this batch are history (duplicates are dropped by key).
                 old["events"] = [*old.get("events", []), *merged.all_events()]
                 if old["pk"] is not None:
                     updates[old["pk"]] = old
             self._insert_new(conn, inserts)
-            known = self._event_keys(conn, list(updates)) if updates else {}
+            for pk in updates:
+                history.pop(pk, None)
+            known = self._event_keys(conn, [*updates, *history]) if updates or history else {}
             for pk, entry in updates.items():
                 vals = {k: v for k, v in entry["row"].items() if k not in ("id", "first_seen")}
                 conn.execute(t.filings.update().where(t.filings.c.pk == pk).values(**vals))
@@ -279,9 +309,9 @@ class Store:
             self._insert_parties(conn, changed)
             events = [
                 ev
-                for e in changed
+                for e in [*changed, *history.values()]
                 for ev in self._event_rows(
-                    e["pk"], e["events"], known.get(e["pk"], set()), observed, e["filing"].payload_sha256
+                    e["pk"], e["events"], known.get(e["pk"], set()), observed, _sha_of(e, batch)
                 )
             ]
             self._insert_rows(conn, t.status_events, EVENT_COLS, events)
@@ -308,7 +338,8 @@ class Store:
         self, conn: sa.Connection, batch: list[Filing], keys: dict[str, str | None]
     ) -> dict[Any, dict[str, Any]]:
         # Through the driver: on a batch of new notices these lookups cost more in SQLAlchemy than in SQLite.
-        cols = "pk, id, content_hash, alt_ids, extra, url, match_key"
+        cols = "pk, id, content_hash, alt_ids, extra, url, match_key, status, status_date, updated_at, published_at, "
+        cols += "deadline, status_raw, title"
         found: dict[Any, dict[str, Any]] = {}
         for r in _select_in(conn, f"SELECT {cols} FROM filings WHERE id IN ({{}})", [f.id for f in batch]):
             found[r[1]] = _existing(r)
@@ -715,7 +746,67 @@ def _existing(r: Any) -> dict[str, Any]:
         "alt_ids": _json(r[3]) or [],
         "extra": _json(r[4]) or {},
         "url": r[5],
+        "precedence": _precedence_key(r[7], r[8], r[9] or r[10], r[11], r[12], r[13], r[2]),
     }
+
+
+def _sha_of(entry: dict[str, Any], batch: list[Filing]) -> str | None:
+    f = entry.get("filing")
+    return f.payload_sha256 if f is not None else (batch[0].payload_sha256 if batch else None)
+
+
+# Status precedence for observations of one record on the same date (status_vocabulary.md §4): a decision
+# outranks the opening of a phase, which outranks a notification; "unknown" ranks lowest.
+STATUS_RANK = {
+    "unknown": 0,
+    "pre_notification": 1,
+    "notified": 2,
+    "under_review": 3,
+    "in_depth_review": 4,
+    "challenged": 5,
+    "closed": 6,
+    "referred": 7,
+    "closed_no_jurisdiction": 7,
+    "abandoned": 8,
+    "cleared": 8,
+    "cleared_with_remedies": 9,
+    "prohibited": 9,
+    "revoked": 10,
+    "dissolution_ordered": 10,
+}
+
+
+Precedence = tuple[str, int, str, str, str, str, str]
+
+
+def _precedence_key(
+    status: str | None,
+    status_date: str | None,
+    freshness: str | None,
+    deadline: str | None,
+    status_raw: str | None,
+    title: str | None,
+    digest: str,
+) -> Precedence:
+    rank = STATUS_RANK.get(status or "", 0)
+    return (status_date or "", rank, freshness or "", deadline or "", status_raw or "", title or "", digest)
+
+
+def precedence(f: Filing, digest: str | None = None) -> Precedence:
+    """Which of two observations of one record is current, whatever order they arrive in: the later dated
+    status; on the same date the further stage; then the source's own edit time; then the later deadline (an
+    extension); then the content digest as a fixed tie-break. The stored record is the greatest observation
+    seen, so re-reading any set of files in any order ends in the same record, and a second pass changes
+    nothing (docs/decisions.md)."""
+    return _precedence_key(
+        f.status.value,
+        _iso(f.status_date),
+        _iso(f.updated_at or f.published_at),
+        _iso(f.deadline),
+        f.status_raw,
+        f.title,
+        digest or f.content_hash(),
+    )
 
 
 def _pid_alive(pid: int) -> bool:
