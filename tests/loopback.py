@@ -18,6 +18,7 @@ class Reply:
     delay: float = 0.0  # seconds before answering (timeouts)
     reset: bool = False  # close the connection without a response
     truncate_to: int | None = None  # announce the full length, send only this many bytes
+    trickle: float = 0.0  # seconds between chunks of 16 bytes (a server that holds a request open)
 
 
 class Script:
@@ -67,6 +68,15 @@ class LoopbackServer:
                 self.end_headers()
                 body = r.body if r.truncate_to is None else r.body[: r.truncate_to]
                 try:
+                    if r.trickle:
+                        deadline = time.monotonic() + 10.0  # bounded whatever the client does
+                        for i in range(0, len(body), 16):
+                            if time.monotonic() > deadline:
+                                break
+                            self.wfile.write(body[i : i + 16])
+                            self.wfile.flush()
+                            time.sleep(r.trickle)
+                        return
                     self.wfile.write(body)
                     if r.truncate_to is not None:
                         self.wfile.flush()

@@ -506,9 +506,6 @@ def _why(exc: Exception) -> str:
 def _read_bounded(resp: httpx.Response, max_body: int, deadline: float) -> bytes:
     """The decompressed body, refusing more than ``max_body`` bytes or reading past ``deadline``: a gzip bomb
     or a trickling server costs at most that much memory and time."""
-    declared = resp.headers.get("content-length", "")
-    if declared.isdigit() and "content-encoding" not in resp.headers and int(declared) > max_body:
-        raise _BodyTooLarge(b"", resp.status_code)
     chunks: list[bytes] = []
     size = 0
     for chunk in resp.iter_bytes():

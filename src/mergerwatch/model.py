@@ -13,7 +13,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from mergerwatch.textsafe import clean
 
 
 class Status(StrEnum):
@@ -44,8 +46,13 @@ class Role(StrEnum):
 class Party(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    name: str  # exactly as published; the store keeps its normalised form beside it (parties.norm)
+    name: str  # as published (control characters removed); the store keeps its normalised form (parties.norm)
     role: Role = Role.other
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _plain(cls, v: Any) -> Any:
+        return clean(v, one_line=True) if isinstance(v, str) else v
 
 
 class StatusEvent(BaseModel):
@@ -118,6 +125,12 @@ class Filing(BaseModel):
     fetched_at: datetime | None = None
     payload_sha256: str | None = None
     parser_version: str = "0"
+
+    @field_validator("title", "status_raw", "case_ref", "detail", mode="before")
+    @classmethod
+    def _plain(cls, v: Any) -> Any:
+        # Scraped text is data: escape sequences and other control characters never reach a terminal or file.
+        return clean(v, one_line=True) if isinstance(v, str) else v
 
     @property
     def id(self) -> str:

@@ -30,10 +30,19 @@ class PayloadOutcome:
     warnings: list[str] = field(default_factory=list)
 
 
+def zero_is_plausible(payload: Payload, result: ParseResult) -> bool:
+    """One rule for every source: zero records is an answer only when the document says so (a declared count of
+    0), or when the request allowed an empty page (a narrow window, a page past the end) and the document is a
+    recognised answer (it declares a count, or the parser saw its envelope). A bare ``{}`` or ``[]`` never is."""
+    if result.declared_total == 0:
+        return True
+    return not payload.expect_records and (result.declared_total is not None or result.empty_ok)
+
+
 def parse_checked(source: Source, payload: Payload) -> ParseResult:
     """Parse, and treat zero records as an error unless the payload or the document declared it possible."""
     result = source.parse(payload)
-    if not result.filings and not result.notices and payload.expect_records and not (result.declared_total == 0):
+    if not result.filings and not result.notices and not zero_is_plausible(payload, result):
         raise ParseError(
             source.name,
             f"{payload.url} parsed to zero records where records were expected",

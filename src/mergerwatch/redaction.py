@@ -5,6 +5,7 @@ Separate from the HTTP client so that the read path (and alerts) can redact with
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -15,6 +16,16 @@ SECRET_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization",
 _secrets: set[str] = set()
 _secrets_lock = threading.Lock()
 _PARAM = re.compile(r"(?i)\b(api_key|apikey|access_token|token)=[^&\s\"']+")
+# Secrets configured in the environment are secrets wherever they turn up, whichever source is running.
+SECRET_ENV = ("MERGERWATCH_FTC_API_KEY", "MERGERWATCH_WEBHOOK")
+
+
+def _known() -> list[str]:
+    for var in SECRET_ENV:
+        value = os.environ.get(var)
+        if value and value not in _secrets:
+            register_secret(value)
+    return sorted(_secrets, key=len, reverse=True)
 
 
 def register_secret(value: str | None) -> None:
@@ -25,7 +36,7 @@ def register_secret(value: str | None) -> None:
 
 
 def redact(text: str) -> str:
-    for s in sorted(_secrets, key=len, reverse=True):
+    for s in _known():
         if s in text:
             text = text.replace(s, "***")
     return _PARAM.sub(r"\1=***", text)
@@ -33,7 +44,7 @@ def redact(text: str) -> str:
 
 def redact_bytes(body: bytes) -> bytes:
     """A stored body with every registered secret replaced (a server may echo the key in an error page)."""
-    for s in sorted(_secrets, key=len, reverse=True):
+    for s in _known():
         b = s.encode()
         if b in body:
             body = body.replace(b, b"***")

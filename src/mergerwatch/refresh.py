@@ -118,6 +118,8 @@ def refresh_source(
     res = SourceResult(source.name)
     started = time.monotonic()
     _current.source = source.name
+    if ctx.on_failed is None:
+        ctx.on_failed = lambda p, msg: store.save_payload(p, status="error", error=msg)
     try:
         for payload in source.fetch(ctx):
             res.payloads += 1

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+# Whole escape sequences first (colour codes, OSC-8 hyperlinks, window titles), so no residue like "[31m" is left.
+_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]|\x1b[@-_]")
 # C0 controls but tab and newline, DEL, C1 controls (ESC-less CSI included), and the bidirectional overrides
 # that can make a terminal line read differently from its bytes.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -21,7 +23,10 @@ def clean(value: object, one_line: bool = False) -> str:
         return ""
     text = value if isinstance(value, str) else str(value)
     pattern = _CONTROL_ONE_LINE if one_line else _CONTROL
-    return pattern.sub(" " if one_line else "", text) if pattern.search(text) else text
+    if not pattern.search(text):
+        return text
+    text = _SEQUENCE.sub("", text)
+    return pattern.sub(" " if one_line else "", text)
 
 
 def safe_url(url: object) -> str | None:

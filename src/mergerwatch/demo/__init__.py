@@ -45,6 +45,8 @@ def run_demo(db: str | None, console: Console, as_json: bool = False, force: boo
     """Build the demo store. Without ``db`` it is the demo's own file; a ``db`` that exists and is not a demo
     store is refused unless ``force``: the demo never replaces a user's data by accident."""
     target = db or str(demo_db_path())
+    if db is None:
+        demo_db_path().parent.mkdir(parents=True, exist_ok=True)
     if "://" not in target:
         p = Path(target).expanduser()
         if p.exists() and p.stat().st_size and not force and not _is_demo_store(target):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
@@ -50,6 +50,9 @@ class ParseResult:
     # Items read and recognised as not merger matters (or merger-related but informational): kept in the raw
     # payload and reported, never turned into merger events.
     notices: list[dict[str, Any]] = field(default_factory=list)
+    # Set by a parser when the document itself shows that it is an answer with nothing for us (a count
+    # field, a page of other components): then zero records is plausible where the request allowed it.
+    empty_ok: bool = False
 
 
 class StateStore(Protocol):
@@ -69,6 +72,15 @@ class FetchContext:
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("mergerwatch.fetch"))
     # Sources put warnings here (DEMO_KEY in use, a window split); the run report shows them.
     notes: list[str] = field(default_factory=list)
+    # Keeps a body the source refuses before it becomes a payload (a dump that fails validation), so every
+    # failure leaves its raw body for re-parsing; refresh sets it to store the body as a failed payload.
+    on_failed: Callable[[Payload, str], None] | None = None
+
+    def fail(self, payload: Payload, exc: Exception) -> Exception:
+        """Keep ``payload`` as the evidence of ``exc`` and return ``exc`` for the caller to raise."""
+        if self.on_failed is not None:
+            self.on_failed(payload, str(exc))
+        return exc
 
     def get(self, source: str, key: str) -> str | None:
         return self.state.get_state(source, key)

@@ -80,7 +80,8 @@ class DojPress(Source):
         status = ((doc.get("metadata") or {}).get("responseInfo") or {}).get("status")
         if status not in (None, 200, "200"):
             raise SourceError(self.name, f"the News API reported status {status}")
-        result = ParseResult([])
+        count = ((doc.get("metadata") or {}).get("resultset") or {}).get("count")
+        result = ParseResult([], empty_ok=bool(doc["results"]) or isinstance(count, int | str))
         other = 0
         for r in doc["results"]:
             components = [str(c.get("name", "")) for c in r.get("component") or [] if isinstance(c, dict)]

@@ -150,7 +150,16 @@ class FederalRegister(Source):
         return result
 
     def parse_text(self, payload: Payload) -> ParseResult:
+        # The raw-text endpoint answers plain text; an empty body or an HTML page (a bot wall, an error page)
+        # is not the notice, and reading it as one would store "undetermined" over nothing.
+        reject_body(self.name, payload.body, "the notice's plain text")
         text = payload.body.decode("utf-8", errors="replace")
+        if len(text.strip()) < 30:  # a notice is pages long; a few words are a stub or a block message
+            raise ParseError(
+                self.name,
+                f"{payload.url} is not the text of a Federal Register notice ({len(text.strip())} characters)",
+                "the site may have sent an error or block page; the raw body was kept for re-parsing",
+            )
         m = _TEXT_URL.search(payload.url)
         if m:
             y, mo, d, number = m.groups()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -173,8 +174,19 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
         yield
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision. One cheap version query first: most runs need nothing."""
+def migrate(engine: Engine, attempts: int = 5) -> None:
+    """Bring the schema to the newest revision. One cheap version query first: most runs need nothing.
+    A database another process is creating or migrating at this moment is waited for, not reported."""
+    for attempt in range(attempts):
+        try:
+            return _migrate(engine)
+        except sa.exc.OperationalError as exc:
+            if "locked" not in str(exc.orig).lower() or attempt + 1 == attempts:
+                raise MergerwatchError(_open_error(engine, exc)) from None
+            time.sleep(1.0 + attempt)
+
+
+def _migrate(engine: Engine) -> None:
     try:
         current = _current_revision(engine)
         if current == HEAD_REVISION:
@@ -197,7 +209,7 @@ def migrate(engine: Engine) -> None:
                         ),
                         {"v": __version__},
                     )
-    except MergerwatchError:
+    except (MergerwatchError, sa.exc.OperationalError):
         raise
     except sa.exc.DatabaseError as exc:
         raise MergerwatchError(_open_error(engine, exc)) from None

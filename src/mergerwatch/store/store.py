@@ -310,9 +310,7 @@ class Store:
             events = [
                 ev
                 for e in [*changed, *history.values()]
-                for ev in self._event_rows(
-                    e["pk"], e["events"], known.get(e["pk"], set()), observed, _sha_of(e, batch)
-                )
+                for ev in self._event_rows(e["pk"], e["events"], known.get(e["pk"], set()), observed, _sha_of(e, batch))
             ]
             self._insert_rows(conn, t.status_events, EVENT_COLS, events)
             report.events += len(events)
