@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -14,7 +15,7 @@ from mergerwatch.sources.base import Payload
 from mergerwatch.store import Store
 from mergerwatch.store.db import head_revision
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, run_cli
 from .migrations import build_0001_store, check_upgraded, schema_differences
 
 
@@ -260,3 +261,44 @@ def test_db_location_from_env(monkeypatch, tmp_path):
     assert resolve_db_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
     monkeypatch.delenv("MERGERWATCH_DB")
     assert resolve_db_url(None).endswith("mergerwatch.db")
+
+
+def test_failed_payloads_are_listed_and_dropped_only_on_request(tmp_path):
+    db = str(tmp_path / "r.db")
+    good = FIXTURES / "ftc-early-termination" / "rss_hsr-early-termination-notices_2025-04-03.xml"
+    bad = tmp_path / "cut.xml"
+    bad.write_bytes(good.read_bytes()[:4000])
+    r = run_cli("ingest", "ftc-early-termination", str(good), str(bad), db=db)
+    assert r.returncode == 1
+    r = run_cli("reparse", db=db)
+    assert r.returncode == 1 and "still failing" in r.stdout and "cut.xml" in r.stderr and "--drop-failed" in r.stderr
+    s = Store(db)
+    assert len(s.payloads(status="error")) == 1
+    r = run_cli("reparse", "--drop-failed", "--json", db=db)
+    out = json.loads(r.stdout)
+    assert r.returncode == 0 and out["dropped"] == 1 and "cut.xml" in out["failing"][0]["url"]
+    assert s.payloads(status="error") == [] and len(s.payloads()) == 1
+    assert s.stats()["filings"] == 20  # the records of the good payload are untouched
+
+
+def test_head_revision_constant_matches_the_migration_scripts():
+    from mergerwatch.store.db import HEAD_REVISION, KNOWN_REVISIONS
+
+    assert HEAD_REVISION == head_revision() and KNOWN_REVISIONS[-1] == HEAD_REVISION
+
+
+def test_read_path_does_not_import_alembic():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from mergerwatch.store import Store; s = Store(sys.argv[1]); s.counts_by_source(); "
+        "s2 = Store(sys.argv[1]); print('alembic' in sys.modules)"
+    )
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        p = f"{d}/x.db"
+        Store(p).close()  # created (and migrated) once
+        out = subprocess.run([sys.executable, "-c", code, p], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

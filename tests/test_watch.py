@@ -96,3 +96,61 @@ def test_watch_commands(db):
     assert rows[0]["label"] == "nvidia / groq"
     assert run_cli("watch", "remove", "nvidia / groq", db=db).returncode == 0
     assert cli_json("watch", "list", db=db) == []
+
+
+def test_alerts_printed_with_no_other_sink_are_delivered_once(store):
+    from mergerwatch.alerts import list_watches
+
+    add_watch(store, ["Acme Widgets", "Beta"])
+    start = now_iso()
+    store.import_filings([_filing(Status.cleared, "Early termination granted")])
+    collect_alerts(store, start)
+    assert len(pending_alerts(store)) == 1
+    rep = deliver(store, None, None, terminal=True)
+    assert rep["delivered"] == 1 and pending_alerts(store) == []  # not printed again after the next refresh
+    assert list_watches(store)[0]["undelivered_alerts"] == 0
+
+
+def test_watch_list_counts_only_failed_deliveries(store):
+    from mergerwatch.alerts import list_watches
+
+    add_watch(store, ["Acme Widgets", "Beta"])
+    start = now_iso()
+    store.import_filings([_filing(Status.cleared, "Early termination granted")])
+    collect_alerts(store, start)
+    assert list_watches(store)[0]["undelivered_alerts"] == 0  # waiting for its first delivery is no failure
+    script = Script({"/hook": [Reply(503, b"down")]})
+    with LoopbackServer(script) as srv:
+        deliver(store, f"{srv.url}/hook/T0KEN/secret", None, sleep=lambda s: None)
+    assert list_watches(store)[0]["undelivered_alerts"] == 1
+
+
+def test_webhook_4xx_is_not_retried_and_its_path_is_never_shown(store):
+    import sqlalchemy as sa
+
+    from mergerwatch.store import schema as t
+
+    add_watch(store, ["Acme Widgets", "Beta"])
+    start = now_iso()
+    store.import_filings([_filing(Status.cleared, "Early termination granted")])
+    collect_alerts(store, start)
+    script = Script({"/hook": [Reply(404, b"no such hook")]})
+    with LoopbackServer(script) as srv:
+        rep = deliver(store, f"{srv.url}/hook/T0KEN/secret?sig=abc", None, sleep=lambda s: None)
+    assert len([h for h in script.hits if h[0].startswith("/hook")]) == 1  # a 404 is not retried
+    assert rep["failed"] == 1 and "T0KEN" not in rep["errors"][0] and "sig=abc" not in rep["errors"][0]
+    with store.engine.connect() as conn:
+        stored = conn.execute(sa.select(t.alerts.c.last_error)).scalar()
+    assert "HTTP 404" in stored and "T0KEN" not in stored
+
+
+def test_webhook_must_be_http(tmp_path):
+    import pytest
+
+    from mergerwatch.alerts import check_webhook
+    from mergerwatch.errors import UsageError
+
+    assert check_webhook("https://hooks.example.org/x") == "https://hooks.example.org/x"
+    for bad in ("file:///etc/passwd", "ftp://x/y", "javascript:alert(1)", "/tmp/hook", "hooks.example.org"):
+        with pytest.raises(UsageError):
+            check_webhook(bad)
