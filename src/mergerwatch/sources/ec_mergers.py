@@ -55,15 +55,69 @@ DISPLAY_FIELDS = [
     "casePressReleases", "decisionAdoptionDate", "decisionTypes", "decisionNumber",
 ]  # fmt: skip
 
-# Search-API decision codes whose label is attested (eu_commission.md §3.4); others stay verbatim.
-SEARCH_DECISION_CODES = {
-    "DecisionType20310": "139/2004 Art. 6(1)(b)",
-    "DecisionType201316": "139/2004 Art. 4(5) referral",
-}
-PROCEDURE = {
-    "normal procedure": "normal", "simplified procedure": "simplified", "menormal": "normal",
-    "mesimplified": "simplified", "mesupersimplified": "super-simplified", "n": "normal", "y": "simplified",
+# Every decision code of the real dump with its label (eu_commission.md §0: 58 code/label pairs, 39 labels). Codes
+# follow the regulation, not the surface: 310 (4064/89 cases) and 20310 are both Art. 6(1)(b). The search API uses
+# the same codes (§3.4 attests 20310 and 201316), so one table serves both; a code given without its label is read
+# through this table, a label is read as it stands (trimmed).
+DECISION_CODES: dict[str, str] = {
+    "DecisionType2090": "2/3 rule",
+    "DecisionType1265": "Art. 14", "DecisionType1465": "Art. 14",
+    "DecisionType1275": "Art. 18 (Statement of Objections)",
+    "DecisionType1280": "Art. 19 (Advisory Committee)",
+    "DecisionType1290": "Art. 21(3)", "DecisionType290": "Art. 21(3)", "DecisionType1490": "Art. 21(4)",
+    "DecisionType201310": "Art. 22 Full referral", "DecisionType201314": "Art. 22 Refusal of referral",
+    "DecisionType201220": "Art. 4(4) - Full referral", "DecisionType201240": "Art. 4(4) - No referral",
+    "DecisionType201203": "Art. 4(4) - Partial referral",
+    "DecisionType201316": "Art. 4(5) referral",
+    "DecisionType20300": "Art. 6(1)(a)", "DecisionType300": "Art. 6(1)(a)",
+    "DecisionType20310": "Art. 6(1)(b)", "DecisionType310": "Art. 6(1)(b)",
+    "DecisionType20212": "Art. 6(1)(b) with conditions & obligations",
+    "DecisionType440": "Art. 6(1)(b) with conditions & obligations",
+    "DecisionType2014": "Art. 7(3)", "DecisionType20214": "Art. 7(3)", "DecisionType20689": "Art. 7(3)",
+    "DecisionType201317": "Art. 7(3) refusal",
+    "DecisionType20682": "Art. 8(1)", "DecisionType590": "Art. 8(2)",
+    "DecisionType20600": "Art. 8(2) with conditions & obligations",
+    "DecisionType600": "Art. 8(2) with conditions & obligations",
+    "DecisionType20610": "Art. 8(3)", "DecisionType610": "Art. 8(3)",
+    "DecisionType1240": "Art. 8(4)", "DecisionType664": "Art. 8(4)", "DecisionType201343": "Art. 8(4)(b)",
+    "DecisionType20330": "Art. 9(3) full referral", "DecisionType330": "Art. 9(3) full referral",
+    "DecisionType20230": "Art. 9(3) partial referral", "DecisionType230": "Art. 9(3) partial referral",
+    "DecisionType510": "Art. 9(3) partial referral",
+    "DecisionType20240": "Art. 9(3) refusal of referral", "DecisionType20620": "Art. 9(3) refusal of referral",
+    "DecisionType240": "Art. 9(3) refusal of referral", "DecisionType620": "Art. 9(3) refusal of referral",
+    "DecisionType20730": "Decision on the implementation of remedies",
+    "DecisionType201290": "Decision under remedy review clause",
+    "DecisionType201300": "Decision under remedy review clause",
+    "DecisionType201338": "Decision under remedy review clause",
+    "DecisionType2022201356": "Modification of Art. 6(1)(b) with conditions & obligations",
+    "DecisionType2022201355": "Modification of Art. 8(2) with conditions & obligations",
+    "DecisionType1500": "No substance",
+    "DecisionType201250": "Purchaser approval", "DecisionType201260": "Purchaser approval",
+    "DecisionType201345": "Rejection of a request to act", "DecisionType2022201353": "Rejection of a request to act",
+    "DecisionType2024201365": "Withdrawal of Art. 14 decision",
+    "DecisionType2024201361": "Withdrawal of Art. 6(1)(c) decision",
+    "DecisionType2024201362": "Withdrawal of Art. 8(3) decision",
+    "DecisionType2024201366": "Withdrawal of Art. 8(4)(a) decision",
+    "DecisionType2024201363": "Withdrawal of Art. 8(5)(a) decision",
+    "DecisionType2024201364": "Withdrawal of Art. 8(5)(c) decision",
 }  # fmt: skip
+SEARCH_DECISION_CODES = DECISION_CODES  # one table for the dump and the search API
+
+
+def decision_label(value: str) -> str:
+    """A decision type as its label: a known code through the table, a label trimmed."""
+    v = value.strip()
+    return DECISION_CODES.get(v, v)
+
+
+def canonical_procedure(value: Any) -> str | None:
+    """The six real ``caseSimplified`` spellings (and the ISEF N/Y, the search API's ME* codes) as
+    ``normal`` / ``simplified`` / ``super_simplified``."""
+    text = re.sub(r"[\s_-]+", "", str(first(value) or "").lower()).removeprefix("me").removesuffix("procedure")
+    return {"normal": "normal", "n": "normal", "simplified": "simplified", "y": "simplified",
+            "supersimplified": "super_simplified"}.get(text)  # fmt: skip
+
+
 PHASE_STATUS = {
     "PreNotificationPhaseMerger": (Status.pre_notification, "ec_pre_notification"),
     "FormalInvestigationPhase1Merger": (Status.notified, "ec_phase_1"),
@@ -95,11 +149,26 @@ def _art(spec: str) -> str:
 
 
 _CONDITIONS = r"condition|obligation|commitment"
-# Ordered: the first rule whose every pattern matches the decision's label text decides. (status None = informational)
+# Ordered: the first rule whose every pattern matches the decision's label text decides. (status None = informational:
+# history that never changes the case's status; eu_commission.md §0.3)
 DECISION_RULES: list[tuple[tuple[str, ...], Status | None, str]] = [
     ((r"modif|waiver|amend",), None, "ec_commitments_modified"),
+    ((r"purchaser approval",), None, "ec_purchaser_approval"),
+    ((r"remedy review|review clause",), None, "ec_remedy_review"),
+    ((r"implementation of remedies",), None, "ec_remedy_implementation"),
+    # The Commission's withdrawal of its own decisions (Illumina/Grail, after the Court's judgment): the case is
+    # closed by the Commission, not abandoned by the parties. A withdrawn fine is history only.
+    ((r"withdrawal of .*" + r"art(?:icle)?\.?\s*14\b",), None, "ec_fine_withdrawn"),
+    ((r"withdrawal of .*decision",), Status.closed, "ec_decision_withdrawn"),
     ((r"withdraw",), Status.abandoned, "ec_notification_withdrawn"),
-    ((r"partial referral",), None, "ec_art_9_3_partial"),
+    # Refusals are not referrals: the case stays where it was.
+    ((r"refusal|no referral|not to refer",), None, "ec_referral_refused"),
+    ((r"rejection of a request",), None, "ec_request_rejected"),
+    ((r"partial referral",), None, "ec_partial_referral"),
+    ((r"2/3 rule",), Status.closed_no_jurisdiction, "ec_two_thirds_rule"),
+    ((r"no substance",), None, "ec_no_substance"),
+    ((r"art(?:icle)?\.?\s*1[89]\b|statement of objections|advisory committee",), None, "ec_procedural_step"),
+    ((r"art(?:icle)?\.?\s*21\b",), None, "ec_art_21"),
     ((_art("8(3)"),), Status.prohibited, "ec_art_8_3"),
     ((_art("8(4)"),), Status.dissolution_ordered, "ec_art_8_4"),
     ((_art("8(6)") + "|" + _art("6(3)"),), Status.revoked, "ec_revocation"),
@@ -126,20 +195,44 @@ DECISION_RULES: list[tuple[tuple[str, ...], Status | None, str]] = [
 
 def classify_decision(labels: list[str]) -> tuple[Status | None, str]:
     """Map a decision's type label(s) to a status (None = informational) and a detail code, by article."""
-    text = " + ".join(labels).lower()
+    text = " + ".join(decision_label(x) for x in labels).lower()
     for patterns, status, detail in DECISION_RULES:
         if text.strip() and all(re.search(p, text) for p in patterns):
             return status, detail
     return Status.unknown, "ec_unknown_decision"
 
 
+def _summarise_unknown(source: str, warnings: list[str]) -> list[str]:
+    """Unknown decision types once each, with how many cases carry them, instead of one warning per case."""
+    counts: dict[str, int] = {}
+    rest = []
+    for w in warnings:
+        if w.startswith("\0unknown-decision\0"):
+            raw = w.split("\0", 2)[2]
+            counts[raw] = counts.get(raw, 0) + 1
+        else:
+            rest.append(w)
+    for raw, n in sorted(counts.items()):
+        rest.append(f"{source}: decision type '{raw}' matches no rule in {n} decision(s); kept verbatim as 'unknown'")
+    return rest
+
+
+_JV = ("JV", "NEWCO", "JOINT VENTURE")
+
+
 def split_parties(title: str) -> list[Party]:
-    """Parties from an ``A / B / JV`` title: ``/`` with spaces separates, a bare ``/`` may be inside a name."""
-    title = re.sub(r"\(\s*see also[^)]*\)", "", clean_text(title), flags=re.I).strip()
+    """Parties from an ``A / B / JV`` title: ``/`` with spaces separates, a bare ``/`` may be inside a name.
+    ``A / B / JV`` names parents acquiring joint control: each is an acquirer, none a target; a named joint
+    venture (``A / B / ACME JV``) is the target."""
+    title = re.sub(r"\(\s*see\b[^)]*\)", "", clean_text(title), flags=re.I).strip()
     parts = [p.strip(" -") for p in re.split(r"\s+/\s+|\s*/\s+|\s+/\s*", title) if p.strip(" -")]
     if len(parts) == 1 and "/" in parts[0]:  # OJ style "Teva/Allergan Generics"
         parts = [p.strip() for p in parts[0].split("/") if p.strip()]
-    names = [p for p in parts if p.upper() not in ("JV", "NEWCO", "JOINT VENTURE")]
+    names = [p for p in parts if p.upper() not in _JV]
+    if len(parts) >= 3 and (parts[-1].upper() in _JV or re.search(r"\b(JV|JOINT VENTURE)$", parts[-1], re.I)):
+        parents = [Party(name=n, role=Role.acquirer) for n in parts[:-1] if n.upper() not in _JV]
+        jv = parts[-1]
+        return parents + ([Party(name=jv, role=Role.target)] if jv.upper() not in _JV else [])
     if len(names) == 2:
         return [Party(name=names[0], role=Role.acquirer), Party(name=names[1], role=Role.target)]
     return [Party(name=n, role=Role.other) for n in names]
@@ -364,6 +457,7 @@ class EcMergers(Source):
                 "it may be truncated; nothing from it was stored and the raw file was kept",
             ) from None
         result.declared_total = n
+        result.warnings = _summarise_unknown(self.name, result.warnings)
         if n and not result.filings:
             raise ParseError(self.name, f"none of the {n} cases could be read; the format may have changed")
         if not n:
@@ -381,6 +475,20 @@ class EcMergers(Source):
                 labels.append(str(t.get("label") or t.get("code")) if isinstance(t, dict) else str(t))
             adopted = _date(dm.get("decisionAdoptionDate"))
             url = _decision_link(d)
+            if not labels and adopted is None:
+                # The typeless entry with a negative number and only an OJ date is the OJ notice of the
+                # notification (eu_commission.md §0.1): a dated notification event, not an unknown decision.
+                oj = _date(dm.get("decisionOfficialJournalPublicationsPublishedDates"))
+                events.append(
+                    StatusEvent(
+                        status=Status.notified,
+                        status_raw="Prior notification published in the Official Journal",
+                        date=oj,
+                        detail="ec_prior_notification",
+                        url=url,
+                    )
+                )
+                continue
             events.append(self._decision_event(labels, adopted, url, warnings, key))
         sectors = []
         for s in meta.get("caseSectors") or []:
@@ -392,9 +500,10 @@ class EcMergers(Source):
         self, labels: list[str], adopted: date | None, url: str | None, warnings: list[str], key: str
     ) -> StatusEvent:
         status, detail = classify_decision(labels)
-        raw = " + ".join(labels) or "decision of unknown type"
+        raw = " + ".join(decision_label(x) for x in labels) or "decision of unknown type"
         if status is Status.unknown:
-            warnings.append(f"{self.name}: {key}: decision type '{raw}' matches no rule; kept as 'unknown'")
+            # one warning per distinct type per payload, with its count (added up in _unknown_summary)
+            warnings.append(f"\0unknown-decision\0{raw}")
         return StatusEvent(status=status, status_raw=raw, date=adopted, detail=detail, url=url)
 
     def _case_filing(
@@ -412,7 +521,7 @@ class EcMergers(Source):
         notified = _date(meta.get("caseNotificationDate"))
         deadline = _date(meta.get("caseDeadlineDate"))
         last_decision = _date(meta.get("caseLastDecisionDate"))
-        procedure = PROCEDURE.get(str(first(meta.get("caseSimplified")) or "").strip().lower())
+        procedure = canonical_procedure(meta.get("caseSimplified"))
         phase = str(first(meta.get("caseInvestigationPhase")) or "")
         history = sorted(events, key=lambda e: e.date or date.min)
         if notified:
@@ -426,7 +535,9 @@ class EcMergers(Source):
                     deadline=None,
                 ),
             )
-        decided = [e for e in history if e.status is not None and e.detail != "ec_notification"]
+        decided = [
+            e for e in history if e.status is not None and e.detail not in ("ec_notification", "ec_prior_notification")
+        ]
         if decided:
             cur = decided[-1]
             status, raw, sdate, detail = cur.status, cur.status_raw, cur.date, cur.detail
@@ -446,13 +557,26 @@ class EcMergers(Source):
         else:
             # No decision yet: Phase I is running since the notification.
             status, raw, sdate, detail = Status.notified, "Notification", notified, "ec_notification"
-        parties = split_parties(companies if "/" in companies else title)
+        # A title that ends in "/ JV" says joint control even where the company string leaves the JV out.
+        jv_title = bool(re.search(r"/\s*(JV|JOINT VENTURE)\s*$", title, re.I))
+        parties = split_parties(title if jv_title or "/" not in companies else companies)
+        seen = {p.name.upper() for p in parties}
+        for other in (meta.get("caseCompanies") or [])[1:]:  # former names: found by a query for either name
+            for p in split_parties(clean_text(str(other))):
+                if p.name.upper() not in seen:
+                    seen.add(p.name.upper())
+                    parties.append(p)
         ex = {
             "case_key": full_key,
             "procedure": procedure,
             "regulation": first(meta.get("caseRegulation")),
             "notification_date": notified.isoformat() if notified else None,
             "phase": phase or None,
+            # several strings are former and current names of the same parties ("META (FORMERLY FACEBOOK) /
+            # KUSTOMER", "FACEBOOK / KUSTOMER"): the first gives the parties, all are kept as names of the case
+            "company_names": [clean_text(str(c)) for c in meta.get("caseCompanies") or []]
+            if len(meta.get("caseCompanies") or []) > 1
+            else None,
             **extra,
         }
         return self._make_filing(
@@ -525,7 +649,7 @@ class EcMergers(Source):
                 is_decision = mtype == "METADATA_DECISION" or "-DEC" in str(item.get("reference", "")) and not mtype
                 if is_decision or (meta.get("decisionTypes") and mtype != "METADATA_CASE"):
                     codes = [str(c) for c in meta.get("decisionTypes") or []]
-                    labels = [SEARCH_DECISION_CODES.get(c, c) for c in codes]
+                    labels = [decision_label(c) for c in codes]
                     ev = self._decision_event(
                         labels, _date(meta.get("decisionAdoptionDate")), None, result.warnings, full
                     )
@@ -547,6 +671,7 @@ class EcMergers(Source):
                 )
             except (ValueError, TypeError, KeyError) as exc:
                 result.warnings.append(f"{self.name}: skipped case {full}: {exc}")
+        result.warnings = _summarise_unknown(self.name, result.warnings)
         if doc.get("results") and not result.filings:
             raise ParseError(
                 self.name, "no case could be read from the search-API results; the format may have changed"
@@ -591,7 +716,7 @@ class EcMergers(Source):
                 )
                 extra = {
                     "regulation": row.get("REGULATION_ID"),
-                    "procedure": PROCEDURE.get((row.get("SIMPL_PROC") or "").strip().lower()),
+                    "procedure": canonical_procedure(row.get("SIMPL_PROC")),
                     "nace": [{"label": s} for s in nace],
                     "notification_date": notified.isoformat() if notified else None,
                 }
