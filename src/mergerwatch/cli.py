@@ -611,12 +611,10 @@ def doctor(
     from mergerwatch.http import HOST_RULES, Client, contact_from_env
     from mergerwatch.sources import REGISTRY, get_source
     from mergerwatch.sources.base import FetchContext
-    from mergerwatch.store import Store
-
     names = source or list(REGISTRY)
     for name in names:
         get_source(name)
-    store = Store("sqlite://")  # an in-memory store: a check never writes to the user's data
+    store = _MemoryState()  # a check never writes to the user's data
     # A check, not a nightly run: short connect timeout, one retry, no long Retry-After sleeps; every source at
     # once (each host keeps its pace), so an offline machine answers within seconds.
     rules = {h: replace(r, retries=1, max_wait=10.0, deadline=min(r.deadline, 60.0)) for h, r in HOST_RULES.items()}
@@ -737,6 +735,27 @@ def watch_remove(ident: Annotated[str, typer.Argument(help="The id or label from
     if not n:
         raise MergerwatchError(f"no watch '{clean(ident, one_line=True)}'; `mergerwatch watch list` shows them")
     say("removed")
+
+
+class _MemoryState:
+    """Source state for `doctor`: in memory, shared safely by the sources checked in parallel."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._d: dict[tuple[str, str], str] = {}
+        self._lock = threading.Lock()
+
+    def get_state(self, source: str, key: str) -> str | None:
+        with self._lock:
+            return self._d.get((source, key))
+
+    def set_state(self, source: str, key: str, value: str | None) -> None:
+        with self._lock:
+            if value is None:
+                self._d.pop((source, key), None)
+            else:
+                self._d[(source, key)] = value
 
 
 def _click_error(exc: BaseException) -> int | None:
