@@ -101,7 +101,6 @@ DECISION_CODES: dict[str, str] = {
     "DecisionType2024201363": "Withdrawal of Art. 8(5)(a) decision",
     "DecisionType2024201364": "Withdrawal of Art. 8(5)(c) decision",
 }  # fmt: skip
-SEARCH_DECISION_CODES = DECISION_CODES  # one table for the dump and the search API
 
 
 def decision_label(value: str) -> str:
