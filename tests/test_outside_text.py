@@ -118,16 +118,32 @@ def test_only_http_urls_become_links():
 
 
 def test_atom_link_is_http_only(tmp_path, store):
-    import sqlalchemy as sa
+    from datetime import date
 
+    from mergerwatch.model import Filing, Status
     from mergerwatch.store import schema as t
 
+    f = Filing(source="ec-mergers", source_id="M.1", authority="EC", jurisdiction="EU", title="A / B",
+               status=Status.cleared, status_raw="x", deadline=date(2025, 1, 1))  # fmt: skip
+    store.import_filings([f])  # two events (the status and the deadline) for the alerts to point at
+    with store.engine.connect() as conn:
+        event_ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM status_events ORDER BY id")]
     with store.write() as conn:
-        conn.execute(t.watches.insert().values(label="a / b", names=["a", "b"], created_at="2026-01-01"))
+        wid = conn.execute(
+            t.watches.insert().values(label="a / b", names=["a", "b"], created_at="2026-01-01")
+        ).inserted_primary_key[0]
+        rec = {"id": "x:1", "authority": "EC", "case_ref": "M.1", "title": "A / B"}
+        for n, url in enumerate(("javascript:alert(1)", "https://competition-cases.ec.europa.eu/cases/M.1")):
+            ev = {"status": "cleared", "status_raw": "x", "date": None, "deadline": None, "observed_at": "t"}
+            body = alert_body("a / b", {**rec, "url": url}, ev)
+            conn.execute(
+                t.alerts.insert().values(watch_id=wid, event_id=event_ids[n], created_at="2026-01-02", body=body)
+            )
     feed = tmp_path / "a.xml"
     write_atom(store, feed)
-    assert feed.exists()
-    assert sa is not None
+    text = feed.read_text()
+    assert "javascript" not in text
+    assert 'href="https://competition-cases.ec.europa.eu/cases/M.1"' in text
 
 
 def test_clean_strips_controls_and_keeps_words():
