@@ -155,3 +155,50 @@ def test_prior_notification_entry_is_a_dated_notification():
     oj = [e for e in f.events if e.detail == "ec_prior_notification"]
     assert oj and oj[0].date.isoformat() == "2000-06-24" and oj[0].status is Status.notified
     assert [p.role.value for p in f.parties] == ["acquirer", "acquirer"]
+
+
+def test_case_events_are_dated_history_in_either_shape():
+    from mergerwatch.sources.ec_mergers import case_events
+
+    parallel = {
+        "caseEvents": ["Deadline extended by 10 working days under article 10(3)2 on", "Art. 9 request received on"],
+        "caseEventsDates": ["2024-03-01", "2024-02-01"],
+    }
+    objects = {"caseEvents": ['{"name": "Commitments submitted in N/1 on", "date": "2024-02-05"}']}
+    got = [(e.status, e.status_raw, str(e.date), e.detail) for e in case_events(parallel) + case_events(objects)]
+    assert got == [
+        (None, "Deadline extended by 10 working days under article 10(3)2", "2024-03-01", "ec_deadline_extended"),
+        (None, "Art. 9 request received", "2024-02-01", "ec_art_9_request"),
+        (None, "Commitments submitted in N/1", "2024-02-05", "ec_commitments_submitted"),
+    ]
+    assert case_events({"caseEvents": [], "caseEventsDates": []}) == []
+
+
+def test_case_events_never_change_the_status():
+    fx = json.loads((FIXTURES / "ec-mergers" / "dump_case_events.derived.json").read_text())
+    f = EcMergers().parse(Payload("ec-mergers", "fixture://x", json.dumps(fx).encode(), kind="dump")).filings[0]
+    assert f.status is Status.cleared_with_remedies
+    info = [e for e in f.events if e.status is None]
+    assert [e.detail for e in info] == [
+        "ec_art_9_request", "ec_commitments_submitted", "ec_deadline_suspended", "ec_deadline_extended",
+    ]  # fmt: skip
+    assert f.extra["decision_refs"] == ["M.3083-DEC{DD5DD86D-FCB1-4847-B3B4-91C8E30D36A7}"]
+
+
+def test_isef_duplicates_are_merged_and_counted():
+    rows = (FIXTURES / "texts" / "isef_duplicated_case_codes.real-rows.csv").read_bytes()
+    result = EcMergers().parse(Payload("ec-mergers", "fixture://isef", rows, kind="isef-csv"))
+    assert [f.source_id for f in result.filings] == [
+        "M.3709",
+        "M.4840",
+        "M.6137",
+        "M.6454",
+        "M.7288",
+        "M.7417",
+        "M.7598",
+    ]
+    assert result.warnings == [
+        "ec-mergers: the ISEF export lists 7 case code(s) twice (M.3709, M.4840, M.6137, M.6454, M.7288, M.7417, "
+        "M.7598); each pair was merged into one case (the rows differ in: procedure)"
+    ]
+    assert {tuple(f.extra["procedure_listed"]) for f in result.filings} == {("normal", "simplified")}

@@ -611,6 +611,7 @@ def doctor(
     from mergerwatch.http import HOST_RULES, Client, contact_from_env
     from mergerwatch.sources import REGISTRY, get_source
     from mergerwatch.sources.base import FetchContext
+
     names = source or list(REGISTRY)
     for name in names:
         get_source(name)

@@ -260,12 +260,74 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(text[:10])
 
 
+# What the Commission's case events say (eu_commission.md §0.10): dated history that never changes a case's status.
+_CASE_EVENT_RULES = [
+    (r"deadline extended", "ec_deadline_extended"),
+    (r"deadline suspended", "ec_deadline_suspended"),
+    (r"suspen", "ec_deadline_suspended"),
+    (r"commitments? submitted|commitments? offered", "ec_commitments_submitted"),
+    (r"art(?:icle)?\.?\s*9\b.*request|request.*art(?:icle)?\.?\s*9\b", "ec_art_9_request"),
+    (r"art(?:icle)?\.?\s*22\b.*request|request.*art(?:icle)?\.?\s*22\b", "ec_art_22_request"),
+    (r"art(?:icle)?\.?\s*4\s*\(\s*5\s*\)", "ec_art_4_5_request"),
+    (r"art(?:icle)?\.?\s*4\s*\(\s*4\s*\)", "ec_art_4_4_request"),
+    (r"statement of objections", "ec_statement_of_objections"),
+    (r"hearing", "ec_hearing"),
+    (r"advisory committee", "ec_advisory_committee"),
+    (r"withdraw", "ec_notification_withdrawn_event"),
+]
+
+
+def _event_name(value: Any) -> tuple[str, Any]:
+    """(name, date or None) of one ``caseEvents`` entry: a string, or an object (JSON or JSON-in-string) whose
+    name is under ``name``/``label``/``eventName``/``title`` and whose date, when it carries one, under a key
+    naming a date."""
+    value = _json_in_string(value)
+    if isinstance(value, dict):
+        name = next((value[k] for k in ("name", "label", "eventName", "title", "code") if value.get(k)), "")
+        when = next((v for k, v in value.items() if "date" in k.lower() and v), None)
+        return clean_text(str(first(name) or "")), when
+    return clean_text(str(value or "")), None
+
+
+def case_events(meta: dict[str, Any]) -> list[StatusEvent]:
+    """``caseEvents`` / ``caseTimelineEvents`` as dated informational events. The names ("Deadline extended by 10
+    working days under article 10(3)2 on") end where the date would follow; the dates come either inside each
+    event or in the parallel list ``caseEventsDates`` / ``caseTimelineEventsDates``, paired by position."""
+    out: list[StatusEvent] = []
+    seen: set[tuple[str, Any]] = set()
+    for names_key, dates_key in (("caseEvents", "caseEventsDates"), ("caseTimelineEvents", "caseTimelineEventsDates")):
+        names = _json_in_string(meta.get(names_key))
+        if names in (None, "", []):
+            continue
+        names = names if isinstance(names, list) else [names]
+        dates = _json_in_string(meta.get(dates_key))
+        dates = dates if isinstance(dates, list) else ([dates] if dates else [])
+        for i, item in enumerate(names):
+            name, when = _event_name(item)
+            if not name:
+                continue
+            if when is None and i < len(dates):
+                when = dates[i]
+            try:
+                day = _date(when)
+            except (ValueError, TypeError):
+                day = None
+            label = re.sub(r"\s+on\s*$", "", name).strip()
+            if (label, day) in seen:  # the two lists can name the same event
+                continue
+            seen.add((label, day))
+            low = label.lower()
+            detail = next((d for pat, d in _CASE_EVENT_RULES if re.search(pat, low)), "ec_case_event")
+            out.append(StatusEvent(status=None, status_raw=label, date=day, detail=detail))
+    return out
+
+
 class EcMergers(Source):
     name = "ec-mergers"
     authority = "EC"
     jurisdiction = "EU"
     title = "European Commission merger cases (open-data dump + search API)"
-    parser_version = "ec-1"
+    parser_version = "ec-2"
     hosts = ("compcases-open-data-portal-files-prod.s3.eu-west-1.amazonaws.com", "api.tech.ec.europa.eu")
 
     def __init__(self, dump_url: str = DUMP_URL, search_url: str = SEARCH_URL) -> None:
@@ -489,11 +551,17 @@ class EcMergers(Source):
                 )
                 continue
             events.append(self._decision_event(labels, adopted, url, warnings, key))
+        # Every decision's own reference, GUID ones included (M.10010-DEC{DE5AA077-…}: no decisionNumber), so a
+        # decision can be named even where the dump gives it no number.
+        refs = [
+            str(first((d.get("metadata") or {}).get("metadataReference")) or "") for d in case.get("decisions") or []
+        ]
         sectors = []
         for s in meta.get("caseSectors") or []:
             s = _json_in_string(s)
             sectors.append({"code": s.get("code"), "label": s.get("label")} if isinstance(s, dict) else {"code": s})
-        return self._case_filing(key, meta, events, payload, {"nace": sectors}, warnings)
+        extra = {"nace": sectors, "decision_refs": [r for r in refs if r]}
+        return self._case_filing(key, meta, events, payload, extra, warnings)
 
     def _decision_event(
         self, labels: list[str], adopted: date | None, url: str | None, warnings: list[str], key: str
@@ -522,7 +590,7 @@ class EcMergers(Source):
         last_decision = _date(meta.get("caseLastDecisionDate"))
         procedure = canonical_procedure(meta.get("caseSimplified"))
         phase = str(first(meta.get("caseInvestigationPhase")) or "")
-        history = sorted(events, key=lambda e: e.date or date.min)
+        history = sorted(events + case_events(meta), key=lambda e: e.date or date.min)
         if notified:
             history.insert(
                 0,
@@ -685,6 +753,8 @@ class EcMergers(Source):
         if not reader.fieldnames or not need <= set(reader.fieldnames):
             raise ParseError(self.name, f"the ISEF export lacks columns {sorted(need - set(reader.fieldnames or []))}")
         result = ParseResult([])
+        by_key: dict[str, Filing] = {}
+        twice: dict[str, set[str]] = {}  # case key -> columns in which its rows differ
         for row in reader:
             try:
                 case_ref, full = normalise_case_ref(row["CASE_CODE"])
@@ -719,21 +789,35 @@ class EcMergers(Source):
                     "nace": [{"label": s} for s in nace],
                     "notification_date": notified.isoformat() if notified else None,
                 }
-                result.filings.append(
-                    self._make_filing(
-                        full,
-                        case_ref,
-                        title,
-                        split_parties(title),
-                        (status, raw, sdate, detail),
-                        deadline,
-                        events,
-                        extra,
-                        payload,
-                    )
-                )
+                filing = self._make_filing(
+                    full, case_ref, title, split_parties(title), (status, raw, sdate, detail), deadline, events, extra,
+                    payload,
+                )  # fmt: skip
+                if full in by_key:
+                    # The export lists a few cases twice (eu_commission.md §0.12: 7 in 2016, differing only in the
+                    # simplified-procedure flag). One case, one record: the first row stands, the conflict is kept.
+                    first_row = by_key[full]
+                    differs = {
+                        k for k in ("procedure", "regulation", "notification_date")
+                        if first_row.extra.get(k) != filing.extra.get(k)
+                    } | ({"title"} if first_row.title != filing.title else set())  # fmt: skip
+                    twice.setdefault(full, set()).update(differs)
+                    if "procedure" in differs:
+                        procs = sorted({first_row.extra.get("procedure"), filing.extra.get("procedure")} - {None})
+                        by_key[full] = first_row.model_copy(
+                            update={"extra": {**first_row.extra, "procedure_listed": procs}}
+                        )
+                    continue
+                by_key[full] = filing
             except (ValueError, KeyError) as exc:
                 result.warnings.append(f"{self.name}: skipped ISEF row {row.get('CASE_CODE')}: {exc}")
+        result.filings = list(by_key.values())
+        if twice:
+            cols = sorted(set().union(*twice.values())) or ["nothing"]
+            result.warnings.append(
+                f"{self.name}: the ISEF export lists {len(twice)} case code(s) twice ({', '.join(sorted(twice))}); "
+                f"each pair was merged into one case (the rows differ in: {', '.join(cols)})"
+            )
         if not result.filings:
             raise ParseError(self.name, "the ISEF export holds no readable rows")
         return result
