@@ -7,6 +7,16 @@
   closed_date removed, case_state "open", a "Phase 2" heading and a moved phase 2 deadline row added to the body.
 - ``content_no_timetable_no_slash.derived.json``: the official example with the timetable table removed and a
   title without "/".
+- ``search_facet_objects.derived.json``: ``search_every_outcome`` with every facet in the pre-2025-01-20 object
+  shape ``[{"label", "value"}]`` (uk_cma.md §2.2), labels taken from the real finder schema.
+- ``content_administrative_timetable.derived.json``: the official example as an open 2022-style Phase 2 page: no
+  outcome, no closed or opened date, the timetable table replaced by a "Phase 2" heading, an "Administrative
+  timetable" heading and the lines "Date of reference: 12 May 2022" / "Statutory deadline: 21 December 2022"
+  (the wording uk_cma.md §2.2 quotes from real pages).
+- ``content_2019_timetable.derived.json``: the official example as an open Phase 1 case whose table holds the three
+  rows of the real 2019 excerpt (shared/samples/uk/cma_case_page_2019_phase1_timetable.thirdparty.excerpt.txt).
+- ``content_phase2_heading_only.derived.json``: the official example as an open case whose page has a "Phase 2"
+  heading and no timetable at all.
 Run: python scripts/derive_cma_fixtures.py
 """
 
@@ -76,7 +86,50 @@ def main() -> None:
     item["details"]["body"] = body[:start] + body[end:]
     item["title"] = "Richemont merger inquiry"
     (FX / "content_no_timetable_no_slash.derived.json").write_text(json.dumps(item, indent=1) + "\n")
-    print("wrote 3 derived fixtures")
+    labels = {f["key"]: {v["value"]: v["label"] for v in f.get("allowed_values", [])} for f in SCHEMA["facets"]}
+    page = json.loads((FX / "search_every_outcome.derived.json").read_text())
+    for r in page["results"]:
+        for key in ("case_type", "case_state", "market_sector", "outcome_type"):
+            if key in r:
+                values = r[key] if isinstance(r[key], list) else [r[key]]
+                r[key] = [{"label": labels.get(key, {}).get(v, v), "value": v} for v in values]
+    (FX / "search_facet_objects.derived.json").write_text(json.dumps(page, indent=1) + "\n")
+
+    def open_case(body: str, title: str | None = None, opened: bool = True) -> dict:
+        item = copy.deepcopy(EXAMPLE)
+        md = item["details"]["metadata"]
+        for k in ("outcome_type", "closed_date") + (() if opened else ("opened_date",)):
+            md.pop(k)
+        md["case_state"] = "open"
+        item["details"]["body"] = body
+        return item
+
+    original = EXAMPLE["details"]["body"]
+    table_start, table_end = original.index("<table>"), original.index("</table>") + len("</table>")
+    rest = original[original.index('<h3 id="contact">') :]
+    admin = (
+        '<h2 id="phase-2">Phase 2</h2>\n\n<h3 id="administrative-timetable">Administrative timetable</h3>\n\n'
+        "<p>Date of reference: 12 May 2022</p>\n\n<p>Statutory deadline: 21 December 2022</p>\n\n" + rest
+    )
+    (FX / "content_administrative_timetable.derived.json").write_text(
+        json.dumps(open_case(admin, opened=False), indent=1) + "\n"
+    )
+    rows = [
+        ("21 November 2019", "Deadline for phase 1 decision*"),
+        ("20 September to 4 October 2019", "Invitation to comment"),
+        ("19 September 2019", "Launch of merger inquiry"),
+    ]
+    table = "<table>\n  <thead>\n    <tr>\n      <th>Phase 1 date</th>\n      <th>Action</th>\n    </tr>\n  </thead>\n"
+    table += (
+        "  <tbody>\n"
+        + "".join(f"    <tr>\n      <td>{d}</td>\n      <td>{a}</td>\n    </tr>\n" for d, a in rows)
+        + "  </tbody>\n</table>"
+    )
+    item = open_case(original[:table_start] + table + original[table_end:], opened=False)
+    (FX / "content_2019_timetable.derived.json").write_text(json.dumps(item, indent=1) + "\n")
+    heading_only = '<h2 id="phase-2">Phase 2</h2>\n\n' + rest
+    (FX / "content_phase2_heading_only.derived.json").write_text(json.dumps(open_case(heading_only), indent=1) + "\n")
+    print("wrote 7 derived fixtures")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,12 @@
   the two researcher keys are dropped.
 - doj-press/doj_press_releases_two_components.derived.json: the reconstructed DOJ page with a second copy of its
   record whose component is another division, to show the Antitrust Division filter.
+- federal-register/fr_parent_agency_only.derived.json: the real order=newest page
+  (fr_documents_order-newest_per_page-3_2026-10-02.json: count capped at 10,000, total_pages 50, a
+  search_after_cursor in next_page_url) with its third result replaced by a real DOJ Tunney Act record (2023-11058,
+  Cargill Meat Solutions, from the extracted values) whose agencies list holds only the parent agency, written in
+  the real agency-object shape of that page (raw_name, name, id, url, json_url, parent_id, slug) with the parent's
+  slug `justice-department` and id 268.
 Run: python scripts/derive_us_fixtures.py
 """
 
@@ -55,7 +61,35 @@ def main() -> None:
     (ROOT / "fixtures" / "doj-press" / "doj_press_releases_two_components.derived.json").write_text(
         json.dumps(doj, indent=1) + "\n"
     )
-    print("wrote 2 derived fixtures")
+    page = json.loads((SAMPLES / "fr_documents_order-newest_per_page-3_2026-10-02.json").read_text())
+    rec = next(r for r in recs if r["document_number"] == "2023-11058")
+    template = page["results"][2]
+    page["results"][2] = {
+        **template,
+        "title": rec["title"],
+        "type": "Notice",
+        "abstract": None,
+        "document_number": rec["document_number"],
+        "html_url": rec["html_url"],
+        "pdf_url": None,
+        "public_inspection_pdf_url": None,
+        "publication_date": rec["publication_date"],
+        "agencies": [
+            {
+                "raw_name": "DEPARTMENT OF JUSTICE",
+                "name": "Justice Department",
+                "id": 268,
+                "url": "https://www.federalregister.gov/agencies/justice-department",
+                "json_url": "https://www.federalregister.gov/api/v1/agencies/268",
+                "parent_id": None,
+                "slug": "justice-department",
+            }
+        ],
+    }
+    (ROOT / "fixtures" / "federal-register" / "fr_parent_agency_only.derived.json").write_text(
+        json.dumps(page, ensure_ascii=False) + "\n"
+    )
+    print("wrote 3 derived fixtures")
 
 
 if __name__ == "__main__":

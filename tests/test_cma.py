@@ -106,3 +106,29 @@ def test_one_broken_case_page_does_not_stop_the_others(store):
     assert not res.ok and "1 case page(s) could not be read" in res.errors[0]
     assert store.counts_by_source()["cma-mergers"] == 1
     assert store.get_state("cma-mergers", "public_timestamp_hwm") is None  # read again next night
+
+
+def _golden(name: str) -> dict:
+    return json.loads((FIXTURES / "cma-mergers" / f"{name}.expected.json").read_text())
+
+
+def test_object_facets_read_like_slugs():
+    """Before 2025-01-20 the Search API sent facets as label/value objects: same records either way."""
+    objects = _golden("search_facet_objects.derived.json")
+    slugs = _golden("search_every_outcome.derived.json")
+    strip = [{k: v for k, v in r.items() if k != "provenance"} for r in objects["records"]]
+    assert strip == [{k: v for k, v in r.items() if k != "provenance"} for r in slugs["records"]]
+    assert objects["warnings"] == slugs["warnings"]
+    assert {r["extra"]["case_type"] for r in objects["records"]} == {"mergers"}
+
+
+def test_administrative_timetable_gives_phase_reference_and_deadline():
+    r = _golden("content_administrative_timetable.derived.json")["records"][0]
+    assert (r["status"], r["deadline"], r["status_date"]) == ("in_depth_review", "2022-12-21", "2022-05-12")
+    assert r["extra"]["opened_date"] == "2022-05-12"  # no opened_date: the earliest dated event stands in
+
+
+def test_phase_heading_without_dates_keeps_the_phase_and_warns_once():
+    got = _golden("content_phase2_heading_only.derived.json")
+    assert got["records"][0]["status"] == "in_depth_review"
+    assert len(got["warnings"]) == 1 and "Phase 2 heading but no readable timetable dates" in got["warnings"][0]

@@ -142,3 +142,123 @@ def test_doctor_counts_notices_as_understood():
         ok, msg = FtcPress(feed_url=f"{srv.url}/feed.xml").doctor(FetchContext(client=client, state=Store("sqlite://")))
         client.close()
     assert ok and "3 record(s) and 27 notice(s)" in msg
+
+
+def _doj_pages(n_items: int, ascending: bool) -> dict[int, bytes]:
+    """News API pages of ``n_items`` releases in the fixture's record shape, oldest first when ``ascending``."""
+    base = json.loads((FIXTURES / "doj-press" / "doj_press_releases_two_components.derived.json").read_text())
+    template = base["results"][1]  # another component: these pages hold no merger matter
+    items = []
+    for k in range(n_items):
+        r = json.loads(json.dumps(template))
+        r["uuid"] = f"uuid-{k:04d}"
+        r["date"] = r["created"] = str(1_600_000_000 + k * 86_400)
+        items.append(r)
+    if not ascending:
+        items.reverse()
+    pages = {}
+    for p in range(0, (n_items + 49) // 50):
+        doc = json.loads(json.dumps(base))
+        doc["metadata"]["resultset"] = {"count": n_items, "pagesize": 50, "page": p}
+        doc["results"] = items[p * 50 : (p + 1) * 50]
+        pages[p] = json.dumps(doc).encode()
+    return pages
+
+
+def _doj_routes(pages: dict[int, bytes]) -> dict[str, list[Reply]]:
+    return {f"page={p}&": [Reply(200, body)] for p, body in pages.items()}
+
+
+def test_doj_ignored_sort_switches_to_a_scan_that_stops_on_known_ids(store):
+    pages = _doj_pages(120, ascending=True)  # the server ignores sort: page 0 holds the oldest
+    make = lambda url: DojPress(api_url=f"{url}/api/v1/press_releases.json")  # noqa: E731
+    res, script = _run(store, make, _doj_routes(pages))
+    assert res.ok, res.errors
+    asked = [int(h[0].split("page=")[1].split("&")[0]) for h in script.hits]
+    assert asked == [0, 2, 1, 0]  # page 0, then backwards from the last page (the newest releases)
+    assert any("ascending" in n and "known-id scan" in n for n in res.notes), res.notes
+    assert store.get_state("doj-press", "order_seen") == "ascending"
+    # the next night: the newest page is all known, so the scan stops there and says nothing is missing
+    res, script = _run(store, make, _doj_routes(pages))
+    asked = [int(h[0].split("page=")[1].split("&")[0]) for h in script.hits]
+    assert asked == [0, 2]
+    assert not any("some may be missing" in n for n in res.notes)
+
+
+def test_doj_sorted_pages_stop_on_the_date_floor(store):
+    pages = _doj_pages(120, ascending=False)
+    make = lambda url: DojPress(api_url=f"{url}/api/v1/press_releases.json")  # noqa: E731
+    res, script = _run(store, make, _doj_routes(pages))
+    assert res.ok and len(script.hits) == 3  # first run: every page (fewer than the first-run bound)
+    assert store.get_state("doj-press", "order_seen") == "newest-first"
+    res, script = _run(store, make, _doj_routes(pages))
+    assert len(script.hits) == 1  # page 0 already reaches below the high-water mark
+
+
+def test_federal_register_splits_a_window_at_the_count_cap_and_asks_the_parent_agency(store):
+    from datetime import date, timedelta
+    from urllib.parse import unquote
+
+    real = json.loads((FR / "fr_documents_order-newest_per_page-3_2026-10-02.json").read_text())
+    capped = dict(real, next_page_url=None)  # the real capped answer: count 10,000, total_pages 50
+    capped.pop("next_page_url")
+    small = json.loads((FR / "fr_antitrust_notices_2020-2026.derived.json").read_text())
+    today = date.today()
+    start = today - timedelta(days=3)
+    whole = f"[gte]={start}&conditions[publication_date][lte]={today}"
+    routes = {
+        "justice-department": [Reply(200, b'{"count":0,"description":"Documents from Justice Department"}')],
+        "/api/v1/documents.json": [Reply(200, json.dumps(small).encode())],
+    }
+    script = Script(routes)
+    orig = script.next
+
+    def next_reply(path, headers):  # the whole window is capped, its halves are not
+        if whole in unquote(path) and "justice-department" not in path:
+            script.hits.append((path, headers))
+            return Reply(200, json.dumps(capped).encode())
+        return orig(path, headers)
+
+    script.next = next_reply
+    with LoopbackServer(script) as srv:
+        src = FederalRegister(api_url=f"{srv.url}/api/v1/documents.json")
+        client = Client("tests@example.org", rules={}, default_rule=FAST, sleep=lambda s: None, validators=store)
+        try:
+            res = refresh_source(
+                store, src, FetchContext(client=client, state=store, since=start), "2026-11-02T00:00:00+00:00"
+            )
+        finally:
+            client.close()
+    asked = [unquote(h[0]) for h in script.hits]
+    halves = [f"[gte]={start}&conditions[publication_date][lte]={start + timedelta(days=1)}",
+              f"[gte]={start + timedelta(days=2)}&conditions[publication_date][lte]={today}"]  # fmt: skip
+    assert any(whole in a for a in asked)
+    assert all(any(h in a and "antitrust-division" in a for a in asked) for h in halves), asked
+    assert any("justice-department" in a for a in asked)
+    assert any("cap of 10,000" in n for n in res.notes), res.notes
+    assert store.get_state("federal-register", "parent_query") == "accepted"
+
+
+def test_federal_register_stops_when_a_page_repeats(store):
+    from datetime import date, timedelta
+
+    page = json.loads((FR / "fr_antitrust_notices_2020-2026.derived.json").read_text())
+    page["next_page_url"] = "URL/api/v1/documents.json?page=51"  # past 50 the API serves page 1 again
+    body = json.dumps(page)
+    routes = {"/api/v1/documents.json": [Reply(200, body.encode())]}
+    script = Script(routes)
+    with LoopbackServer(script) as srv:
+        routes["/api/v1/documents.json"] = [Reply(200, body.replace("URL", srv.url).encode())]
+        src = FederalRegister(api_url=f"{srv.url}/api/v1/documents.json")
+        client = Client("tests@example.org", rules={}, default_rule=FAST, sleep=lambda s: None, validators=store)
+        try:
+            res = refresh_source(
+                store,
+                src,
+                FetchContext(client=client, state=store, since=date.today() - timedelta(days=2)),
+                "2026-11-02T00:00:00+00:00",
+            )
+        finally:
+            client.close()
+    assert len(script.hits) == 4  # two pages per query (the second repeats the first), two queries
+    assert any("page already read" in n for n in res.notes)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -97,9 +98,22 @@ def parties_from_title(title: str) -> tuple[list[Party], bool]:
     return [Party(name=p, role=Role.other) for p in parts], len(parts) > 1
 
 
+def _facet(value: Any) -> Any:
+    """A facet value as its slug: until 2025-01-20 the Search API sent ``{"label": …, "value": …}`` objects
+    (uk_cma.md §2.2), since then plain slugs."""
+    if isinstance(value, dict):
+        return value.get("value") or value.get("slug") or value.get("label")
+    return value
+
+
 def _scalar(value: Any) -> str | None:
-    v = first(value)
+    v = _facet(first(value))
     return str(v) if v not in (None, "") else None
+
+
+def _facets(value: Any) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    return [str(_facet(v)) for v in values if _facet(v) not in (None, "")]
 
 
 class CmaMergers(Source):
@@ -211,9 +225,18 @@ class CmaMergers(Source):
         res = self.parse(Payload(self.name, resp.url, resp.content, kind="search"))
         if not res.filings:
             return False, "the Search API returned no merger case"
+        results = (loads_json(resp.content, self.name, "the GOV.UK answer") or {}).get("results") or [{}]
+        shape = "label/value objects" if isinstance(first(results[0].get("case_type")), dict) else "plain slugs"
         link = res.filings[0].url.removeprefix(SITE) if res.filings[0].url else ""
         item = self.parse(Payload(self.name, "", self._get(ctx, self.content_url + link).content, kind="content"))
-        return bool(item.filings), f"{len(res.filings)} case(s) listed; content item of {link} parsed"
+        timetable = "no timetable"
+        if item.filings:
+            f = item.filings[0]
+            timetable = f"deadline {f.deadline}" if f.deadline else "no deadline read"
+            timetable += f", phase {f.extra.get('phase') or '?'}"
+        return bool(item.filings), (
+            f"{len(res.filings)} case(s) listed, facets as {shape}; content item of {link} parsed ({timetable})"
+        )
 
     # --- parsing ----------------------------------------------------------------------------
 
@@ -292,43 +315,52 @@ class CmaMergers(Source):
         outcome = _scalar(meta.get("outcome_type"))
         opened = _iso_date(meta.get("opened_date"))
         closed = _iso_date(meta.get("closed_date"))
-        sectors = [str(s) for s in (meta.get("market_sector") or [])]
-        if isinstance(meta.get("market_sector"), str):
-            sectors = [meta["market_sector"]]
+        sectors = _facets(meta.get("market_sector"))
         if case_type and case_type != "mergers":
             warnings.append(f"{self.name}: {slug} is a '{case_type}' case, not a merger; kept for reference")
         parties, ok = parties_from_title(title)
         if not ok:
             warnings.append(f"{self.name}: {slug}: title '{title}' has no '/', parties could not be split")
         events: list[StatusEvent] = []
-        timetable = read_timetable(body) if body else None
+        tt = read_timetable(body) if body else None
         deadline = None
-        phase_heading = None
-        if body is not None and timetable is None:
+        phase_heading = tt.phase if tt else None
+        if tt is not None and not tt.found and state != "open":
+            # a closed case: its outcome_type says what happened, the page's phase headings add nothing
+            phase_heading = None
+        if tt is not None and not tt.found and not phase_heading:
             warnings.append(f"{self.name}: {slug}: no statutory timetable in the case page; status from metadata only")
-        if timetable:
-            rows, phase_heading = timetable
-            for d_start, _d_end, action in rows:
-                low = action.lower()
-                if "launch of merger inquiry" in low or "launch of the merger inquiry" in low:
-                    events.append(
-                        StatusEvent(
-                            status=Status.notified, status_raw=action, date=d_start, detail="cma_phase_1_launch"
-                        )
+        elif tt is not None and not tt.rows and phase_heading:
+            warnings.append(
+                f"{self.name}: {slug}: a Phase {phase_heading} heading but no readable timetable dates; "
+                "phase kept, no deadline"
+            )
+        for d_start, _d_end, action in tt.rows if tt else []:
+            low = action.lower()
+            if "launch of merger inquiry" in low or "launch of the merger inquiry" in low:
+                events.append(
+                    StatusEvent(status=Status.notified, status_raw=action, date=d_start, detail="cma_phase_1_launch")
+                )
+            elif "invitation to comment" in low:
+                events.append(
+                    StatusEvent(
+                        status=Status.under_review, status_raw=action, date=d_start, detail="cma_invitation_to_comment"
                     )
-                elif "invitation to comment" in low:
-                    events.append(
-                        StatusEvent(
-                            status=Status.under_review,
-                            status_raw=action,
-                            date=d_start,
-                            detail="cma_invitation_to_comment",
-                        )
+                )
+            elif re.search(r"date of reference|reference (?:to|for) phase 2|phase 2 reference", low) and d_start:
+                events.append(
+                    StatusEvent(
+                        status=Status.in_depth_review, status_raw=action, date=d_start, detail="cma_phase_2_reference"
                     )
-                elif "deadline" in low and d_start and (deadline is None or d_start > deadline):
-                    deadline = d_start
-                elif d_start:
-                    events.append(StatusEvent(status=None, status_raw=action, date=d_start, detail="cma_timetable"))
+                )
+            elif "deadline" in low and d_start and (deadline is None or d_start > deadline):
+                deadline = d_start
+            elif d_start:  # an earlier deadline (the Phase 1 row of a Phase 2 page) is dated history
+                events.append(StatusEvent(status=None, status_raw=action, date=d_start, detail="cma_timetable"))
+        if opened is None:
+            # 1,240 of 2,562 cases carry no opened_date (uk_cma.md §2.2): the earliest dated event stands in.
+            dated = [e.date for e in events if e.date]
+            opened = min(dated) if dated else None
         if outcome:
             status = OUTCOMES.get(outcome, Status.unknown)
             raw, sdate, detail = outcome, closed or (events[-1].date if events else opened), outcome
@@ -337,7 +369,13 @@ class CmaMergers(Source):
         elif state == "closed":
             status, raw, sdate, detail = Status.closed, "closed (no outcome_type)", closed, "cma_closed_no_outcome"
         elif phase_heading == 2:
-            status, raw, sdate, detail = Status.in_depth_review, "Phase 2", None, "cma_phase_2"
+            ref = [e for e in events if e.detail == "cma_phase_2_reference"]
+            status, raw, sdate, detail = (
+                Status.in_depth_review,
+                "Phase 2",
+                ref[-1].date if ref else None,
+                "cma_phase_2",
+            )
         else:
             known = [e for e in events if e.status is not None]
             # the launch outranks an invitation to comment of the same day
@@ -384,27 +422,50 @@ class CmaMergers(Source):
         )
 
 
-def read_timetable(body: str) -> tuple[list[tuple[date | None, date | None, str]], int | None] | None:
-    """Rows of the "Statutory timetable" table (dates in words) and the highest "Phase <n>" heading."""
+@dataclass
+class Timetable:
+    rows: list[tuple[date | None, date | None, str]]  # (start, end, action) in page order
+    phase: int | None  # the highest "Phase <n>" heading
+    found: bool  # the page has a timetable table or dated timetable lines
+
+
+_LINE = re.compile(r"^\s*([A-Za-z][^:]{2,80}?)\s*:\s*(\d{1,2}\s+[A-Za-z]+\s+\d{4})\b")
+_LINE_WORDS = ("deadline", "reference", "launch", "extended", "extension", "decision", "invitation")
+
+
+def read_timetable(body: str) -> Timetable:
+    """The case page's timetable in whichever form it has (uk_cma.md §2.1–2.2): a "Statutory timetable" table of
+    date / action rows (2015 and 2019 pages, dates in words, sometimes ranges), or "Administrative timetable"
+    lines such as "Date of reference: 12 May 2022" and "Statutory deadline: 21 December 2022" (2022–23 pages).
+    The phase comes from the "Phase <n>" headings whatever the timetable looks like."""
     soup = BeautifulSoup(body, "lxml")
     phase = None
-    for h in soup.find_all(["h2", "h3"]):
+    for h in soup.find_all(["h2", "h3", "h4"]):
         m = re.match(r"\s*phase\s+(\d)\b", h.get_text(" "), re.I)
         if m:
             phase = max(phase or 0, int(m.group(1)))
-    heading = next((h for h in soup.find_all(["h2", "h3"]) if "statutory timetable" in h.get_text(" ").lower()), None)
-    if heading is None:
-        return None
-    table = heading.find_next("table")
-    if table is None:
-        return None
-    rows = []
-    for tr in table.find_all("tr"):
-        cells = [clean_text(td.get_text(" ")) for td in tr.find_all("td")]
-        if len(cells) >= 2:
-            start, end = words_date(cells[0])
-            rows.append((start, end, cells[1]))
-    return rows, phase
+    found = False  # a timetable heading alone, without a table or dated lines, is not a timetable
+    rows: list[tuple[date | None, date | None, str]] = []
+    for table in soup.find_all("table"):
+        head = " ".join(c.get_text(" ") for c in table.find_all("th")).lower()
+        prev = table.find_previous(["h2", "h3", "h4"])
+        under_timetable = prev is not None and "timetable" in prev.get_text(" ").lower()
+        if not (under_timetable or ("date" in head and "action" in head)):
+            continue
+        found = True
+        for tr in table.find_all("tr"):
+            cells = [clean_text(td.get_text(" ")) for td in tr.find_all(["td", "th"])]
+            if len(cells) >= 2 and tr.find("td") is not None:
+                start, end = words_date(cells[0])
+                rows.append((start, end, cells[1]))
+    for el in soup.find_all(["p", "li"]):
+        m = _LINE.match(clean_text(el.get_text(" ")))
+        if m and any(w in m.group(1).lower() for w in _LINE_WORDS):
+            start, end = words_date(m.group(2))
+            if start:
+                found = True
+                rows.append((start, end, clean_text(m.group(1))))
+    return Timetable(rows, phase, found)
 
 
 def _iso_date(value: Any) -> date | None:

@@ -31,6 +31,9 @@ from mergerwatch.sources.us_enforcement import add_item
 API_URL = "https://www.federalregister.gov/api/v1/documents.json"
 AGENCIES = ("antitrust-division", "federal-trade-commission")
 FIELDS = ("title", "type", "abstract", "document_number", "html_url", "publication_date", "agencies", "raw_text_url")
+PARENT_AGENCIES = ("justice-department",)
+DOJ_AGENCY_ID = 268  # the agency id of justice-department in a real response
+COUNT_CAP = 10_000  # the API counts (and serves) at most this many documents per query
 PER_PAGE = 200
 LOOKBACK = timedelta(days=7)
 _TEXT_URL = re.compile(r"/full_text/text/(\d{4})/(\d{2})/(\d{2})/([\w-]+)\.txt")
@@ -47,8 +50,8 @@ class FederalRegister(Source):
     def __init__(self, api_url: str = API_URL) -> None:
         self.api_url = api_url
 
-    def params(self, start: date, end: date) -> list[tuple[str, str]]:
-        p = [("conditions[agencies][]", a) for a in AGENCIES]
+    def params(self, start: date, end: date, agencies: tuple[str, ...] = AGENCIES) -> list[tuple[str, str]]:
+        p = [("conditions[agencies][]", a) for a in agencies]
         p += [
             ("conditions[type][]", "NOTICE"),
             ("conditions[publication_date][gte]", start.isoformat()),
@@ -63,9 +66,38 @@ class FederalRegister(Source):
         last = ctx.get(self.name, "last_window_end")
         start = ctx.since or (date.fromisoformat(last) - LOOKBACK if last else date.today() - timedelta(days=60))
         end = date.today()
-        url: str | None = self.api_url
-        params: list[tuple[str, str]] | None = self.params(start, end)
         need_text: list[str] = []
+        yield from self._window(ctx, start, end, AGENCIES, need_text)
+        # A DOJ notice tagged only with the parent agency would escape the Antitrust Division filter
+        # (federal_register.md §7.4): a second query on the parent; its other notices are kept as notices.
+        try:
+            yield from self._window(ctx, start, end, PARENT_AGENCIES, need_text)
+            ctx.set(self.name, "parent_query", "accepted")
+        except SourceError as exc:
+            ctx.set(self.name, "parent_query", "refused")
+            ctx.notes.append(
+                f"{self.name}: the query on the parent agency '{PARENT_AGENCIES[0]}' failed ({exc.message}); "
+                "the Antitrust Division and FTC notices were read"
+            )
+        for text_url in dict.fromkeys(need_text):
+            try:
+                resp = ctx.client.get(text_url)
+            except HttpError as exc:
+                ctx.notes.append(f"{self.name}: could not read {text_url}: {exc}; it stays undetermined")
+                continue
+            yield Payload(self.name, resp.url, resp.content, content_type=resp.content_type, kind="text")
+        ctx.set(self.name, "last_window_end", end.isoformat())
+
+    def _window(
+        self, ctx: FetchContext, start: date, end: date, agencies: tuple[str, ...], need_text: list[str]
+    ) -> Iterator[Payload]:
+        """Every page of one publication-date window, following ``next_page_url`` (with its
+        ``search_after_cursor``) exactly as given. The API counts at most 10,000 documents and serves at most 50
+        pages, so a window whose count reaches the cap is split in halves until each is under it."""
+        url: str | None = self.api_url
+        params: list[tuple[str, str]] | None = self.params(start, end, agencies)
+        seen: set[str] = set()
+        first = True
         while url:
             try:
                 resp = ctx.client.get(url, params=params)
@@ -75,19 +107,58 @@ class FederalRegister(Source):
                 self.name, resp.url, resp.content, content_type=resp.content_type, kind="search", expect_records=False
             )
             doc = loads_json(resp.content, self.name, "the Federal Register answer")
+            if not isinstance(doc, dict):
+                return
+            count = doc.get("count")
+            if first and isinstance(count, int) and count >= COUNT_CAP:
+                if start < end:
+                    mid = start + (end - start) // 2
+                    ctx.notes.append(
+                        f"{self.name}: {start}..{end} reaches the API's cap of {COUNT_CAP:,} documents; "
+                        "read as two smaller windows"
+                    )
+                    yield from self._window(ctx, start, mid, agencies, need_text)
+                    yield from self._window(ctx, mid + timedelta(days=1), end, agencies, need_text)
+                    return
+                ctx.notes.append(
+                    f"{self.name}: {start} alone holds {COUNT_CAP:,} or more documents; those past the cap "
+                    "cannot be reached through the API"
+                )
+            first = False
+            numbers = [str(r.get("document_number")) for r in doc.get("results") or [] if isinstance(r, dict)]
+            if numbers and set(numbers) <= seen:
+                # pages past 50 silently restart at page 1: a page of documents already read ends the window
+                ctx.notes.append(f"{self.name}: the API served a page already read ({start}..{end}); stopped there")
+                return
+            seen.update(numbers)
             for r in doc.get("results") or []:
                 d = classify_fr(r.get("title") or "", r.get("abstract"), None)
                 if d.kind == UNDETERMINED and r.get("raw_text_url"):
                     need_text.append(str(r["raw_text_url"]))
-            url, params = doc.get("next_page_url"), None  # as given: never rebuilt
-        for text_url in need_text:
+            url, params = doc.get("next_page_url"), None  # as given (with its cursor): never rebuilt
+
+    def doctor(self, ctx: FetchContext) -> tuple[bool, str]:
+        """One small page per query; says which branch the live API took for the facts only it can settle."""
+        start, end = date.today() - timedelta(days=90), date.today()
+        said = []
+        ok = True
+        for agencies in (AGENCIES, PARENT_AGENCIES):
+            params = [(k, v) for k, v in self.params(start, end, agencies) if k != "per_page"] + [("per_page", "5")]
             try:
-                resp = ctx.client.get(text_url)
-            except HttpError as exc:
-                ctx.notes.append(f"{self.name}: could not read {text_url}: {exc}; it stays undetermined")
+                resp = ctx.client.get(self.api_url, params=params)
+                doc = loads_json(resp.content, self.name, "the Federal Register answer")
+                res = self.parse(Payload(self.name, resp.url, resp.content, kind="search"))
+            except (HttpError, SourceError) as exc:
+                said.append(f"query on {'/'.join(agencies)} failed: {exc}")
+                ok = ok and agencies is PARENT_AGENCIES
                 continue
-            yield Payload(self.name, resp.url, resp.content, content_type=resp.content_type, kind="text")
-        ctx.set(self.name, "last_window_end", end.isoformat())
+            nxt = str(doc.get("next_page_url") or "")
+            said.append(
+                f"{'/'.join(agencies)}: count {doc.get('count')}, {len(res.filings)} record(s) and "
+                f"{len(res.notices)} notice(s) on the first page, next page "
+                + ("by search_after_cursor" if "search_after_cursor=" in nxt else "by page number" if nxt else "none")
+            )
+        return ok, "; ".join(said)
 
     def sniff(self, body: bytes) -> str:
         kind = sniff_kind(body)
@@ -123,10 +194,13 @@ class FederalRegister(Source):
             except (KeyError, TypeError, ValueError) as exc:
                 result.warnings.append(f"{self.name}: skipped a result without title/number/date ({exc})")
                 continue
-            agencies = [a.get("slug") or a.get("raw_name") for a in r.get("agencies") or [] if isinstance(a, dict)]
+            objs = [a for a in r.get("agencies") or [] if isinstance(a, dict)]
+            agencies = [a.get("slug") or a.get("raw_name") for a in objs]
+            # the DOJ by name, slug or id: the Antitrust Division's parent is `justice-department`, id 268
+            doj = any(a.get("id") == DOJ_AGENCY_ID or a.get("parent_id") == DOJ_AGENCY_ID for a in objs)
             authority = (
                 "DOJ"
-                if any("justice" in str(a).lower() or "antitrust" in str(a).lower() for a in agencies)
+                if doj or any("justice" in str(a).lower() or "antitrust" in str(a).lower() for a in agencies)
                 else ("FTC" if any("trade" in str(a).lower() for a in agencies) else _authority_from_title(title))
             )
             decision = classify_fr(title, r.get("abstract"), None)
