@@ -444,6 +444,10 @@ def refresh(
     case: Annotated[
         str | None, typer.Option("--case", help="Fetch only this case (ec-mergers: M.11234; cma-mergers: slug).")
     ] = None,
+    party: Annotated[
+        str | None, typer.Option("--party", help="sec-edgar: read this listed company's filings (name or ticker).")
+    ] = None,
+    cik: Annotated[str | None, typer.Option("--cik", help="sec-edgar: read this company's filings (SEC CIK).")] = None,
     webhook: Annotated[
         str | None,
         typer.Option(
@@ -471,6 +475,14 @@ def refresh(
         raise UsageError("--replay and --record cannot be combined")
     if case and (not source or any(n not in ("ec-mergers", "cma-mergers") for n in source)):
         raise UsageError("--case goes with --source ec-mergers or --source cma-mergers")
+    if party or cik:
+        if case or (party and cik) or source != ["sec-edgar"]:
+            raise UsageError("--party or --cik (one of them) goes with --source sec-edgar alone")
+        if cik and not cik.strip().isdigit():
+            raise UsageError(f"--cik takes the SEC's number of a company (digits), not '{cik}'")
+        if party is not None and not party.strip():
+            raise UsageError("--party needs a company name")
+        case = f"cik:{int(cik)}" if cik else f"party:{party.strip()}"
     if time_limit < 0:
         raise UsageError("--time-limit takes minutes, 0 or more")
     webhook = check_webhook(webhook)

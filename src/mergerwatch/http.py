@@ -61,6 +61,11 @@ HOST_RULES: dict[str, HostRule] = {
     ),
     "competition-cases.ec.europa.eu": HostRule(min_interval=1.0, timeout=300.0, max_body=400 * MB, deadline=1800.0),
     "api.tech.ec.europa.eu": HostRule(min_interval=1.0, timeout=60.0, deadline=90.0),
+    # The SEC allows 10 requests/s for a whole machine (sec_edgar.md §1); 0.35 s per host keeps all three hosts
+    # together under 9/s even if a run used them at once (one source uses them one after another).
+    "efts.sec.gov": HostRule(min_interval=0.35, timeout=60.0, deadline=90.0),
+    "data.sec.gov": HostRule(min_interval=0.35, timeout=60.0, deadline=90.0),
+    "www.sec.gov": HostRule(min_interval=0.35, timeout=60.0, deadline=120.0),
 }
 DEFAULT_RULE = HostRule()
 

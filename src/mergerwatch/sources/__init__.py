@@ -10,8 +10,17 @@ from mergerwatch.sources.ec_mergers import EcMergers
 from mergerwatch.sources.federal_register import FederalRegister
 from mergerwatch.sources.ftc_early_termination import FtcEarlyTermination
 from mergerwatch.sources.ftc_press import FtcPress
+from mergerwatch.sources.sec_edgar import SecEdgar
 
-_ALL: tuple[type[Source], ...] = (FtcEarlyTermination, FtcPress, DojPress, FederalRegister, EcMergers, CmaMergers)
+_ALL: tuple[type[Source], ...] = (
+    FtcEarlyTermination,
+    FtcPress,
+    DojPress,
+    FederalRegister,
+    EcMergers,
+    CmaMergers,
+    SecEdgar,
+)
 
 REGISTRY: dict[str, Source] = {cls.name: cls() for cls in _ALL}
 
