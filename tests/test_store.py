@@ -302,3 +302,23 @@ def test_read_path_does_not_import_alembic():
         Store(p).close()  # created (and migrated) once
         out = subprocess.run([sys.executable, "-c", code, p], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_the_catalog_names_every_registered_source():
+    from mergerwatch.catalog import SOURCES
+    from mergerwatch.sources import REGISTRY
+
+    assert {n: (s.authority, s.jurisdiction) for n, s in REGISTRY.items()} == SOURCES
+
+
+def test_the_answer_path_imports_nothing_of_fetching():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, mergerwatch.cli, mergerwatch.deals, mergerwatch.store, mergerwatch.render, mergerwatch.alerts;"
+        "bad = [m for m in ('httpx', 'bs4', 'lxml', 'alembic', 'pydantic', 'mergerwatch.sources', 'mergerwatch.http')"
+        " if m in sys.modules]; print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "", f"the read path imports {out}"

@@ -11,9 +11,8 @@ import re
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import sqlalchemy as sa
 
 from mergerwatch import __version__
@@ -24,6 +23,9 @@ from mergerwatch.store import Store, now_iso
 from mergerwatch.store import schema as t
 from mergerwatch.textsafe import clean, safe_url
 from mergerwatch.vocabulary import status_label
+
+if TYPE_CHECKING:
+    import httpx
 
 WEBHOOK_ATTEMPTS = 3
 WEBHOOK_TIMEOUT = 10.0
@@ -40,6 +42,8 @@ def check_webhook(url: str | None) -> str | None:
     """A webhook must be an http(s) URL with a host; anything else is a usage error when configured."""
     if not url:
         return None
+    import httpx  # only when a webhook is configured: the read path never needs the HTTP stack
+
     if safe_url(url) != url.strip() or not httpx.URL(url.strip()).host:
         raise UsageError(
             f"--webhook / MERGERWATCH_WEBHOOK must be an http:// or https:// URL, not {url_origin(url)!s}"
@@ -193,6 +197,8 @@ def deliver(
             _mark(store, [a["id"] for a in alerts], None)
             report["delivered"] = len(alerts)
         return report
+    import httpx
+
     with httpx.Client(
         transport=transport, timeout=WEBHOOK_TIMEOUT, verify=True, headers={"User-Agent": f"mergerwatch/{__version__}"}
     ) as client:

@@ -11,8 +11,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from mergerwatch.catalog import SOURCES
 from mergerwatch.matching import NameMatch, NormalisedName, blocking_tokens, normalise_name, score_names
-from mergerwatch.sources import REGISTRY
 from mergerwatch.store import Store
 from mergerwatch.store import schema as t
 from mergerwatch.vocabulary import status_label, with_labels
@@ -158,14 +158,14 @@ def _match_json(matches: Sequence[Match]) -> dict[str, Any]:
 def source_coverage(store: Store) -> list[dict[str, Any]]:
     counts = store.counts_by_source()
     out = []
-    for name, src in REGISTRY.items():
+    for name, (authority, jurisdiction) in SOURCES.items():
         hist = store.source_history(name, limit=1)
         last_ok = next((h for h in store.source_history(name, limit=30) if h["ok"]), None)
         out.append(
             {
                 "source": name,
-                "authority": src.authority,
-                "jurisdiction": src.jurisdiction,
+                "authority": authority,
+                "jurisdiction": jurisdiction,
                 "records": counts.get(name, 0),
                 "last_refresh": hist[0]["finished_at"] if hist else None,
                 "last_success": last_ok["finished_at"] if last_ok else None,

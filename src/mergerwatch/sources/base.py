@@ -6,39 +6,17 @@ so the same function serves ``refresh``, ``ingest``, ``parse``, the golden tests
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from functools import cached_property
+from datetime import date
 from typing import Any, ClassVar, Protocol
 
 from mergerwatch.errors import ParseError
 from mergerwatch.http import Client, HttpError
 from mergerwatch.model import Filing
-
-
-@dataclass
-class Payload:
-    """One fetched body with its provenance."""
-
-    source: str
-    url: str  # redacted: never holds a key
-    body: bytes
-    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    content_type: str = ""
-    status: int = 200
-    kind: str = ""  # which surface of the source ("api", "rss", "dump", ...)
-    # False when an empty result is plausible for this request (a narrow window, the ET suspension)
-    expect_records: bool = True
-    # (url, etag, last-modified) to remember once this payload is stored: the next request is conditional
-    validators: tuple[str, str | None, str | None] | None = None
-
-    @cached_property
-    def sha256(self) -> str:  # cached: every record of a page cites it
-        return hashlib.sha256(self.body).hexdigest()
+from mergerwatch.payload import Payload
 
 
 @dataclass

@@ -17,18 +17,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from mergerwatch.errors import LockHeld
 from mergerwatch.matching import normalise_name
-from mergerwatch.model import Filing, StatusEvent
+from mergerwatch.payload import Payload
 from mergerwatch.redaction import redact, redact_bytes, redact_url
-from mergerwatch.sources.base import Payload
 from mergerwatch.store import schema as t
 from mergerwatch.store.db import create_db_engine, migrate, resolve_db_url
+
+if TYPE_CHECKING:  # the read path never builds records: pydantic stays out of it
+    from mergerwatch.model import Filing, StatusEvent
 
 CHUNK = 500
 PARTY_COLS = ("filing_pk", "position", "name", "role", "norm", "legal_form")
