@@ -23,6 +23,7 @@ COMMANDS = [
     "doctor",
     "demo",
     "version",
+    "clock",
     "alias",
     "alias add",
     "alias list",

@@ -31,6 +31,7 @@ COMMANDS = [
     "doctor",
     "demo",
     "version",
+    "clock us-hsr 2024-08-30",
     "alias add a b",
     "alias list",
     "alias remove a",
@@ -101,6 +102,13 @@ CASES = [
     (["deal", "a", "b", "--html", "/nonexistent/dir/x.html"], 1, "cannot write"),
     (["show", "no-such-id"], 1, "no filing"),
     (["watch", "remove", "nothing"], 1, "no watch"),
+    (["clock", "xx", "2024-01-01"], 2, "unknown regime"),
+    (["clock", "us-hsr", "30/08/2024"], 2, "YYYY-MM-DD"),
+    (["clock", "us-hsr", "2024-08-30", "--extended"], 2, "do not apply"),
+    (["clock", "eu-phase2", "2024-08-30", "--extension", "30"], 2, "at most 20"),
+    (["clock", "uk-phase2", "2024-08-30", "--extended", "--weeks", "9"], 2, "at most 8"),
+    (["refresh", "--party", "nvidia"], 2, "--source sec-edgar"),
+    (["refresh", "--source", "sec-edgar", "--cik", "abc"], 2, "digits"),
 ]
 
 

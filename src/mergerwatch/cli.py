@@ -236,6 +236,77 @@ def deal(
 
 
 @app.command()
+def clock(
+    regime: Annotated[
+        str,
+        typer.Argument(
+            help="us-hsr, us-hsr-second-request, eu-phase1, eu-phase2, uk-phase1 or uk-phase2.",
+        ),
+    ],
+    start: Annotated[
+        str,
+        typer.Argument(
+            help="The day the period runs from (YYYY-MM-DD): filing, compliance, notification, opening, reference."
+        ),
+    ],
+    cash_tender: Annotated[bool, typer.Option("--cash-tender", help="US: a cash tender offer (15 / 10 days).")] = False,
+    bankruptcy: Annotated[bool, typer.Option("--bankruptcy", help="US: a bankruptcy sale (15 / 10 days).")] = False,
+    commitments: Annotated[
+        bool,
+        typer.Option(
+            "--commitments", help="EU Phase I: commitments offered (35 working days); Phase II: from day 55 (+15)."
+        ),
+    ] = False,
+    referral_request: Annotated[
+        bool, typer.Option("--referral-request", help="EU Phase I: a Member State asked for a referral (35).")
+    ] = False,
+    extension: Annotated[int, typer.Option("--extension", help="EU Phase II: working days of extension (0-20).")] = 0,
+    suspended: Annotated[int, typer.Option("--suspended", help="EU Phase II: working days the clock stood still.")] = 0,
+    extended: Annotated[bool, typer.Option("--extended", help="UK Phase 2: extended under s.39(3).")] = False,
+    weeks: Annotated[int, typer.Option("--weeks", help="UK Phase 2: weeks of the extension (1-8).")] = 8,
+    as_json: JsonOpt = False,
+) -> None:
+    """When a statutory review period ends, and how it was counted."""
+    from mergerwatch import clocks
+
+    try:
+        day = datetime.strptime(start.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        raise UsageError(f"START must be a date written YYYY-MM-DD, not '{start}'") from None
+    us_only, eu_only = cash_tender or bankruptcy, commitments or referral_request or extension or suspended
+    if regime.startswith("us-") and (eu_only or extended) or regime.startswith("eu-") and (us_only or extended):
+        raise UsageError(f"those options do not apply to {regime} (see 'mergerwatch clock --help')")
+    if regime.startswith("uk-") and (us_only or eu_only):
+        raise UsageError(f"those options do not apply to {regime} (see 'mergerwatch clock --help')")
+    try:
+        if regime == "us-hsr":
+            c = clocks.us_hsr(day, cash_tender=cash_tender, bankruptcy=bankruptcy)
+        elif regime == "us-hsr-second-request":
+            c = clocks.us_hsr_second_request(day, cash_tender=cash_tender, bankruptcy=bankruptcy)
+        elif regime == "eu-phase1":
+            c = clocks.eu_phase1(day, commitments=commitments, referral_request=referral_request)
+        elif regime == "eu-phase2":
+            c = clocks.eu_phase2(day, commitments_after_day_55=commitments, extension=extension, suspended=suspended)
+        elif regime == "uk-phase1":
+            c = clocks.uk_phase1(day)
+        elif regime == "uk-phase2":
+            c = clocks.uk_phase2(day, extended=extended, extension_weeks=weeks)
+        else:
+            raise UsageError(f"unknown regime '{regime}'; known: {', '.join(clocks.REGIMES)}")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if as_json:
+        _print_json(c.as_dict())
+    else:
+        say((f"{c.regime}: ", "bold"), (f"ends {c.end.isoformat()} ({c.end.strftime('%A')})", "bold"))
+        say(f"  {c.days} {c.unit} from {c.start.isoformat()} ({c.basis})")
+        for line in c.counted:
+            say(f"  {line}")
+    for w in c.warnings:
+        warn(w)
+
+
+@app.command()
 def sources(as_json: JsonOpt = False) -> None:
     """Registered sources with their last refresh, record counts and warnings."""
     from mergerwatch.sources import REGISTRY
