@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -170,7 +171,9 @@ def show(
         raise MergerwatchError(
             f"no filing with id '{clean(ident, one_line=True)}' in {store.url}; `mergerwatch search NAME` lists ids"
         )
-    rec = with_labels(store.filing_records([fid])[0])
+    from mergerwatch.deals import add_deadline
+
+    rec = with_labels(add_deadline(store.filing_records([fid])[0]))
     if as_json:
         _print_json(rec)
     else:
@@ -304,6 +307,67 @@ def clock(
             say(f"  {line}")
     for w in c.warnings:
         warn(w)
+
+
+@app.command()
+def deadlines(
+    within: Annotated[
+        str | None, typer.Option("--within", help="Only deadlines within this span: 14d, 2w (overdue ones too).")
+    ] = None,
+    watch: Annotated[bool, typer.Option("--watch", help="Only the deals on the watch list.")] = False,
+    ics: Annotated[Path | None, typer.Option("--ics", help="Also write them to this iCalendar file.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Open reviews with their next deadline, soonest first: published, or computed by statute."""
+    from mergerwatch.deals import open_reviews
+
+    days = None
+    if within is not None:
+        m = re.fullmatch(r"\s*(\d+)\s*([dw])\s*", within)
+        if not m:
+            raise UsageError(f"--within takes a span such as 14d or 2w, not '{within}'")
+        days = int(m.group(1)) * (7 if m.group(2) == "w" else 1)
+    store = _store()
+    ids = None
+    if watch:
+        from mergerwatch.alerts import list_watches
+        from mergerwatch.deals import deal as do_deal
+
+        ids = sorted({r["id"] for w in list_watches(store) for r in do_deal(store, w["names"])["filings"]})
+    recs = open_reviews(store, days, ids)
+    if ics is not None:
+        from mergerwatch.render import deadlines_ics
+
+        try:
+            ics.write_bytes(deadlines_ics(recs))
+        except OSError as exc:
+            raise MergerwatchError(f"cannot write the calendar file {ics}: {exc.strerror}") from None
+        if not as_json:
+            say(f"{sum(1 for r in recs if r.get('next_deadline'))} deadline(s) written to {ics}", console=err)
+    if as_json:
+        _print_json(recs)
+        return
+    if not recs:
+        say("No open review" + (f" with a deadline within {days} days." if days is not None else "."), console=err)
+        return
+    table = Table(title="Open reviews, soonest deadline first", show_lines=False)
+    for col in ("deadline", "when", "authority", "case", "status", "title"):
+        table.add_column(col)
+    for r in recs:
+        dl = r.get("next_deadline") or {}
+        when = dl.get("when", "no deadline known")
+        if "day" in dl:
+            when += f" (day {dl['day']} of {dl['of']})"
+        kind = f" {dl['kind']}" if dl else ""
+        table.add_row(
+            Text(f"{dl.get('date', '-')}{kind}"),
+            Text(when),
+            Text(clean(r["authority"], one_line=True)),
+            Text(clean(r.get("case_ref") or "", one_line=True)),
+            Text(r.get("status_label") or r["status"]),
+            Text(clean(r["title"], one_line=True)),
+        )
+    out.print(table)
 
 
 @app.command()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -184,6 +184,7 @@ def deal(store: Store, names: Sequence[str]) -> dict[str, Any]:
     for rec in records:
         with_labels(rec)
         rec["match"] = _match_json([h.by_filing[rec["id"]] for h in per_name])
+        add_deadline(rec)
     records.sort(key=lambda r: (r["authority"], r["status_date"] or "", r["id"]))
     authorities: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for rec in records:
@@ -332,3 +333,35 @@ def events_observed_since(store: Store, observed_from: str) -> dict[str, list[in
 
 
 __all__ = ["COVERAGE_FACTS", "NameMatch", "changes", "deal", "find_company", "parse_since", "search"]
+
+
+def add_deadline(rec: dict[str, Any], today: date | None = None) -> dict[str, Any]:
+    """An open review's next deadline (published or computed, "day N of M"), on the record itself."""
+    from mergerwatch.deadlines import next_deadline
+
+    dl = next_deadline(rec, today)
+    if dl is not None:
+        rec["next_deadline"] = dl
+    return rec
+
+
+def open_reviews(
+    store: Store, within_days: int | None = None, ids: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    """Open reviews with their next deadline, soonest first (those without one last)."""
+    from mergerwatch.deadlines import OPEN
+
+    with store.engine.connect() as conn:
+        q = sa.select(t.filings.c.id).where(t.filings.c.status.in_(OPEN))
+        if ids is not None:
+            q = q.where(t.filings.c.id.in_(list(ids)))
+        found = [r[0] for r in conn.execute(q)]
+    out = []
+    for rec in store.filing_records(found):
+        with_labels(add_deadline(rec))
+        dl = rec.get("next_deadline")
+        if within_days is not None and (dl is None or dl["in_days"] > within_days):
+            continue
+        out.append(rec)
+    out.sort(key=lambda r: (r.get("next_deadline") is None, (r.get("next_deadline") or {}).get("date", ""), r["id"]))
+    return out

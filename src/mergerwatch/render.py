@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from rich.console import Console, Group
@@ -87,6 +87,10 @@ def filing_panel(r: dict[str, Any]) -> Panel:
     lines.add_row("authority's words", T(r["status_raw"]))
     if r.get("deadline"):
         lines.add_row("deadline", T(r["deadline"]))
+    if r.get("next_deadline"):
+        from mergerwatch.deadlines import describe
+
+        lines.add_row("next deadline", T(describe(r["next_deadline"])))
     for p in r["parties"]:
         lines.add_row(T(p["role"]), T(p["name"]))
     lines.add_row("source", T(f"{r['source']} : {r['source_id']}"))
@@ -302,3 +306,35 @@ def _svg_timeline(filings: list[dict[str, Any]]) -> str:
         f"<text x='{left + w - 70}' y='{h - 5}' font-size='11'>{date.fromordinal(hi).isoformat()}</text></svg>"
     )
     return "".join(out)
+
+
+def deadlines_ics(records: list[dict[str, Any]]) -> bytes:
+    """An iCalendar file with one all-day event per deadline: authority, case, status, link. Outside text is
+    data here too: icalendar escapes it, and only http(s) links are written."""
+    from icalendar import Calendar, Event
+
+    from mergerwatch.deadlines import describe
+
+    cal = Calendar()
+    cal.add("prodid", "-//mergerwatch//deadlines//EN")
+    cal.add("version", "2.0")
+    for r in records:
+        dl = r.get("next_deadline")
+        if not dl:
+            continue
+        ev = Event()
+        day = date.fromisoformat(dl["date"])
+        ev.add("uid", f"{r['id']}:{dl['date']}@mergerwatch")
+        ev.add("dtstamp", datetime.now(UTC))
+        ev.add("dtstart", day)
+        ev.add("dtend", day + timedelta(days=1))
+        case = clean(r.get("case_ref") or "", one_line=True)
+        ev.add("summary", clean(f"{r['authority']} {case}: {r['title']} — deadline ({dl['kind']})", one_line=True))
+        lines = [describe(dl), f"status: {r.get('status_label') or r['status']}", f"mergerwatch show {r['id']}"]
+        url = safe_url(r.get("url") or "")
+        if url:
+            ev.add("url", url)
+            lines.append(url)
+        ev.add("description", clean("\n".join(lines)))
+        cal.add_component(ev)
+    return cal.to_ical()
