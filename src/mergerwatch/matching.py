@@ -199,10 +199,46 @@ MIN_PREFIX_LEN = 3
 _NUMBERING = re.compile(r"(?:[ivx]{1,5}|\d{1,4}|[a-z]\d?)")
 
 
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def person_tokens(name: NormalisedName) -> list[str] | None:
+    """The name's words when it reads as a natural person ("Carl C. Icahn", "Charles W. Ergen"): no legal form,
+    two to four alphabetic words with a middle initial. Without the initial a two-word name may as well be a
+    company, so only the initial (or a Jr./Sr. suffix) makes it a person here."""
+    if name.legal_form:
+        return None
+    toks = name.key.split()
+    core = toks[:-1] if toks and toks[-1] in _SUFFIXES else toks
+    if not 3 <= len(core) <= 4 or not all(t.isalpha() for t in core) or len(core[0]) < 2 or len(core[-1]) < 2:
+        return None
+    if not any(len(t) == 1 for t in core[1:-1]) and core is toks:
+        return None
+    return core
+
+
+def _person_match(query: list[str], person: list[str]) -> NameMatch | None:
+    """A person matches by surname, or by first name and surname with or without middle initials or names;
+    never by a first name alone, and never a company by a shared word."""
+    first, surname, middles = person[0], person[-1], person[1:-1]
+    q = [t for t in query if t not in _SUFFIXES]
+    if q == [surname]:
+        return NameMatch(85.0, "fuzzy", f"'{surname}' is the surname of the person '{' '.join(person)}'")
+    if len(q) >= 2 and q[0] == first and q[-1] == surname:
+        mid = q[1:-1]
+        if all(any(m[0] == pm[0] for pm in middles) for m in mid) and len(mid) <= len(middles):
+            return NameMatch(95.0, "fuzzy", f"first name and surname of '{' '.join(person)}' (middle names aside)")
+    return None
+
+
 def score_names(query: NormalisedName, candidate: NormalisedName) -> NameMatch | None:
     q, c = query.key, candidate.key
     if not q or not c:
         return None
+    if q != c:
+        person = person_tokens(candidate)
+        if person is not None:
+            return _person_match(q.split(), person)
     if q == c:
         note = ""
         if query.legal_form and candidate.legal_form and query.legal_form != candidate.legal_form:
