@@ -24,6 +24,8 @@ COMMANDS = [
     "demo",
     "version",
     "clock",
+    "list",
+    "deadlines",
     "alias",
     "alias add",
     "alias list",

@@ -32,6 +32,8 @@ COMMANDS = [
     "demo",
     "version",
     "clock us-hsr 2024-08-30",
+    "list",
+    "deadlines",
     "alias add a b",
     "alias list",
     "alias remove a",

@@ -370,6 +370,89 @@ def deadlines(
     out.print(table)
 
 
+@app.command("list")
+def list_cmd(
+    authority: Annotated[
+        list[str] | None, typer.Option("--authority", "-a", help="FTC, DOJ, US, EC, CMA (repeatable).")
+    ] = None,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", help="Vocabulary status, e.g. in_depth_review (repeatable).")
+    ] = None,
+    open_only: Annotated[bool, typer.Option("--open", help="Reviews not yet decided.")] = False,
+    phase: Annotated[int | None, typer.Option("--phase", help="1 or 2: the phase the case reached.")] = None,
+    procedure: Annotated[
+        str | None, typer.Option("--procedure", help="EC: normal, simplified, super_simplified.")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="From this date (2026-01-01, 30d, 2w).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Up to this date.")] = None,
+    by: Annotated[str, typer.Option("--by", help="Which date --since/--until read: notified, decided, seen.")] = (
+        "decided"
+    ),
+    sector: Annotated[str | None, typer.Option("--sector", help="EC NACE or CMA market sector (a word of it).")] = None,
+    party: Annotated[str | None, typer.Option("--party", help="A company or person (the deal matcher).")] = None,
+    sort: Annotated[str, typer.Option("--sort", help="date, authority, status, deadline or title.")] = "date",
+    limit: Annotated[int, typer.Option("--limit", help="At most this many (0: all).")] = 50,
+    as_json: JsonOpt = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="One CSV row per filing.")] = False,
+) -> None:
+    """Filings that match every filter given, newest first."""
+    import csv as _csv
+
+    from mergerwatch.listing import CSV_COLUMNS, SORTS, Filters, csv_rows, list_filings
+    from mergerwatch.render import records_table
+    from mergerwatch.vocabulary import with_labels
+
+    _one_output(**{"--json": as_json, "--csv": as_csv})
+    known = {"pre_notification", "notified", "under_review", "in_depth_review", "challenged", "cleared",
+             "cleared_with_remedies", "prohibited", "abandoned", "referred", "closed_no_jurisdiction", "closed",
+             "revoked", "dissolution_ordered", "unknown"}  # fmt: skip
+    for st in status or []:
+        if st not in known:
+            raise UsageError(f"unknown status '{st}'; known: {', '.join(sorted(known))}")
+    if phase is not None and phase not in (1, 2):
+        raise UsageError("--phase takes 1 or 2")
+    if by not in ("notified", "decided", "seen"):
+        raise UsageError("--by takes notified, decided or seen")
+    if sort not in SORTS:
+        raise UsageError(f"--sort takes one of {', '.join(SORTS)}")
+    if limit < 0:
+        raise UsageError("--limit takes 0 (all) or more")
+    if party is not None:
+        (party,) = _names([party], "a company name", split=False)
+    f = Filters(
+        authorities=list(authority or []),
+        statuses=list(status or []),
+        open_only=open_only,
+        phase=phase,
+        procedure=procedure,
+        since=_when(since, "--since").date() if since else None,
+        until=_when(until, "--until").date() if until else None,
+        by=by,
+        sector=sector,
+        party=party,
+        sort=sort,
+        limit=limit or None,
+    )
+    recs = [with_labels(r) for r in list_filings(_store(), f)]
+    if as_json:
+        _print_json(recs)
+    elif as_csv:
+        w = _csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS)
+        w.writeheader()
+        for row in csv_rows(recs):
+            w.writerow({k: _csv_cell(v) for k, v in row.items()})
+    elif not recs:
+        say("No filing matches those filters.", console=err)
+    else:
+        out.print(records_table(recs, title=f"{len(recs)} filing(s)"))
+
+
+def _csv_cell(value: object) -> object:
+    """Outside text never starts a spreadsheet formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") and not text[1:2].isdigit() else value
+
+
 @app.command()
 def sources(as_json: JsonOpt = False) -> None:
     """Registered sources with their last refresh, record counts and warnings."""

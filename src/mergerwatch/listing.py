@@ -1,0 +1,152 @@
+"""`mergerwatch list`: filings by authority, status, phase, procedure, sector, party and date, in the
+`show --json` record shape. The indexed columns (authority, status) are filtered in SQL; facts that live in a
+source's `extra` (phase, procedure, sector, notification date) are read from the records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from mergerwatch.deadlines import OPEN
+from mergerwatch.store import Store
+from mergerwatch.store import schema as t
+
+DECIDED = ("cleared", "cleared_with_remedies", "prohibited", "abandoned", "referred", "closed_no_jurisdiction",
+           "closed", "revoked", "dissolution_ordered", "challenged")  # fmt: skip
+SORTS = ("date", "authority", "status", "deadline", "title")
+
+
+@dataclass
+class Filters:
+    authorities: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    open_only: bool = False
+    phase: int | None = None
+    procedure: str | None = None
+    since: date | None = None
+    until: date | None = None
+    by: str = "decided"  # notified | decided | seen
+    sector: str | None = None
+    party: str | None = None
+    sort: str = "date"
+    limit: int | None = 50
+
+
+def phase_of(rec: dict[str, Any]) -> int | None:
+    """1 or 2 where the record shows which phase it reached (None for authorities without phases)."""
+    extra, detail, status = rec.get("extra") or {}, str(rec.get("detail") or ""), rec.get("status")
+    if isinstance(extra.get("phase"), int):
+        return int(extra["phase"])
+    if status == "in_depth_review" or detail.startswith(("ec_art_8", "ec_phase_2", "cma_phase_2", "hsr_second")):
+        return 2
+    if "phase-2" in detail:
+        return 2
+    for e in rec.get("events") or []:
+        d = str(e.get("detail") or "")
+        if d in ("ec_art_6_1_c", "hsr_second_request", "cma_phase_2_reference") or d.startswith("ec_art_8"):
+            return 2
+        if d == "ec_decision_withdrawn" and "8(" in str(e.get("status_raw") or ""):
+            return 2  # a withdrawn Phase II decision (Illumina / Grail): the case did reach Phase II
+    if rec.get("authority") in ("EC", "CMA") or detail.startswith(("ec_", "mergers-phase-1", "cma_", "hsr_")):
+        return 1
+    return None
+
+
+def notified_on(rec: dict[str, Any]) -> str | None:
+    extra = rec.get("extra") or {}
+    for key in ("notification_date", "opened_date"):
+        if extra.get(key):
+            return str(extra[key])[:10]
+    dates = [e["date"] for e in rec.get("events") or [] if e.get("status") == "notified" and e.get("date")]
+    return min(dates) if dates else None
+
+
+def decided_on(rec: dict[str, Any]) -> str | None:
+    return rec.get("status_date") if rec.get("status") in DECIDED else None
+
+
+def sectors_of(rec: dict[str, Any]) -> list[str]:
+    extra = rec.get("extra") or {}
+    out = [str(s) for s in extra.get("market_sector") or []]
+    for s in extra.get("nace") or []:
+        if isinstance(s, dict):
+            out += [str(v) for v in (s.get("code"), s.get("label")) if v]
+    out += [str(s) for s in extra.get("nace_codes") or []]
+    return out
+
+
+def _when(rec: dict[str, Any], by: str) -> str | None:
+    if by == "notified":
+        return notified_on(rec)
+    if by == "seen":
+        return str(rec.get("first_seen") or "")[:10] or None
+    return decided_on(rec)
+
+
+def list_filings(store: Store, f: Filters) -> list[dict[str, Any]]:
+    statuses = list(f.statuses) + (list(OPEN) if f.open_only else [])
+    q = sa.select(t.filings.c.id, t.filings.c.first_seen)
+    if f.authorities:
+        q = q.where(sa.func.upper(t.filings.c.authority).in_([a.upper() for a in f.authorities]))
+    if statuses:
+        q = q.where(t.filings.c.status.in_(statuses))
+    if f.party:
+        from mergerwatch.deals import find_company
+
+        ids = list(find_company(store, f.party).by_filing)
+        q = q.where(t.filings.c.id.in_(ids))
+    with store.engine.connect() as conn:
+        rows = conn.execute(q).all()
+    seen = {r.id: r.first_seen for r in rows}
+    out = []
+    for rec in store.filing_records(list(seen)):
+        rec["first_seen"] = seen[rec["id"]]
+        if f.phase is not None and phase_of(rec) != f.phase:
+            continue
+        if f.procedure and str((rec.get("extra") or {}).get("procedure") or "") != f.procedure:
+            continue
+        if f.sector and not any(f.sector.lower() in s.lower() for s in sectors_of(rec)):
+            continue
+        if f.since or f.until:
+            when = _when(rec, f.by)
+            if not when or (f.since and when < f.since.isoformat()) or (f.until and when > f.until.isoformat()):
+                continue
+        out.append(rec)
+    key = {
+        "date": lambda r: (_when(r, f.by) or r.get("status_date") or "",),
+        "authority": lambda r: (r["authority"], r.get("status_date") or ""),
+        "status": lambda r: (r["status"], r.get("status_date") or ""),
+        "deadline": lambda r: (r.get("deadline") or "9999",),
+        "title": lambda r: (r["title"].lower(),),
+    }[f.sort]
+    out.sort(key=key, reverse=f.sort == "date")
+    for rec in out:
+        rec.pop("first_seen", None)
+    return out[: f.limit] if f.limit else out
+
+
+CSV_COLUMNS = ("id", "authority", "case_ref", "status", "status_label", "status_date", "notified", "phase",
+               "procedure", "deadline", "title", "url")  # fmt: skip
+
+
+def csv_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r["id"],
+            "authority": r["authority"],
+            "case_ref": r.get("case_ref") or "",
+            "status": r["status"],
+            "status_label": r.get("status_label") or "",
+            "status_date": r.get("status_date") or "",
+            "notified": notified_on(r) or "",
+            "phase": phase_of(r) or "",
+            "procedure": (r.get("extra") or {}).get("procedure") or "",
+            "deadline": r.get("deadline") or "",
+            "title": r["title"],
+            "url": r.get("url") or "",
+        }
+        for r in records
+    ]
