@@ -25,6 +25,7 @@ COMMANDS = [
     "version",
     "clock",
     "list",
+    "stats",
     "deadlines",
     "alias",
     "alias add",

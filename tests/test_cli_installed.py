@@ -33,6 +33,7 @@ COMMANDS = [
     "version",
     "clock us-hsr 2024-08-30",
     "list",
+    "stats",
     "deadlines",
     "alias add a b",
     "alias list",
@@ -110,6 +111,9 @@ CASES = [
     (["clock", "eu-phase2", "2024-08-30", "--extension", "30"], 2, "at most 20"),
     (["clock", "uk-phase2", "2024-08-30", "--extended", "--weeks", "9"], 2, "at most 8"),
     (["refresh", "--party", "nvidia"], 2, "--source sec-edgar"),
+    (["stats", "--by", "month"], 2, "--by"),
+    (["list", "--phase", "3"], 2, "1 or 2"),
+    (["deadlines", "--within", "soon"], 2, "--within"),
     (["refresh", "--source", "sec-edgar", "--cik", "abc"], 2, "digits"),
 ]
 

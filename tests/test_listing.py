@@ -75,3 +75,21 @@ def test_csv_one_row_per_filing_and_json_shape(db):
 def test_mistakes(db, args, fragment):
     r = run_cli("list", *args, db=db)
     assert r.returncode == 2 and fragment in r.stderr and "Traceback" not in r.stderr
+
+
+def test_stats_per_authority_and_year(db):
+    rows = {(r["authority"], r["year"]): r for r in cli_json("stats", db=db)}
+    ftc = rows[("FTC", "2025")]
+    assert ftc["cases"] == 9 and ftc["outcomes"]["cleared"] == 9 and ftc["durations"] == {}  # no filing dates
+    ge = rows[("EC", "2003")]  # GE / Instrumentarium: notified 2003-01-06, Art. 8(2) with conditions 2003-09-02
+    assert ge["cases"] == 1 and ge["outcomes"]["cleared_with_remedies"] == 1 and ge["phase_2_opened"] == 1
+    assert ge["durations"] == {"phase_2": {"n": 1, "median_days": 239.0, "p90_days": 239.0}}
+    cma = rows[("CMA", "2025")]  # the derived page: one closed result per merger outcome type, closed in 2025
+    assert cma["cases"] == 10 and cma["outcomes"]["prohibited"] == 1 and cma["shares"]["prohibited"] == 0.1
+
+
+def test_stats_by_phase_and_quantiles():
+    from mergerwatch.listing import _quantile
+
+    assert _quantile([10, 20, 30, 40], 0.5) == 25.0 and _quantile([10, 20, 30, 40], 0.9) == 37.0
+    assert _quantile([], 0.5) is None

@@ -447,6 +447,73 @@ def list_cmd(
         out.print(records_table(recs, title=f"{len(recs)} filing(s)"))
 
 
+@app.command()
+def stats(
+    authority: Annotated[list[str] | None, typer.Option("--authority", "-a", help="Only these (repeatable).")] = None,
+    status: Annotated[list[str] | None, typer.Option("--status", help="Only these statuses (repeatable).")] = None,
+    phase: Annotated[int | None, typer.Option("--phase", help="1 or 2.")] = None,
+    procedure: Annotated[str | None, typer.Option("--procedure", help="EC procedure.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Decided (or --date-by) from this date.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Up to this date.")] = None,
+    date_by: Annotated[str, typer.Option("--date-by", help="notified, decided or seen.")] = "decided",
+    sector: Annotated[str | None, typer.Option("--sector", help="A word of the sector.")] = None,
+    party: Annotated[str | None, typer.Option("--party", help="A company or person.")] = None,
+    by: Annotated[str, typer.Option("--by", help="Group by year, sector, procedure or phase.")] = "year",
+    as_json: JsonOpt = False,
+) -> None:
+    """Per authority and year: cases, outcomes and their shares, Phase 2 openings, median and p90 durations."""
+    from mergerwatch.listing import Filters, list_filings, statistics
+
+    if by not in ("year", "sector", "procedure", "phase"):
+        raise UsageError("--by takes year, sector, procedure or phase")
+    if date_by not in ("notified", "decided", "seen"):
+        raise UsageError("--date-by takes notified, decided or seen")
+    if phase is not None and phase not in (1, 2):
+        raise UsageError("--phase takes 1 or 2")
+    if party is not None:
+        (party,) = _names([party], "a company name", split=False)
+    f = Filters(
+        authorities=list(authority or []),
+        statuses=list(status or []),
+        phase=phase,
+        procedure=procedure,
+        since=_when(since, "--since").date() if since else None,
+        until=_when(until, "--until").date() if until else None,
+        by=date_by,
+        sector=sector,
+        party=party,
+        limit=None,
+    )
+    rows = statistics(list_filings(_store(), f), by)
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        say("No filing matches those filters.", console=err)
+        return
+    table = Table(title=f"Merger control statistics by authority and {by}")
+    for col in ("authority", by, "cases", "", "cleared", "remedies", "phase 2", "prohibited", "abandoned",
+                "referred", "median days (p1 / p2)", "p90 days (p1 / p2)"):  # fmt: skip
+        table.add_column(col, justify="right" if col not in ("authority", by, "") else "left")
+    top = max(r["cases"] for r in rows)
+    for r in rows:
+        o, d = r["outcomes"], r["durations"]
+
+        def pct(k: str, r: dict = r) -> str:
+            return f"{r['outcomes'][k]} ({r['shares'][k]:.0%})"
+
+        med = " / ".join(str((d.get(f"phase_{p}") or {}).get("median_days", "-")) for p in (1, 2))
+        p90 = " / ".join(str((d.get(f"phase_{p}") or {}).get("p90_days", "-")) for p in (1, 2))
+        bar = "█" * max(1, round(20 * r["cases"] / top))
+        table.add_row(
+            Text(r["authority"]), Text(str(r[by])), str(r["cases"]), Text(bar, style="cyan"), pct("cleared"),
+            pct("cleared_with_remedies"), f"{r['phase_2_opened']} ({r['phase_2_share']:.0%})", pct("prohibited"),
+            pct("abandoned"), pct("referred"), med, p90,
+        )  # fmt: skip
+        del o
+    out.print(table)
+
+
 def _csv_cell(value: object) -> object:
     """Outside text never starts a spreadsheet formula."""
     text = str(value)

@@ -150,3 +150,73 @@ def csv_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         }
         for r in records
     ]
+
+
+OUTCOMES = ("cleared", "cleared_with_remedies", "prohibited", "abandoned", "referred")
+
+
+def _quantile(values: list[int], q: float) -> float | None:
+    """The q-quantile by linear interpolation between the closest ranks (q=0.5 is the median)."""
+    if not values:
+        return None
+    v = sorted(values)
+    pos = (len(v) - 1) * q
+    lo = int(pos)
+    hi = min(lo + 1, len(v) - 1)
+    return round(v[lo] + (v[hi] - v[lo]) * (pos - lo), 1)
+
+
+def duration_days(rec: dict[str, Any]) -> int | None:
+    """Days from notification to the decision; None while undecided or when no notification date is known
+    (an FTC early-termination notice is dated only by its grant: no duration can be told)."""
+    decided = decided_on(rec)
+    start = notified_on(rec)
+    if not decided or not start or start > decided:
+        return None
+    return (date.fromisoformat(decided[:10]) - date.fromisoformat(start[:10])).days
+
+
+def statistics(records: list[dict[str, Any]], by: str = "year") -> list[dict[str, Any]]:
+    """Per authority and year (or sector, procedure, phase): cases, outcomes as counts and shares, Phase 2 openings,
+    and the median and 90th-percentile duration from notification to decision, per phase."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in records:
+        if by == "year":
+            when = decided_on(r) or notified_on(r) or r.get("status_date") or ""
+            keys = [when[:4] or "undated"]
+        elif by == "sector":
+            keys = sectors_of(r)[:1] or ["no sector"]
+        elif by == "procedure":
+            keys = [str((r.get("extra") or {}).get("procedure") or "not stated")]
+        else:
+            keys = [f"phase {phase_of(r)}" if phase_of(r) else "no phase"]
+        for k in keys:
+            groups.setdefault((r["authority"], k), []).append(r)
+    out = []
+    for (authority, key), recs in sorted(groups.items()):
+        n = len(recs)
+        counts = {o: sum(1 for r in recs if r["status"] == o) for o in OUTCOMES}
+        phase2 = sum(1 for r in recs if phase_of(r) == 2)
+        durations: dict[str, dict[str, Any]] = {}
+        for ph in (1, 2):
+            d = [x for r in recs if phase_of(r) == ph and (x := duration_days(r)) is not None]
+            if d:
+                durations[f"phase_{ph}"] = {
+                    "n": len(d),
+                    "median_days": _quantile(d, 0.5),
+                    "p90_days": _quantile(d, 0.9),
+                }
+        out.append(
+            {
+                "authority": authority,
+                by: key,
+                "cases": n,
+                "open": sum(1 for r in recs if r["status"] in OPEN),
+                "outcomes": counts,
+                "shares": {o: round(c / n, 3) for o, c in counts.items()},
+                "phase_2_opened": phase2,
+                "phase_2_share": round(phase2 / n, 3),
+                "durations": durations,
+            }
+        )
+    return out
