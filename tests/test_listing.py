@@ -93,3 +93,10 @@ def test_stats_by_phase_and_quantiles():
 
     assert _quantile([10, 20, 30, 40], 0.5) == 25.0 and _quantile([10, 20, 30, 40], 0.9) == 37.0
     assert _quantile([], 0.5) is None
+
+
+def test_the_listing_vocabulary_is_the_records_vocabulary():
+    from mergerwatch.listing import STATUSES
+    from mergerwatch.model import Status
+
+    assert sorted(STATUSES) == sorted(s.value for s in Status)

@@ -398,41 +398,17 @@ def list_cmd(
     """Filings that match every filter given, newest first."""
     import csv as _csv
 
-    from mergerwatch.listing import CSV_COLUMNS, SORTS, Filters, csv_rows, list_filings
+    from mergerwatch.listing import CSV_COLUMNS, SORTS, csv_rows, list_filings
     from mergerwatch.render import records_table
     from mergerwatch.vocabulary import with_labels
 
     _one_output(**{"--json": as_json, "--csv": as_csv})
-    known = {"pre_notification", "notified", "under_review", "in_depth_review", "challenged", "cleared",
-             "cleared_with_remedies", "prohibited", "abandoned", "referred", "closed_no_jurisdiction", "closed",
-             "revoked", "dissolution_ordered", "unknown"}  # fmt: skip
-    for st in status or []:
-        if st not in known:
-            raise UsageError(f"unknown status '{st}'; known: {', '.join(sorted(known))}")
-    if phase is not None and phase not in (1, 2):
-        raise UsageError("--phase takes 1 or 2")
-    if by not in ("notified", "decided", "seen"):
-        raise UsageError("--by takes notified, decided or seen")
     if sort not in SORTS:
         raise UsageError(f"--sort takes one of {', '.join(SORTS)}")
     if limit < 0:
         raise UsageError("--limit takes 0 (all) or more")
-    if party is not None:
-        (party,) = _names([party], "a company name", split=False)
-    f = Filters(
-        authorities=list(authority or []),
-        statuses=list(status or []),
-        open_only=open_only,
-        phase=phase,
-        procedure=procedure,
-        since=_when(since, "--since").date() if since else None,
-        until=_when(until, "--until").date() if until else None,
-        by=by,
-        sector=sector,
-        party=party,
-        sort=sort,
-        limit=limit or None,
-    )
+    f = _filters(authority, status, open_only, phase, procedure, since, until, (by, "--by"), sector, party)
+    f.sort, f.limit = sort, limit or None
     recs = [with_labels(r) for r in list_filings(_store(), f)]
     if as_json:
         _print_json(recs)
@@ -462,28 +438,12 @@ def stats(
     as_json: JsonOpt = False,
 ) -> None:
     """Per authority and year: cases, outcomes and their shares, Phase 2 openings, median and p90 durations."""
-    from mergerwatch.listing import Filters, list_filings, statistics
+    from mergerwatch.listing import list_filings, statistics
 
     if by not in ("year", "sector", "procedure", "phase"):
         raise UsageError("--by takes year, sector, procedure or phase")
-    if date_by not in ("notified", "decided", "seen"):
-        raise UsageError("--date-by takes notified, decided or seen")
-    if phase is not None and phase not in (1, 2):
-        raise UsageError("--phase takes 1 or 2")
-    if party is not None:
-        (party,) = _names([party], "a company name", split=False)
-    f = Filters(
-        authorities=list(authority or []),
-        statuses=list(status or []),
-        phase=phase,
-        procedure=procedure,
-        since=_when(since, "--since").date() if since else None,
-        until=_when(until, "--until").date() if until else None,
-        by=date_by,
-        sector=sector,
-        party=party,
-        limit=None,
-    )
+    f = _filters(authority, status, False, phase, procedure, since, until, (date_by, "--date-by"), sector, party)
+    f.limit = None
     rows = statistics(list_filings(_store(), f), by)
     if as_json:
         _print_json(rows)
@@ -512,6 +472,45 @@ def stats(
         )  # fmt: skip
         del o
     out.print(table)
+
+
+def _filters(
+    authority: list[str] | None,
+    status: list[str] | None,
+    open_only: bool,
+    phase: int | None,
+    procedure: str | None,
+    since: str | None,
+    until: str | None,
+    by: tuple[str, str],
+    sector: str | None,
+    party: str | None,
+):
+    """The filters `list` and `stats` share, checked as a user typed them."""
+    from mergerwatch.listing import STATUSES, Filters
+
+    known = set(STATUSES)
+    for st in status or []:
+        if st not in known:
+            raise UsageError(f"unknown status '{st}'; known: {', '.join(sorted(known))}")
+    if phase is not None and phase not in (1, 2):
+        raise UsageError("--phase takes 1 or 2")
+    if by[0] not in ("notified", "decided", "seen"):
+        raise UsageError(f"{by[1]} takes notified, decided or seen")
+    if party is not None:
+        (party,) = _names([party], "a company name", split=False)
+    return Filters(
+        authorities=list(authority or []),
+        statuses=list(status or []),
+        open_only=open_only,
+        phase=phase,
+        procedure=procedure,
+        since=_when(since, "--since").date() if since else None,
+        until=_when(until, "--until").date() if until else None,
+        by=by[0],
+        sector=sector,
+        party=party,
+    )
 
 
 def _csv_cell(value: object) -> object:

@@ -17,6 +17,7 @@ from mergerwatch.store import schema as t
 DECIDED = ("cleared", "cleared_with_remedies", "prohibited", "abandoned", "referred", "closed_no_jurisdiction",
            "closed", "revoked", "dissolution_ordered", "challenged")  # fmt: skip
 SORTS = ("date", "authority", "status", "deadline", "title")
+STATUSES = (*OPEN, *DECIDED, "unknown")  # the vocabulary, without importing the pydantic records
 
 
 @dataclass
