@@ -308,7 +308,7 @@ def test_the_catalog_names_every_registered_source():
     from mergerwatch.catalog import SOURCES
     from mergerwatch.sources import REGISTRY
 
-    assert {n: (s.authority, s.jurisdiction) for n, s in REGISTRY.items()} == SOURCES
+    assert {n: (s.authority, s.jurisdiction, s.title) for n, s in REGISTRY.items()} == SOURCES
 
 
 def test_the_answer_path_imports_nothing_of_fetching():
@@ -322,3 +322,29 @@ def test_the_answer_path_imports_nothing_of_fetching():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "", f"the read path imports {out}"
+
+
+def test_the_read_commands_run_without_sqlalchemy(tmp_path):
+    """deal, search, show, list, stats, sources, changes and deadlines on a current SQLite store import neither
+    SQLAlchemy, alembic, pydantic nor anything of fetching: the query room reads it with the standard library."""
+    db = str(tmp_path / "r.db")
+    ftc = FIXTURES / "ftc-early-termination" / "rss_hsr-early-termination-notices_2026-09-30.reconstructed.xml"
+    assert run_cli("ingest", "ftc-early-termination", str(ftc), db=db).returncode == 0
+    probe = (
+        "import sys\nfrom mergerwatch.cli import main\nsys.argv = ['mergerwatch', '--db', sys.argv[1], *sys.argv[2:]]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+        "bad = [m for m in ('sqlalchemy', 'alembic', 'pydantic', 'httpx', 'bs4', 'mergerwatch.sources') "
+        "if m in sys.modules]\nsys.stderr.write(f'\\nPROBE {code} {\",\".join(bad)}\\n')\n"
+    )
+    for args in (
+        ["deal", "Navitas", "Claros"],
+        ["search", "Navitas", "--json"],
+        ["show", "ftc-early-termination:node-337353"],
+        ["list", "--authority", "FTC", "--status", "cleared"],
+        ["stats", "--authority", "FTC"],
+        ["sources"],
+        ["changes", "--since", "1d"],
+        ["deadlines"],
+    ):
+        r = subprocess.run([sys.executable, "-c", probe, db, *args], capture_output=True, text=True, timeout=60)
+        assert r.stderr.strip().splitlines()[-1] == "PROBE 0", (args, r.stderr[-400:])

@@ -75,6 +75,13 @@ def _store():  # imported late: `--help` stays fast
     return Store(STATE.db)
 
 
+def _reader():
+    """The read-only query room: plain SQL on the driver, no SQLAlchemy when the store is current SQLite."""
+    from mergerwatch.store.reader import open_reader
+
+    return open_reader(STATE.db)
+
+
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
@@ -165,7 +172,7 @@ def show(
 
     if not ident.strip():
         raise UsageError("give a filing id, e.g. mergerwatch show ftc-early-termination:20262268")
-    store = _store()
+    store = _reader()
     fid = store.find_filing_id(ident.strip())
     if fid is None:
         raise MergerwatchError(
@@ -191,7 +198,7 @@ def search(
     from mergerwatch.render import records_table
 
     (name,) = _names([name], "a company name", split=False)
-    store = _store()
+    store = _reader()
     recs = do_search(store, name)
     if as_json:
         _print_json(recs)
@@ -222,7 +229,7 @@ def deal(
 
     _one_output(**{"--json": as_json, "--csv": as_csv})
     names = _names(names)
-    result = do_deal(_store(), names)
+    result = do_deal(_reader(), names)
     if html_file:
         try:
             html_file.write_text(deal_html(result), encoding="utf-8")
@@ -327,13 +334,14 @@ def deadlines(
         if not m:
             raise UsageError(f"--within takes a span such as 14d or 2w, not '{within}'")
         days = int(m.group(1)) * (7 if m.group(2) == "w" else 1)
-    store = _store()
+    store = _reader()
     ids = None
     if watch:
         from mergerwatch.alerts import list_watches
         from mergerwatch.deals import deal as do_deal
 
-        ids = sorted({r["id"] for w in list_watches(store) for r in do_deal(store, w["names"])["filings"]})
+        watches = list_watches(_store())
+        ids = sorted({r["id"] for w in watches for r in do_deal(store, w["names"])["filings"]})
     recs = open_reviews(store, days, ids)
     if ics is not None:
         from mergerwatch.render import deadlines_ics
@@ -409,7 +417,7 @@ def list_cmd(
         raise UsageError("--limit takes 0 (all) or more")
     f = _filters(authority, status, open_only, phase, procedure, since, until, (by, "--by"), sector, party)
     f.sort, f.limit = sort, limit or None
-    recs = [with_labels(r) for r in list_filings(_store(), f)]
+    recs = [with_labels(r) for r in list_filings(_reader(), f)]
     if as_json:
         _print_json(recs)
     elif as_csv:
@@ -444,7 +452,7 @@ def stats(
         raise UsageError("--by takes year, sector, procedure or phase")
     f = _filters(authority, status, False, phase, procedure, since, until, (date_by, "--date-by"), sector, party)
     f.limit = None
-    rows = statistics(list_filings(_store(), f), by)
+    rows = statistics(list_filings(_reader(), f), by)
     if as_json:
         _print_json(rows)
         return
@@ -522,13 +530,13 @@ def _csv_cell(value: object) -> object:
 @app.command()
 def sources(as_json: JsonOpt = False) -> None:
     """Registered sources with their last refresh, record counts and warnings."""
-    from mergerwatch.sources import REGISTRY
+    from mergerwatch.catalog import SOURCES
 
-    store = _store()
+    store = _reader()
     counts = store.counts_by_source()
     rows = []
     now = datetime.now(UTC)
-    for name, src in REGISTRY.items():
+    for name, (authority, jurisdiction, title) in SOURCES.items():
         hist = store.source_history(name, limit=10)
         last_ok = next((h for h in hist if h["ok"]), None)
         age = None
@@ -545,9 +553,9 @@ def sources(as_json: JsonOpt = False) -> None:
         rows.append(
             {
                 "source": name,
-                "title": src.title,
-                "authority": src.authority,
-                "jurisdiction": src.jurisdiction,
+                "title": title,
+                "authority": authority,
+                "jurisdiction": jurisdiction,
                 "records": counts.get(name, 0),
                 "last_refresh": hist[0]["finished_at"] if hist else None,
                 "last_success": last_ok["finished_at"] if last_ok else None,
@@ -876,7 +884,7 @@ def changes(
     from mergerwatch.deals import changes as do_changes
 
     cutoff = _when(since)
-    groups = do_changes(_store(), cutoff)
+    groups = do_changes(_reader(), cutoff)
     if as_json:
         _print_json({"since": cutoff.isoformat(), "deals": groups})
         return

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
-
 from mergerwatch.catalog import SOURCES
 from mergerwatch.matching import NameMatch, NormalisedName, blocking_tokens, normalise_name, score_names
-from mergerwatch.store import Store
-from mergerwatch.store import schema as t
+from mergerwatch.store.reader import Reader, as_reader
 from mergerwatch.vocabulary import status_label, with_labels
+
+# Every function here takes the query room (a Reader) or a Store (whose reader is then used): the answer path
+# runs plain SQL on the driver and never imports SQLAlchemy.
 
 # Candidates scored per name at most: blocking keeps far fewer on real names.
 MAX_CANDIDATES = 5000
@@ -49,95 +49,55 @@ class CompanyHits:
     via_aliases: list[str] = field(default_factory=list)
 
 
-def _expansions(store: Store, name: str) -> list[tuple[NormalisedName, str]]:
+def _expansions(rd: Reader, name: str) -> list[tuple[NormalisedName, str]]:
     """The name itself plus every alias the user recorded, in either direction."""
     q = normalise_name(name)
     out = [(q, "")]
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(t.aliases).where(sa.or_(t.aliases.c.name_norm == q.key, t.aliases.c.alias_norm == q.key))
-        ).all()
     seen = {q.key}
-    for r in rows:
-        other, other_name = (r.alias_norm, r.alias) if r.name_norm == q.key else (r.name_norm, r.name)
+    for r in rd.aliases_of(q.key):
+        other, other_name = (r["alias_norm"], r["alias"]) if r["name_norm"] == q.key else (r["name_norm"], r["name"])
         if other not in seen:
             seen.add(other)
-            why = f"alias '{r.name}' = '{r.alias}'" + (f" ({r.reason})" if r.reason else "")
+            why = f"alias '{r['name']}' = '{r['alias']}'" + (f" ({r['reason']})" if r["reason"] else "")
             out.append((normalise_name(other_name), why))
     return out
 
 
-def _candidates(conn: sa.Connection, cols: tuple[Any, ...], toks: list[str]) -> list[Any]:
+def _candidates(rd: Reader, toks: list[str]) -> list[tuple[Any, ...]]:
     """Blocking: parties holding the query's rarest word and every other distinctive word of it. Every rule
     of score_names needs all of the query's words (a spelling variant aside), so nothing it could accept is lost
     but one-word typos in multi-word names."""
-    counts = dict(
-        conn.execute(
-            sa.select(t.name_tokens.c.token, sa.func.count())
-            .where(t.name_tokens.c.token.in_(toks))
-            .group_by(t.name_tokens.c.token)
-        ).all()
-    )
+    counts = rd.token_counts(toks)
     if not counts:
         return []
     ordered = sorted(toks, key=lambda tk: counts.get(tk, 0))
     rarest, others = ordered[0], [tk for tk in ordered[1:] if tk in counts]
     if counts.get(rarest, 0) == 0:
         return []  # a word no party has: nothing can hold all the words
-    postings = [
-        sa.select(t.name_tokens.c.filing_pk, t.name_tokens.c.position).where(t.name_tokens.c.token == tk)
-        for tk in [rarest, *others[:4]]
-    ]
-    posting = sa.intersect(*postings) if len(postings) > 1 else postings[0]
-    hits = posting.subquery()
-    q = (
-        sa.select(*cols)
-        .select_from(t.parties)
-        .join(hits, sa.and_(hits.c.filing_pk == t.parties.c.filing_pk, hits.c.position == t.parties.c.position))
-        .join(t.filings, t.filings.c.pk == t.parties.c.filing_pk)
-    )
-    return list(conn.execute(q.limit(MAX_CANDIDATES)))
+    return rd.parties_with_tokens([rarest, *others[:4]], MAX_CANDIDATES)
 
 
-PARTY_COLS = (
-    t.filings.c.id.label("filing_id"),
-    t.parties.c.name,
-    t.parties.c.role,
-    t.parties.c.norm,
-    t.parties.c.legal_form,
-)
-
-
-def find_company(store: Store, name: str) -> CompanyHits:
+def find_company(db: Any, name: str) -> CompanyHits:
+    rd = as_reader(db)
     q = normalise_name(name)
     hits = CompanyHits(query=name, key=q.key)
-    cols = PARTY_COLS
-    with store.engine.connect() as conn:
-        for nn, via in _expansions(store, name):
-            if via:
-                hits.via_aliases.append(via)
-            rows = list(
-                conn.execute(
-                    sa.select(*cols)
-                    .join_from(t.parties, t.filings, t.filings.c.pk == t.parties.c.filing_pk)
-                    .where(t.parties.c.norm == nn.key)
-                )
-            )
-            toks = blocking_tokens(nn.key)
-            if toks:
-                rows += _candidates(conn, cols, toks)
-            for r in rows:
-                m = score_names(nn, NormalisedName(r.norm, r.legal_form))
-                if m is None:
-                    continue
-                kind = "alias" if via else m.kind
-                reason = f"{via}; {m.reason}" if via else m.reason
-                match = Match(
-                    name, r.filing_id, r.name, r.role, m.score, kind, f"'{name}' -> {r.name} ({r.role}): {reason}"
-                )
-                best = hits.by_filing.get(r.filing_id)
-                if best is None or match.score > best.score:
-                    hits.by_filing[r.filing_id] = match
+    for nn, via in _expansions(rd, name):
+        if via:
+            hits.via_aliases.append(via)
+        rows = rd.parties_named(nn.key)
+        toks = blocking_tokens(nn.key)
+        if toks:
+            rows += _candidates(rd, toks)
+        for filing_id, party, role, norm, legal_form in rows:
+            m = score_names(nn, NormalisedName(norm, legal_form))
+            if m is None:
+                continue
+            kind = "alias" if via else m.kind
+            reason = f"{via}; {m.reason}" if via else m.reason
+            match = Match(name, filing_id, party, role, m.score, kind, f"'{name}' -> {party} ({role}): {reason}")
+            best = hits.by_filing.get(filing_id)
+            if best is None or match.score > best.score:
+                hits.by_filing[filing_id] = match
     return hits
 
 
@@ -155,12 +115,13 @@ def _match_json(matches: Sequence[Match]) -> dict[str, Any]:
     }
 
 
-def source_coverage(store: Store) -> list[dict[str, Any]]:
-    counts = store.counts_by_source()
+def source_coverage(db: Any) -> list[dict[str, Any]]:
+    rd = as_reader(db)
+    counts = rd.counts_by_source()
     out = []
-    for name, (authority, jurisdiction) in SOURCES.items():
-        hist = store.source_history(name, limit=1)
-        last_ok = next((h for h in store.source_history(name, limit=30) if h["ok"]), None)
+    for name, (authority, jurisdiction, _title) in SOURCES.items():
+        hist = rd.source_history(name, limit=30)
+        last_ok = next((h for h in hist if h["ok"]), None)
         out.append(
             {
                 "source": name,
@@ -174,8 +135,9 @@ def source_coverage(store: Store) -> list[dict[str, Any]]:
     return out
 
 
-def deal(store: Store, names: Sequence[str]) -> dict[str, Any]:
+def deal(db: Any, names: Sequence[str]) -> dict[str, Any]:
     """Filings where every named company appears (any role), grouped by authority into one timeline."""
+    store = as_reader(db)
     per_name = [find_company(store, n) for n in names]
     common = set(per_name[0].by_filing)
     for h in per_name[1:]:
@@ -231,7 +193,7 @@ def deal(store: Store, names: Sequence[str]) -> dict[str, Any]:
     return result
 
 
-def _newest(store: Store, ids: list[str]) -> list[str]:
+def _newest(store: Reader, ids: list[str]) -> list[str]:
     if not ids:
         return []
     recs = store.filing_records(ids, with_events=False)
@@ -239,8 +201,9 @@ def _newest(store: Store, ids: list[str]) -> list[str]:
     return [r["id"] for r in recs]
 
 
-def search(store: Store, name: str) -> list[dict[str, Any]]:
+def search(db: Any, name: str) -> list[dict[str, Any]]:
     """All filings of one company, newest first, each with why it matched."""
+    store = as_reader(db)
     hits = find_company(store, name)
     ids = _newest(store, list(hits.by_filing))
     recs = store.filing_records(ids, with_events=False)
@@ -261,71 +224,49 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
-def changes(store: Store, since: datetime) -> list[dict[str, Any]]:
+def changes(db: Any, since: datetime) -> list[dict[str, Any]]:
     """Status changes observed since ``since``, newest first, grouped by deal (shared acquirer/target)."""
+    rd = as_reader(db)
     cutoff = since.astimezone(UTC).isoformat(timespec="microseconds")
-    with store.engine.connect() as conn:
-        q = (
-            sa.select(
-                t.status_events,
-                t.filings.c.title,
-                t.filings.c.authority,
-                t.filings.c.case_ref,
-                t.filings.c.status.label("current_status"),
-                t.filings.c.id.label("filing_id"),
-            )
-            .join(t.filings, t.filings.c.pk == t.status_events.c.filing_pk)
-            .where(t.status_events.c.observed_at >= cutoff)
-            .order_by(t.status_events.c.observed_at.desc(), t.status_events.c.id.desc())
-        )
-        rows = conn.execute(q).all()
-        pks = sorted({r.filing_pk for r in rows})
-        party_rows = []
-        for i in range(0, len(pks), 500):
-            party_rows += conn.execute(
-                sa.select(t.parties.c.filing_pk, t.parties.c.name, t.parties.c.role, t.parties.c.norm)
-                .where(t.parties.c.filing_pk.in_(pks[i : i + 500]))
-                .order_by(t.parties.c.position)
-            ).all()
-    parties: dict[int, list[Any]] = defaultdict(list)
+    rows = rd.events_since(cutoff)
+    party_rows = rd.party_rows(sorted({r["filing_pk"] for r in rows}))
+    parties: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for p in party_rows:
-        parties[p.filing_pk].append(p)
+        parties[p[0]].append(p)
     groups: dict[str, dict[str, Any]] = {}
     for r in rows:
-        ps = parties.get(r.filing_pk, [])
-        acq = next((p for p in ps if p.role == "acquirer"), None)
-        tgt = next((p for p in ps if p.role == "target"), None)
-        key = " / ".join(p.norm for p in (acq, tgt) if p) or r.filing_id
-        label = " / ".join(p.name for p in (acq, tgt) if p) or r.title
+        ps = parties.get(r["filing_pk"], [])
+        acq = next((p for p in ps if p[2] == "acquirer"), None)
+        tgt = next((p for p in ps if p[2] == "target"), None)
+        key = " / ".join(p[3] for p in (acq, tgt) if p) or r["filing_id"]
+        label = " / ".join(p[1] for p in (acq, tgt) if p) or r["title"]
         g = groups.setdefault(key, {"deal": label, "changes": []})
         g["changes"].append(
             {
-                "filing_id": r.filing_id,
-                "authority": r.authority,
-                "case_ref": r.case_ref,
-                "title": r.title,
-                "status": r.status,
-                "status_label": status_label(r.status, r.detail),
-                "detail": r.detail,
-                "status_raw": r.status_raw,
-                "date": r.event_date,
-                "deadline": r.deadline,
-                "observed_at": r.observed_at,
-                "url": r.url,
-                "current_status": r.current_status,
+                "filing_id": r["filing_id"],
+                "authority": r["authority"],
+                "case_ref": r["case_ref"],
+                "title": r["title"],
+                "status": r["status"],
+                "status_label": status_label(r["status"], r["detail"]),
+                "detail": r["detail"],
+                "status_raw": r["status_raw"],
+                "date": r["event_date"],
+                "deadline": r["deadline"],
+                "observed_at": r["observed_at"],
+                "url": r["url"],
+                "current_status": r["current_status"],
             }
         )
     return list(groups.values())
 
 
-def events_observed_since(store: Store, observed_from: str) -> dict[str, list[int]]:
+def events_observed_since(db: Any, observed_from: str) -> dict[str, list[int]]:
     """Filing id -> ids of the events first observed at or after ``observed_from``."""
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(t.filings.c.id, t.status_events.c.id)
-            .join_from(t.status_events, t.filings, t.filings.c.pk == t.status_events.c.filing_pk)
-            .where(t.status_events.c.observed_at >= observed_from)
-        ).all()
+    rows = as_reader(db).rows(
+        "SELECT f.id, e.id FROM status_events e JOIN filings f ON f.pk = e.filing_pk WHERE e.observed_at >= ?",
+        [observed_from],
+    )
     out: dict[str, list[int]] = defaultdict(list)
     for fid, eid in rows:
         out[fid].append(eid)
@@ -345,17 +286,12 @@ def add_deadline(rec: dict[str, Any], today: date | None = None) -> dict[str, An
     return rec
 
 
-def open_reviews(
-    store: Store, within_days: int | None = None, ids: Sequence[str] | None = None
-) -> list[dict[str, Any]]:
+def open_reviews(db: Any, within_days: int | None = None, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """Open reviews with their next deadline, soonest first (those without one last)."""
     from mergerwatch.deadlines import OPEN
 
-    with store.engine.connect() as conn:
-        q = sa.select(t.filings.c.id).where(t.filings.c.status.in_(OPEN))
-        if ids is not None:
-            q = q.where(t.filings.c.id.in_(list(ids)))
-        found = [r[0] for r in conn.execute(q)]
+    store = as_reader(db)
+    found = [fid for fid, _seen in store.filing_ids(statuses=OPEN, ids=ids)]
     out = []
     for rec in store.filing_records(found):
         with_labels(add_deadline(rec))

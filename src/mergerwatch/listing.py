@@ -8,11 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
-
 from mergerwatch.deadlines import OPEN
-from mergerwatch.store import Store
-from mergerwatch.store import schema as t
+from mergerwatch.store.reader import as_reader
 
 DECIDED = ("cleared", "cleared_with_remedies", "prohibited", "abandoned", "referred", "closed_no_jurisdiction",
            "closed", "revoked", "dissolution_ordered", "challenged")  # fmt: skip
@@ -87,21 +84,15 @@ def _when(rec: dict[str, Any], by: str) -> str | None:
     return decided_on(rec)
 
 
-def list_filings(store: Store, f: Filters) -> list[dict[str, Any]]:
+def list_filings(db: Any, f: Filters) -> list[dict[str, Any]]:
+    store = as_reader(db)
     statuses = list(f.statuses) + (list(OPEN) if f.open_only else [])
-    q = sa.select(t.filings.c.id, t.filings.c.first_seen)
-    if f.authorities:
-        q = q.where(sa.func.upper(t.filings.c.authority).in_([a.upper() for a in f.authorities]))
-    if statuses:
-        q = q.where(t.filings.c.status.in_(statuses))
+    ids = None
     if f.party:
         from mergerwatch.deals import find_company
 
         ids = list(find_company(store, f.party).by_filing)
-        q = q.where(t.filings.c.id.in_(ids))
-    with store.engine.connect() as conn:
-        rows = conn.execute(q).all()
-    seen = {r.id: r.first_seen for r in rows}
+    seen = dict(store.filing_ids(f.authorities, statuses, ids))
     out = []
     for rec in store.filing_records(list(seen)):
         rec["first_seen"] = seen[rec["id"]]

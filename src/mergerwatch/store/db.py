@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,38 +9,20 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from platformdirs import user_data_dir
 from sqlalchemy.engine import Engine
 
 from mergerwatch import __version__
 from mergerwatch.errors import MergerwatchError, UsageError
+from mergerwatch.store.location import default_db_path, resolve_db_url
+from mergerwatch.store.reader import HEAD_REVISION
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-# The newest migration this mergerwatch knows. Checked with one query on every open, so alembic (and mako) are
-# imported only when a migration really runs; tests/test_store.py checks it against the migration scripts.
-HEAD_REVISION = "0002"
+# The newest migration this mergerwatch knows (HEAD_REVISION, kept beside the read path that checks it too) is
+# checked with one query on every open, so alembic (and mako) are imported only when a migration really runs.
 KNOWN_REVISIONS = ("0001", "0002")
 
 
-def default_db_path() -> Path:
-    return Path(user_data_dir("mergerwatch", appauthor=False)) / "mergerwatch.db"
-
-
-def resolve_db_url(db: str | None) -> str:
-    """``--db`` (a path or any SQLAlchemy URL), else ``MERGERWATCH_DB``, else the per-user data directory.
-    Only the default data directory is created: a mistyped directory is an error, not a new empty store."""
-    chosen = db or os.environ.get("MERGERWATCH_DB")
-    value = chosen or str(default_db_path())
-    if "://" in value:
-        return value
-    path = Path(value).expanduser()
-    if path.is_dir():
-        raise UsageError(f"the database path {path} is a directory; give a file name, e.g. {path / 'mergerwatch.db'}")
-    if chosen and not path.parent.is_dir():
-        where = "--db" if db else "MERGERWATCH_DB"
-        raise UsageError(f"{where}: the directory {path.parent} does not exist; create it first or fix the path")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+__all__ = ["HEAD_REVISION", "create_db_engine", "default_db_path", "migrate", "resolve_db_url"]
 
 
 def _alembic_config(conn: sa.Connection) -> Any:

@@ -28,6 +28,7 @@ from mergerwatch.payload import Payload
 from mergerwatch.redaction import redact, redact_bytes, redact_url
 from mergerwatch.store import schema as t
 from mergerwatch.store.db import create_db_engine, migrate, resolve_db_url
+from mergerwatch.store.reader import Reader, _json
 
 if TYPE_CHECKING:  # the read path never builds records: pydantic stays out of it
     from mergerwatch.model import Filing, StatusEvent
@@ -89,6 +90,7 @@ class Store:
         self.url = resolve_db_url(db) if engine is None else str(engine.url)
         self.engine = engine or create_db_engine(self.url)
         self._tx = threading.local()  # this thread's open write transaction, if any
+        self._reader: Reader | None = None
         migrate(self.engine)
 
     @contextmanager
@@ -483,61 +485,35 @@ class Store:
 
     # --- reading ----------------------------------------------------------------------------
 
+    def reader(self) -> Reader:
+        """The read-only query room over this store (the same queries the read path runs without SQLAlchemy)."""
+        if self._reader is None:
+            mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+            self._reader = Reader(self._lend, self.url, mark)
+        return self._reader
+
+    @contextmanager
+    def _lend(self) -> Iterator[Any]:
+        """A DB-API connection for one question; inside this thread's write it is that write's connection,
+        so what the batch wrote so far is seen."""
+        conn = getattr(self._tx, "conn", None)
+        if conn is not None:
+            yield conn.connection.dbapi_connection
+            return
+        raw = self.engine.raw_connection()
+        try:
+            yield raw.dbapi_connection
+        finally:
+            raw.close()
+
     def filing_records(self, ids: Sequence[str], with_events: bool = True) -> list[dict[str, Any]]:
-        """Records in the CLI's ``--json`` shape, in the order of ``ids``."""
-        if not ids:
-            return []
-        out: dict[str, dict[str, Any]] = {}
-        with self.engine.connect() as conn:
-            for chunk in _chunks(list(ids)):
-                by_pk: dict[int, dict[str, Any]] = {}
-                for r in conn.execute(sa.select(t.filings).where(t.filings.c.id.in_(chunk))):
-                    out[r.id] = by_pk[r.pk] = _filing_record(r)
-                pks = list(by_pk)
-                q = (
-                    sa.select(t.parties)
-                    .where(t.parties.c.filing_pk.in_(pks))
-                    .order_by(t.parties.c.filing_pk, t.parties.c.position)
-                )
-                for p in conn.execute(q):
-                    by_pk[p.filing_pk]["parties"].append({"name": p.name, "role": p.role})
-                if with_events:
-                    q = (
-                        sa.select(t.status_events)
-                        .where(t.status_events.c.filing_pk.in_(pks))
-                        .order_by(t.status_events.c.filing_pk, t.status_events.c.id)
-                    )
-                    for e in conn.execute(q):
-                        by_pk[e.filing_pk]["events"].append(_event_record(e))
-        recs = [out[i] for i in ids if i in out]
-        for r in recs:
-            r["events"].sort(key=lambda e: (e["date"] or "", e["observed_at"], e["_id"]))
-            for e in r["events"]:
-                e.pop("_id", None)
-            if not with_events:
-                r.pop("events")
-        return recs
+        return self.reader().filing_records(ids, with_events)
 
     def find_filing_id(self, ident: str) -> str | None:
-        """``show`` accepts the stable id, a source's own id (``source:id``) or an alternate id."""
-        with self.engine.connect() as conn:
-            if conn.execute(sa.select(t.filings.c.id).where(t.filings.c.id == ident)).first():
-                return ident
-            if ":" in ident:
-                src, sid = ident.split(":", 1)
-                rows = conn.execute(sa.select(t.filings.c.id, t.filings.c.alt_ids).where(t.filings.c.source == src))
-                for r in rows:
-                    if sid in (r.alt_ids or []):
-                        return str(r.id)
-            rows = conn.execute(sa.select(t.filings.c.id).where(t.filings.c.case_ref == ident)).all()
-            if len(rows) == 1:
-                return str(rows[0][0])
-        return None
+        return self.reader().find_filing_id(ident)
 
     def counts_by_source(self) -> dict[str, int]:
-        with self.engine.connect() as conn:
-            q = sa.select(t.filings.c.source, sa.func.count()).group_by(t.filings.c.source)
-            return {r[0]: int(r[1]) for r in conn.execute(q)}
+        return self.reader().counts_by_source()
 
     def stats(self) -> dict[str, int]:
         with self.engine.connect() as conn:
@@ -568,9 +544,7 @@ class Store:
                 conn.execute(t.source_state.insert().values(source=source, key=key, value=value, updated_at=now_iso()))
 
     def all_state(self, source: str) -> dict[str, str]:
-        with self._read() as conn:
-            q = sa.select(t.source_state.c.key, t.source_state.c.value).where(t.source_state.c.source == source)
-            return {r[0]: r[1] for r in conn.execute(q)}
+        return self.reader().all_state(source)
 
     def get_validators(self, url: str) -> tuple[str | None, str | None]:
         with self._read() as conn:
@@ -679,14 +653,7 @@ class Store:
             )
 
     def source_history(self, source: str, limit: int = 10) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            q = (
-                sa.select(t.run_sources)
-                .where(t.run_sources.c.source == source)
-                .order_by(t.run_sources.c.id.desc())
-                .limit(limit)
-            )
-            return [dict(r._mapping) for r in conn.execute(q)]
+        return self.reader().source_history(source, limit)
 
     # --- aliases ----------------------------------------------------------------------------------
 
@@ -732,10 +699,6 @@ def _select_in(conn: sa.Connection, sql: str, values: Sequence[Any]) -> list[Any
 
 def _dumps(value: Any) -> str:
     return json.dumps(value) if value else ("[]" if isinstance(value, list) else "{}")
-
-
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value  # SQLite gives text, PostgreSQL values
 
 
 def _existing(r: Any) -> dict[str, Any]:
@@ -817,47 +780,3 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _filing_record(r: Any) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "source": r.source,
-        "source_id": r.source_id,
-        "authority": r.authority,
-        "jurisdiction": r.jurisdiction,
-        "case_ref": r.case_ref,
-        "title": r.title,
-        "parties": [],
-        "status": r.status,
-        "status_raw": r.status_raw,
-        "status_date": r.status_date,
-        "detail": r.detail,
-        "deadline": r.deadline,
-        "url": r.url,
-        "published_at": r.published_at,
-        "extra": r.extra if isinstance(r.extra, dict) else json.loads(r.extra or "{}"),
-        "alt_ids": r.alt_ids,
-        "first_seen": r.first_seen,
-        "last_changed": r.last_changed,
-        "provenance": {
-            "fetched_at": r.fetched_at,
-            "payload_sha256": r.payload_sha256,
-            "parser_version": r.parser_version,
-        },
-        "events": [],
-    }
-
-
-def _event_record(e: Any) -> dict[str, Any]:
-    return {
-        "status": e.status,
-        "status_raw": e.status_raw,
-        "date": e.event_date,
-        "detail": e.detail,
-        "deadline": e.deadline,
-        "basis": e.basis,
-        "observed_at": e.observed_at,
-        "url": e.url,
-        "_id": e.id,
-    }

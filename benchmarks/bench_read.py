@@ -1,0 +1,137 @@
+"""The read path as a user meets it: each command run as a whole process (Python start-up, imports, opening
+the store, the query, printing) on a store of N synthetic filings in the real FTC record shape, against a floor
+measured in the same run: a fresh Python that opens the same SQLite file and runs one indexed query.
+
+Rounds are paired (the floor, then every command, in one round), the medians of the rounds are compared, and
+each command is reported as a ratio of the floor. Goals (issue 17/18): deal, search, show, sources, list with two
+filters and stats for one authority within 10x the floor, --help within 5x; at 3N filings deal within 1.5x of
+its time at N.
+
+Run: python benchmarks/bench_read.py [N] [--rounds R] [--scale]   (stores are built once under benchmarks/.cache/)
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from _machine import describe
+
+from mergerwatch.payload import Payload
+from mergerwatch.sources import get_source
+from mergerwatch.store import Store
+from mergerwatch.testing import ftc_pages
+
+CACHE = Path(__file__).parent / ".cache"
+FLOOR = (
+    "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+    "c.execute('SELECT filing_pk FROM parties WHERE norm = ?', (sys.argv[2],)).fetchall()"
+)
+
+
+def build(n: int) -> Path:
+    path = CACHE / f"deal-{n}.db"
+    if path.exists():
+        return path
+    CACHE.mkdir(exist_ok=True)
+    store = Store(str(path))
+    src = get_source("ftc-early-termination")
+    for body in ftc_pages(n, page_size=5000, seed=3):
+        store.import_filings(src.parse(Payload(src.name, "bench", body, kind="api")).filings)
+    store.close()
+    return path
+
+
+def _pairs(path: Path, k: int, seed: int) -> list[tuple[str, str, str, str]]:
+    """(acquirer, target, filing id, acquirer's normalised key) of k random filings."""
+    conn = sqlite3.connect(path)
+    rng = random.Random(seed)
+    total = conn.execute("SELECT max(pk) FROM filings").fetchone()[0]
+    out = []
+    while len(out) < k:
+        pk = rng.randint(1, total)
+        fid = conn.execute("SELECT id FROM filings WHERE pk = ?", (pk,)).fetchone()
+        names = conn.execute("SELECT name, norm FROM parties WHERE filing_pk = ? ORDER BY position", (pk,)).fetchall()
+        if fid and len(names) >= 2:
+            out.append((names[0][0], names[-1][0], fid[0], names[0][1]))
+    conn.close()
+    return out
+
+
+def _run(argv: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def measure(path: Path, rounds: int) -> dict[str, list[float]]:
+    mw = [sys.executable, "-m", "mergerwatch", "--db", str(path)]
+    times: dict[str, list[float]] = {}
+    for i, (acq, tgt, fid, key) in enumerate(_pairs(path, rounds, seed=5)):
+        since = f"20{10 + i % 12:02d}-01-01"
+        cases = {
+            "floor": [sys.executable, "-c", FLOOR, str(path), key],
+            "deal": [*mw, "deal", acq, tgt],
+            "deal --json": [*mw, "deal", acq, tgt, "--json"],
+            "search": [*mw, "search", acq],
+            "show": [*mw, "show", fid],
+            "sources": [*mw, "sources"],
+            "list (2 filters)": [
+                *mw,
+                "list",
+                "--authority",
+                "FTC",
+                "--since",
+                since,
+                "--by",
+                "decided",
+                "--limit",
+                "50",
+            ],
+            "stats (1 authority)": [*mw, "stats", "--authority", "FTC"],
+            "--help": [sys.executable, "-m", "mergerwatch", "--help"],
+        }
+        for name, argv in cases.items():
+            times.setdefault(name, []).append(_run(argv))
+    return times
+
+
+def report(times: dict[str, list[float]], n: int) -> dict[str, float]:
+    floor = statistics.median(times["floor"])
+    print(
+        f"\n{n} filings, {len(times['floor'])} paired rounds; floor (fresh Python, one indexed query): "
+        f"median {floor * 1000:.0f} ms"
+    )
+    print(f"{'command':24} {'median':>9} {'ratio':>7}   goal")
+    med = {}
+    for name, ts in times.items():
+        if name == "floor":
+            continue
+        med[name] = statistics.median(ts)
+        goal = 5 if name == "--help" else 10
+        verdict = "ok" if med[name] / floor <= goal else "MISSED"
+        print(f"{name:24} {med[name] * 1000:7.0f} ms {med[name] / floor:6.1f}x   <= {goal}x {verdict}")
+    return med
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("n", nargs="?", type=int, default=100_000)
+    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--scale", action="store_true", help="also 3N filings: deal at 3N against deal at N")
+    args = ap.parse_args()
+    print(f"machine: {describe()}")
+    med = report(measure(build(args.n), args.rounds), args.n)
+    if args.scale:
+        big = report(measure(build(3 * args.n), args.rounds), 3 * args.n)
+        print(f"\ndeal at {3 * args.n} / deal at {args.n}: {big['deal'] / med['deal']:.2f}x (goal <= 1.5x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,310 @@
+"""The read-only query room: every question `deal`, `search`, `show`, `list`, `stats`, `changes` and `sources`
+ask of the store, as plain SQL on the DB-API driver.
+
+One code path for SQLite and PostgreSQL: the SQL below is the common subset of both, written with ``?``
+placeholders and turned into ``%s`` for drivers that want those. A SQLite store that is already at the schema
+this mergerwatch knows is opened with the standard library alone (one version query); anything else (a new
+file, one to migrate, PostgreSQL, a file that is not a database) is opened by the full ``Store``, which
+migrates or explains, and is then read through the same queries on its engine's raw connections.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+from mergerwatch.store.location import resolve_db_url, sqlite_path
+
+# The newest migration this mergerwatch knows (tests/test_store.py checks it against the migration scripts).
+HEAD_REVISION = "0002"
+CHUNK = 500
+
+FILING_COLS = (
+    "pk, id, source, source_id, authority, jurisdiction, case_ref, title, status, status_raw, status_date, detail, "
+    "deadline, url, published_at, extra, alt_ids, first_seen, last_changed, fetched_at, payload_sha256, "
+    "parser_version"
+)
+EVENT_COLS = "filing_pk, id, status, status_raw, event_date, detail, deadline, basis, observed_at, url"
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value  # SQLite gives text, PostgreSQL values
+
+
+def _chunks(seq: Sequence[Any], n: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(seq), n):
+        yield seq[i : i + n]
+
+
+def filing_record(r: Sequence[Any]) -> dict[str, Any]:
+    """A row of FILING_COLS in the CLI's ``--json`` shape (parties and events filled in by the caller)."""
+    return {
+        "id": r[1],
+        "source": r[2],
+        "source_id": r[3],
+        "authority": r[4],
+        "jurisdiction": r[5],
+        "case_ref": r[6],
+        "title": r[7],
+        "parties": [],
+        "status": r[8],
+        "status_raw": r[9],
+        "status_date": r[10],
+        "detail": r[11],
+        "deadline": r[12],
+        "url": r[13],
+        "published_at": r[14],
+        "extra": _json(r[15]) or {},
+        "alt_ids": _json(r[16]) or [],
+        "first_seen": r[17],
+        "last_changed": r[18],
+        "provenance": {"fetched_at": r[19], "payload_sha256": r[20], "parser_version": r[21]},
+        "events": [],
+    }
+
+
+def event_record(e: Sequence[Any]) -> dict[str, Any]:
+    return {
+        "status": e[2],
+        "status_raw": e[3],
+        "date": e[4],
+        "detail": e[5],
+        "deadline": e[6],
+        "basis": e[7],
+        "observed_at": e[8],
+        "url": e[9],
+        "_id": e[1],
+    }
+
+
+Connect = Callable[[], AbstractContextManager[Any]]
+
+
+class Reader:
+    """Read-only queries over one store. ``connect()`` lends a DB-API connection for one question."""
+
+    def __init__(self, connect: Connect, url: str, mark: str = "?", close: Callable[[], None] | None = None) -> None:
+        self._connect = connect
+        self.url = url
+        self._pyformat = mark != "?"
+        self._close = close
+
+    def close(self) -> None:
+        if self._close is not None:
+            self._close()
+            self._close = None
+
+    def __enter__(self) -> Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- plumbing ------------------------------------------------------------------------------------
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("%", "%%").replace("?", "%s") if self._pyformat else sql
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._connect() as conn:
+            cur = conn.cursor()
+            try:
+                cur.execute(self._sql(sql), tuple(params))
+                return [tuple(r) for r in cur.fetchall()]
+            finally:
+                cur.close()
+
+    def dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self._connect() as conn:
+            cur = conn.cursor()
+            try:
+                cur.execute(self._sql(sql), tuple(params))
+                names = [d[0] for d in cur.description]
+                return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+            finally:
+                cur.close()
+
+    def select_in(self, sql: str, values: Sequence[Any], before: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """``sql`` with ``{}`` where the placeholders of ``values`` go, run in chunks; ``before`` are the
+        parameters that come ahead of the list."""
+        out: list[tuple[Any, ...]] = []
+        for chunk in _chunks(list(values)):
+            out += self.rows(sql.format(", ".join("?" * len(chunk))), [*before, *chunk])
+        return out
+
+    # --- records -------------------------------------------------------------------------------------
+
+    def filing_records(self, ids: Sequence[str], with_events: bool = True) -> list[dict[str, Any]]:
+        """Records in the CLI's ``--json`` shape, in the order of ``ids``."""
+        if not ids:
+            return []
+        out: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(list(ids)):
+            by_pk: dict[int, dict[str, Any]] = {}
+            marks = ", ".join("?" * len(chunk))
+            for r in self.rows(f"SELECT {FILING_COLS} FROM filings WHERE id IN ({marks})", chunk):
+                out[r[1]] = by_pk[r[0]] = filing_record(r)
+            pks = list(by_pk)
+            if not pks:
+                continue
+            pmarks = ", ".join("?" * len(pks))
+            sql = f"SELECT filing_pk, name, role FROM parties WHERE filing_pk IN ({pmarks}) "
+            sql += "ORDER BY filing_pk, position"
+            for fpk, name, role in self.rows(sql, pks):
+                by_pk[fpk]["parties"].append({"name": name, "role": role})
+            if with_events:
+                sql = f"SELECT {EVENT_COLS} FROM status_events WHERE filing_pk IN ({pmarks}) ORDER BY filing_pk, id"
+                for e in self.rows(sql, pks):
+                    by_pk[e[0]]["events"].append(event_record(e))
+        recs = [out[i] for i in ids if i in out]
+        for r in recs:
+            r["events"].sort(key=lambda e: (e["date"] or "", e["observed_at"], e["_id"]))
+            for e in r["events"]:
+                e.pop("_id", None)
+            if not with_events:
+                r.pop("events")
+        return recs
+
+    def find_filing_id(self, ident: str) -> str | None:
+        """``show`` accepts the stable id, a source's own id (``source:id``) or an alternate id, or a case
+        reference that names one filing."""
+        if self.rows("SELECT id FROM filings WHERE id = ?", [ident]):
+            return ident
+        if ":" in ident:
+            src, sid = ident.split(":", 1)
+            for fid, alt in self.rows("SELECT id, alt_ids FROM filings WHERE source = ?", [src]):
+                if sid in (_json(alt) or []):
+                    return str(fid)
+        rows = self.rows("SELECT id FROM filings WHERE case_ref = ?", [ident])
+        return str(rows[0][0]) if len(rows) == 1 else None
+
+    def filing_ids(
+        self,
+        authorities: Sequence[str] = (),
+        statuses: Sequence[str] = (),
+        ids: Sequence[str] | None = None,
+    ) -> list[tuple[str, str]]:
+        """(id, first_seen) of the filings at these authorities (any case) with these statuses."""
+        where, params = [], []
+        if authorities:
+            where.append(f"upper(authority) IN ({', '.join('?' * len(authorities))})")
+            params += [a.upper() for a in authorities]
+        if statuses:
+            where.append(f"status IN ({', '.join('?' * len(statuses))})")
+            params += list(statuses)
+        sql = "SELECT id, first_seen FROM filings" + (" WHERE " + " AND ".join(where) if where else "")
+        if ids is None:
+            return [(r[0], r[1]) for r in self.rows(sql, params)]
+        sql += (" AND " if where else " WHERE ") + "id IN ({})"
+        return [(r[0], r[1]) for r in self.select_in(sql, ids, before=params)]
+
+    # --- names ---------------------------------------------------------------------------------------
+
+    def aliases_of(self, key: str) -> list[dict[str, Any]]:
+        return self.dicts(
+            "SELECT name, alias, name_norm, alias_norm, reason FROM aliases WHERE name_norm = ? OR alias_norm = ?",
+            [key, key],
+        )
+
+    def parties_named(self, key: str) -> list[tuple[Any, ...]]:
+        """(filing id, name, role, norm, legal form) of every party whose normalised name is ``key``."""
+        return self.rows(
+            "SELECT f.id, p.name, p.role, p.norm, p.legal_form FROM parties p JOIN filings f ON f.pk = p.filing_pk "
+            "WHERE p.norm = ?",
+            [key],
+        )
+
+    def token_counts(self, tokens: Sequence[str]) -> dict[str, int]:
+        marks = ", ".join("?" * len(tokens))
+        sql = f"SELECT token, count(*) FROM name_tokens WHERE token IN ({marks}) GROUP BY token"
+        return {r[0]: int(r[1]) for r in self.rows(sql, tokens)}
+
+    def parties_with_tokens(self, tokens: Sequence[str], limit: int) -> list[tuple[Any, ...]]:
+        """Parties (as in ``parties_named``) whose names hold every one of ``tokens``: the blocking step."""
+        one = "SELECT filing_pk, position FROM name_tokens WHERE token = ?"
+        posting = " INTERSECT ".join([one] * len(tokens))
+        sql = (
+            "SELECT f.id, p.name, p.role, p.norm, p.legal_form FROM parties p "
+            f"JOIN ({posting}) h ON h.filing_pk = p.filing_pk AND h.position = p.position "
+            f"JOIN filings f ON f.pk = p.filing_pk LIMIT {int(limit)}"
+        )
+        return self.rows(sql, tokens)
+
+    # --- sources and runs ----------------------------------------------------------------------------
+
+    def counts_by_source(self) -> dict[str, int]:
+        return {r[0]: int(r[1]) for r in self.rows("SELECT source, count(*) FROM filings GROUP BY source")}
+
+    def source_history(self, source: str, limit: int = 10) -> list[dict[str, Any]]:
+        rows = self.dicts(f"SELECT * FROM run_sources WHERE source = ? ORDER BY id DESC LIMIT {int(limit)}", [source])
+        for r in rows:
+            r["ok"] = bool(r["ok"])
+            r["notes"] = _json(r["notes"]) or []
+        return rows
+
+    def all_state(self, source: str) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.rows("SELECT key, value FROM source_state WHERE source = ?", [source])}
+
+    # --- history -------------------------------------------------------------------------------------
+
+    def events_since(self, cutoff: str) -> list[dict[str, Any]]:
+        """Status events observed at or after ``cutoff``, newest first, with their filing's headline."""
+        return self.dicts(
+            "SELECT e.filing_pk, e.status, e.status_raw, e.detail, e.event_date, e.deadline, e.observed_at, e.url, "
+            "f.title, f.authority, f.case_ref, f.status AS current_status, f.id AS filing_id "
+            "FROM status_events e JOIN filings f ON f.pk = e.filing_pk WHERE e.observed_at >= ? "
+            "ORDER BY e.observed_at DESC, e.id DESC",
+            [cutoff],
+        )
+
+    def party_rows(self, pks: Sequence[int]) -> list[tuple[Any, ...]]:
+        """(filing pk, name, role, norm) of these filings' parties, in their order."""
+        sql = "SELECT filing_pk, name, role, norm FROM parties WHERE filing_pk IN ({}) ORDER BY filing_pk, position"
+        return self.select_in(sql, pks)
+
+
+def as_reader(db: Any) -> Reader:
+    """A Reader, or a Store's reader (functions of the read path accept either)."""
+    return db if isinstance(db, Reader) else db.reader()
+
+
+def _open_sqlite(path: str) -> sqlite3.Connection | None:
+    """The file opened with the standard library when it is a mergerwatch store at the head schema, else None
+    (the full Store then migrates it or says what is wrong with it)."""
+    conn = None
+    try:
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout=30000")
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        if row and row[0] == HEAD_REVISION:
+            return conn
+    except sqlite3.Error:
+        pass
+    if conn is not None:
+        conn.close()
+    return None
+
+
+def open_reader(db: str | None) -> Reader:
+    """The query room over the store ``--db`` (or the default) names."""
+    url = resolve_db_url(db)
+    path = sqlite_path(url)
+    if path is not None and os.path.exists(path):
+        conn = _open_sqlite(path)
+        if conn is not None:
+
+            @contextmanager
+            def lend() -> Iterator[sqlite3.Connection]:
+                yield conn
+
+            return Reader(lend, url, close=conn.close)
+    from mergerwatch.store.store import Store
+
+    store = Store(db)
+    reader = store.reader()
+    reader._close = store.close
+    return reader
