@@ -14,26 +14,33 @@ import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from mergerwatch import __version__
 from mergerwatch.errors import MergerwatchError, SourceError, UsageError
 from mergerwatch.redaction import redact
 from mergerwatch.textsafe import clean
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# Help is plain text (rich_markup_mode=None): typer's rich help pulls in markdown-it and doubles the time of
+# `--help` (benchmarks/bench_read.py), and our docstrings are then never read as markup.
 app = typer.Typer(
     add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     help="Where does this deal stand with the competition authorities?",
 )
-alias_app = typer.Typer(no_args_is_help=True, help="Aliases and groupings used by every name query.")
-watch_app = typer.Typer(no_args_is_help=True, help="Deals to watch: changes are reported after each refresh.")
+alias_app = typer.Typer(
+    no_args_is_help=True, rich_markup_mode=None, help="Aliases and groupings used by every name query."
+)
+watch_app = typer.Typer(
+    no_args_is_help=True, rich_markup_mode=None, help="Deals to watch: changes are reported after each refresh."
+)
 app.add_typer(alias_app, name="alias")
 app.add_typer(watch_app, name="watch")
 
@@ -41,13 +48,36 @@ app.add_typer(watch_app, name="watch")
 # Markup, emoji codes and highlighting are off: scraped text and what a user typed are printed as data, never
 # interpreted ("[/i]" in a company name, "[link=file:...]" in a title); our own styling uses Text objects.
 _PLAIN = {"markup": False, "emoji": False, "highlight": False}
-out = Console(width=None if sys.stdout.isatty() else 200, **_PLAIN)  # type: ignore[arg-type]
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 200, **_PLAIN)  # type: ignore[arg-type]
+
+
+class _LazyConsole:
+    """A rich Console made on first use: `--help`, `--json` and the CSV outputs never import rich."""
+
+    def __init__(self, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def get(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            tty = (sys.stderr if self._stderr else sys.stdout).isatty()
+            self._console = Console(stderr=self._stderr, width=None if tty else 200, **_PLAIN)  # type: ignore[arg-type]
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.get(), name)
+
+
+out = _LazyConsole()
+err = _LazyConsole(stderr=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
 
 
-def say(*parts: str | tuple[str, str], console: Console | None = None) -> None:
+def say(*parts: str | tuple[str, str], console: _LazyConsole | None = None) -> None:
     """Print a line made of outside text (cleaned) and (text, style) pieces of our own."""
+    from rich.text import Text
+
     line = Text()
     for p in parts:
         if isinstance(p, tuple):
@@ -124,7 +154,9 @@ def main_options(
     db: Annotated[
         str | None,
         typer.Option(
-            "--db", help="Database path or SQLAlchemy URL (else $MERGERWATCH_DB, else the per-user data directory)."
+            "--db",
+            metavar="PATH|URL",
+            help="Database path or SQLAlchemy URL (else $MERGERWATCH_DB, else the per-user data directory).",
         ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
@@ -225,12 +257,13 @@ def deal(
 ) -> None:
     """Where a deal stands: every filing naming all the companies, grouped by authority, as one timeline."""
     from mergerwatch.deals import deal as do_deal
-    from mergerwatch.render import deal_csv, deal_html, print_deal
 
     _one_output(**{"--json": as_json, "--csv": as_csv})
     names = _names(names)
     result = do_deal(_reader(), names)
     if html_file:
+        from mergerwatch.render import deal_html
+
         try:
             html_file.write_text(deal_html(result), encoding="utf-8")
         except OSError as exc:
@@ -240,9 +273,13 @@ def deal(
     if as_json:
         _print_json(result)
     elif as_csv:
+        from mergerwatch.render import deal_csv
+
         sys.stdout.write(deal_csv(result))
     else:
-        print_deal(out, result)
+        from mergerwatch.render import print_deal
+
+        print_deal(out.get(), result)
 
 
 @app.command()
@@ -358,6 +395,9 @@ def deadlines(
     if not recs:
         say("No open review" + (f" with a deadline within {days} days." if days is not None else "."), console=err)
         return
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title="Open reviews, soonest deadline first", show_lines=False)
     for col in ("deadline", "when", "authority", "case", "status", "title"):
         table.add_column(col)
@@ -452,13 +492,16 @@ def stats(
         raise UsageError("--by takes year, sector, procedure or phase")
     f = _filters(authority, status, False, phase, procedure, since, until, (date_by, "--date-by"), sector, party)
     f.limit = None
-    rows = statistics(list_filings(_reader(), f), by)
+    rows = statistics(list_filings(_reader(), f, facts_only=True), by)
     if as_json:
         _print_json(rows)
         return
     if not rows:
         say("No filing matches those filters.", console=err)
         return
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=f"Merger control statistics by authority and {by}")
     for col in ("authority", by, "cases", "", "cleared", "remedies", "phase 2", "prohibited", "abandoned",
                 "referred", "median days (p1 / p2)", "p90 days (p1 / p2)"):  # fmt: skip
@@ -567,6 +610,9 @@ def sources(as_json: JsonOpt = False) -> None:
     if as_json:
         _print_json(rows)
         return
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=Text(f"sources ({store.url})"))
     for col in ("source", "authority", "records", "last success", "age (days)", "warnings"):
         table.add_column(col, overflow="fold")
@@ -828,7 +874,9 @@ def _progress(quiet: bool):
     if err.is_terminal:
         from rich.progress import Progress, SpinnerColumn, TextColumn
 
-        prog = Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), console=err, transient=True)
+        prog = Progress(
+            SpinnerColumn(), TextColumn("{task.description}", markup=False), console=err.get(), transient=True
+        )
         prog.start()
         tasks: dict[str, int] = {}
 
@@ -851,6 +899,9 @@ def _progress(quiet: bool):
 
 
 def _print_run(summary: dict[str, Any]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=f"refresh run {summary['run_id']}")
     for col in ("source", "result", "fetched", "new", "updated", "unchanged", "events", "time (s)"):
         table.add_column(col)

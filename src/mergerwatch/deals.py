@@ -291,7 +291,7 @@ def open_reviews(db: Any, within_days: int | None = None, ids: Sequence[str] | N
     from mergerwatch.deadlines import OPEN
 
     store = as_reader(db)
-    found = [fid for fid, _seen in store.filing_ids(statuses=OPEN, ids=ids)]
+    found = [r["id"] for r in store.filing_rows(statuses=OPEN, ids=ids)]
     out = []
     for rec in store.filing_records(found):
         with_labels(add_deadline(rec))

@@ -84,7 +84,17 @@ def _when(rec: dict[str, Any], by: str) -> str | None:
     return decided_on(rec)
 
 
-def list_filings(db: Any, f: Filters) -> list[dict[str, Any]]:
+def _needs_facts(f: Filters) -> bool:
+    """Whether a filter or the sort reads what only the record's extra and events tell."""
+    dated = bool(f.since or f.until) or f.sort == "date"
+    return f.phase is not None or bool(f.procedure) or bool(f.sector) or (f.by == "notified" and dated)
+
+
+def list_filings(db: Any, f: Filters, facts_only: bool = False) -> list[dict[str, Any]]:
+    """The filings that pass every filter, sorted and cut to the limit, as whole records in the `show --json`
+    shape; with ``facts_only`` as the lighter rows `stats` counts on (headline, detail, the extra keys and events
+    that tell phase, notification, procedure and sector). Authority, status and decided/seen dates are filtered
+    in SQL; the rest on the rows; whole records are read only for what is printed."""
     store = as_reader(db)
     statuses = list(f.statuses) + (list(OPEN) if f.open_only else [])
     ids = None
@@ -92,19 +102,32 @@ def list_filings(db: Any, f: Filters) -> list[dict[str, Any]]:
         from mergerwatch.deals import find_company
 
         ids = list(find_company(store, f.party).by_filing)
-    seen = dict(store.filing_ids(f.authorities, statuses, ids))
+    lo, hi = (f.since.isoformat() if f.since else None), (f.until.isoformat() if f.until else None)
+    between = None
+    if lo or hi:
+        if f.by == "decided":
+            statuses = [s for s in (statuses or DECIDED) if s in DECIDED] or ["-"]  # undecided: no decision date
+            between = ("status_date", lo, hi)
+        elif f.by == "seen":
+            between = ("first_seen", lo, hi)
+    facts = facts_only or _needs_facts(f)
+    # Without filters on the rows, SQL sorts and cuts (the same order as the sort below: newest first, the
+    # table's order breaking ties); whole records are then read for the page printed only.
+    order = None
+    if not facts and ids is None and (f.sort == "deadline" or (f.sort == "date" and f.by in ("decided", "seen"))):
+        order = "deadline" if f.sort == "deadline" else f.by
+    rows = store.filing_rows(f.authorities, statuses, ids, between, facts=facts, order=order, limit=f.limit)
     out = []
-    for rec in store.filing_records(list(seen)):
-        rec["first_seen"] = seen[rec["id"]]
+    for rec in rows:
         if f.phase is not None and phase_of(rec) != f.phase:
             continue
         if f.procedure and str((rec.get("extra") or {}).get("procedure") or "") != f.procedure:
             continue
         if f.sector and not any(f.sector.lower() in s.lower() for s in sectors_of(rec)):
             continue
-        if f.since or f.until:
+        if lo or hi:
             when = _when(rec, f.by)
-            if not when or (f.since and when < f.since.isoformat()) or (f.until and when > f.until.isoformat()):
+            if not when or (lo and when < lo) or (hi and when > hi):
                 continue
         out.append(rec)
     key = {
@@ -115,9 +138,11 @@ def list_filings(db: Any, f: Filters) -> list[dict[str, Any]]:
         "title": lambda r: (r["title"].lower(),),
     }[f.sort]
     out.sort(key=key, reverse=f.sort == "date")
-    for rec in out:
-        rec.pop("first_seen", None)
-    return out[: f.limit] if f.limit else out
+    if f.limit:
+        out = out[: f.limit]
+    if facts_only:
+        return out
+    return store.filing_records([r["id"] for r in out])
 
 
 CSV_COLUMNS = ("id", "authority", "case_ref", "status", "status_label", "status_date", "notified", "phase",
@@ -171,8 +196,10 @@ def duration_days(rec: dict[str, Any]) -> int | None:
 def statistics(records: list[dict[str, Any]], by: str = "year") -> list[dict[str, Any]]:
     """Per authority and year (or sector, procedure, phase): cases, outcomes as counts and shares, Phase 2 openings,
     and the median and 90th-percentile duration from notification to decision, per phase."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, str], list[tuple[dict[str, Any], int | None, int | None]]] = {}
     for r in records:
+        # Each record's facts once (phase_of reads its events): a whole authority is 100,000 records.
+        phase, days = phase_of(r), duration_days(r)
         if by == "year":
             when = decided_on(r) or notified_on(r) or r.get("status_date") or ""
             keys = [when[:4] or "undated"]
@@ -181,17 +208,18 @@ def statistics(records: list[dict[str, Any]], by: str = "year") -> list[dict[str
         elif by == "procedure":
             keys = [str((r.get("extra") or {}).get("procedure") or "not stated")]
         else:
-            keys = [f"phase {phase_of(r)}" if phase_of(r) else "no phase"]
+            keys = [f"phase {phase}" if phase else "no phase"]
         for k in keys:
-            groups.setdefault((r["authority"], k), []).append(r)
+            groups.setdefault((r["authority"], k), []).append((r, phase, days))
     out = []
     for (authority, key), recs in sorted(groups.items()):
         n = len(recs)
-        counts = {o: sum(1 for r in recs if r["status"] == o) for o in OUTCOMES}
-        phase2 = sum(1 for r in recs if phase_of(r) == 2)
+        statuses = [r["status"] for r, _p, _d in recs]
+        counts = {o: statuses.count(o) for o in OUTCOMES}
+        phase2 = sum(1 for _r, p, _d in recs if p == 2)
         durations: dict[str, dict[str, Any]] = {}
         for ph in (1, 2):
-            d = [x for r in recs if phase_of(r) == ph and (x := duration_days(r)) is not None]
+            d = [x for _r, p, x in recs if p == ph and x is not None]
             if d:
                 durations[f"phase_{ph}"] = {
                     "n": len(d),
@@ -203,7 +231,7 @@ def statistics(records: list[dict[str, Any]], by: str = "year") -> list[dict[str
                 "authority": authority,
                 by: key,
                 "cases": n,
-                "open": sum(1 for r in recs if r["status"] in OPEN),
+                "open": sum(1 for st in statuses if st in OPEN),
                 "outcomes": counts,
                 "shares": {o: round(c / n, 3) for o, c in counts.items()},
                 "phase_2_opened": phase2,

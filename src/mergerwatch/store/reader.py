@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -29,10 +30,30 @@ FILING_COLS = (
     "parser_version"
 )
 EVENT_COLS = "filing_pk, id, status, status_raw, event_date, detail, deadline, basis, observed_at, url"
+LIGHT_COLS = "id, first_seen, authority, status, status_date, deadline, title"
+# The keys of a source's `extra` that lists and statistics filter and count on (listing.py), and the event details
+# that show a phase (listing.phase_of): kept here so the query reads only those.
+FACT_KEYS = ("phase", "notification_date", "opened_date", "procedure", "market_sector", "nace", "nace_codes")
+_FACT_KEY_RE = re.compile("|".join(f'"{k}"' for k in FACT_KEYS))
+# Sort keys ``filing_rows`` can give to SQL: ISO dates only (text, so they sort alike in every collation).
+ORDERS = {
+    "decided": "coalesce(status_date, '') DESC",
+    "seen": "substr(first_seen, 1, 10) DESC",
+    "deadline": "coalesce(deadline, '9999')",
+}
+FACT_EVENT_DETAILS = ("ec_art_6_1_c", "hsr_second_request", "cma_phase_2_reference", "ec_decision_withdrawn")
 
 
 def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value  # SQLite gives text, PostgreSQL values
+
+
+def _facts_of(extra: Any) -> dict[str, Any]:
+    """The FACT_KEYS of a stored extra. Most records (every FTC notice) hold none: their text is not parsed."""
+    if isinstance(extra, str) and not _FACT_KEY_RE.search(extra):
+        return {}
+    parsed = _json(extra) or {}
+    return {k: parsed[k] for k in FACT_KEYS if k in parsed}
 
 
 def _chunks(seq: Sequence[Any], n: int = CHUNK) -> Iterator[Sequence[Any]]:
@@ -182,13 +203,26 @@ class Reader:
         rows = self.rows("SELECT id FROM filings WHERE case_ref = ?", [ident])
         return str(rows[0][0]) if len(rows) == 1 else None
 
-    def filing_ids(
+    def filing_rows(
         self,
         authorities: Sequence[str] = (),
         statuses: Sequence[str] = (),
         ids: Sequence[str] | None = None,
-    ) -> list[tuple[str, str]]:
-        """(id, first_seen) of the filings at these authorities (any case) with these statuses."""
+        between: tuple[str, str | None, str | None] | None = None,
+        facts: bool = False,
+        order: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """The headline columns (LIGHT_COLS) of the filings at these authorities (any case) with these statuses,
+        among ``ids`` when given; ``between`` = (column, from, to) narrows on ``status_date`` or on the day of
+        ``first_seen``. In the table's order, which callers keep as their tie-break.
+
+        With ``facts``, also what lists and statistics read beyond the headline, without whole records:
+        ``detail``, the ``extra`` keys FACT_KEYS and the events that tell a phase or a notification
+        (FACT_EVENT_DETAILS): enough for listing.phase_of, notified_on, sectors_of and the procedure.
+
+        ``order`` (a key of ORDERS) sorts in SQL, newest or soonest first, the table's order breaking ties, and
+        ``limit`` then cuts: only keys made of ISO dates, which sort alike in every database collation."""
         where, params = [], []
         if authorities:
             where.append(f"upper(authority) IN ({', '.join('?' * len(authorities))})")
@@ -196,11 +230,48 @@ class Reader:
         if statuses:
             where.append(f"status IN ({', '.join('?' * len(statuses))})")
             params += list(statuses)
-        sql = "SELECT id, first_seen FROM filings" + (" WHERE " + " AND ".join(where) if where else "")
+        if between is not None:
+            col, lo, hi = between
+            expr = {"status_date": "status_date", "first_seen": "substr(first_seen, 1, 10)"}[col]
+            if lo:
+                where.append(f"{expr} >= ?")
+                params.append(lo)
+            if hi:
+                where.append(f"{expr} <= ?")
+                params.append(hi)
+        cols = LIGHT_COLS + (", pk, detail, extra" if facts else "")
+        sql = f"SELECT {cols} FROM filings" + (" WHERE " + " AND ".join(where) if where else "")
         if ids is None:
-            return [(r[0], r[1]) for r in self.rows(sql, params)]
-        sql += (" AND " if where else " WHERE ") + "id IN ({})"
-        return [(r[0], r[1]) for r in self.select_in(sql, ids, before=params)]
+            tail = f" ORDER BY {ORDERS[order]}, pk" if order else ""
+            tail += f" LIMIT {int(limit)}" if order and limit else ""
+            rows = self.rows(sql + tail, params)
+        else:
+            # A party's filings: a few hundred at most, sorted by the caller.
+            rows = self.select_in(sql + (" AND " if where else " WHERE ") + "id IN ({})", ids, before=params)
+        names = [c.strip() for c in LIGHT_COLS.split(",")]
+        if not facts:
+            return [dict(zip(names, r, strict=True)) for r in rows]
+        out, by_pk = [], {}
+        n = len(names)
+        for r in rows:
+            rec = dict(zip(names, r[:n], strict=True))
+            rec.update(detail=r[n + 1], extra=_facts_of(r[n + 2]), events=[])
+            by_pk[r[n]] = rec
+            out.append(rec)
+        details = ", ".join(f"'{d}'" for d in FACT_EVENT_DETAILS)
+        sql = (
+            "SELECT filing_pk, status, detail, status_raw, event_date FROM status_events WHERE "
+            f"(status = 'notified' OR detail IN ({details}) OR detail LIKE 'ec_art_8%') {{}} ORDER BY filing_pk, id"
+        )
+        # Few filings: their events by key; many: every telling event at once (far fewer than the filings).
+        if len(by_pk) <= 5 * CHUNK:
+            events = self.select_in(sql.format("AND filing_pk IN ({})"), list(by_pk))
+        else:
+            events = self.rows(sql.format(""))
+        for fpk, status, detail, raw, when in events:
+            if fpk in by_pk:
+                by_pk[fpk]["events"].append({"status": status, "detail": detail, "status_raw": raw, "date": when})
+        return out
 
     # --- names ---------------------------------------------------------------------------------------
 

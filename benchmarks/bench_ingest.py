@@ -1,0 +1,106 @@
+"""`mergerwatch ingest` of N FTC notices as a user runs it: one process over 600 saved pages (start-up, imports,
+parsing, the store, output), against a floor measured in the same run: a fresh Python that reads the same files,
+json.loads each page, keeps each raw page once (zlib) and writes one row per notice, in one transaction.
+
+Also `mergerwatch reparse` of the store just built, the store's size per filing (after a checkpoint), and the
+peak memory (max RSS) of each process. Rounds are paired (floor, ingest, reparse), medians compared.
+Goals (issue 17): ingest <= 6x the floor, reparse no slower than ingest, <= 1.2 KB per filing, <= 120 MB peak.
+
+Run: python benchmarks/bench_ingest.py [N] [--rounds R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _machine import describe
+
+from mergerwatch.testing import ftc_pages
+
+FLOOR = r"""
+import json, sqlite3, sys, zlib
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA journal_mode=WAL")
+conn.execute("CREATE TABLE raw (id INTEGER PRIMARY KEY, name TEXT, body BLOB)")
+conn.execute("CREATE TABLE n (id TEXT PRIMARY KEY, txn TEXT, title TEXT, acquiring TEXT, acquired TEXT,"
+             " entities TEXT, date TEXT, created TEXT)")
+conn.execute("BEGIN")
+for name in sys.argv[2:]:
+    body = open(name, "rb").read()
+    conn.execute("INSERT INTO raw (name, body) VALUES (?, ?)", (name, zlib.compress(body, 3)))
+    rows = [(r["id"], a["transaction-number"], a["title"], a["acquiring-party"], a["acquired-party"],
+             json.dumps(a["acquired-entities"]), a["date"], a["created"])
+            for r in json.loads(body)["data"] for a in [r["attributes"]]]
+    conn.executemany("INSERT INTO n VALUES (?,?,?,?,?,?,?,?)", rows)
+conn.execute("COMMIT")
+"""
+
+
+def _run(argv: list[str]) -> tuple[float, float]:
+    """Wall time and peak RSS (MB) of one process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    took = time.perf_counter() - t
+    if status != 0:
+        raise SystemExit(f"{argv[3:5]} failed: {proc.stderr.read().decode()[-500:] if proc.stderr else ''}")
+    return took, usage.ru_maxrss / 1024
+
+
+def _size_per_filing(db: Path) -> tuple[float, int]:
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    n = conn.execute("SELECT count(*) FROM filings").fetchone()[0]
+    conn.close()
+    return db.stat().st_size / n, n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("n", nargs="?", type=int, default=30_000)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as d:
+        files = []
+        for i, body in enumerate(ftc_pages(args.n, page_size=50)):
+            p = Path(d) / f"page-{i:04d}.json"
+            p.write_bytes(body)
+            files.append(str(p))
+        res: dict[str, list[float]] = {"floor": [], "ingest": [], "reparse": []}
+        mem: dict[str, list[float]] = {"floor": [], "ingest": [], "reparse": []}
+        size = 0.0
+        for r in range(args.rounds):
+            base, db = Path(d) / f"floor-{r}.db", Path(d) / f"mw-{r}.db"
+            for key, argv in (
+                ("floor", [sys.executable, "-c", FLOOR, str(base), *files]),
+                (
+                    "ingest",
+                    [sys.executable, "-m", "mergerwatch", "--db", str(db), "ingest", "ftc-early-termination", *files],
+                ),  # fmt: skip
+                ("reparse", [sys.executable, "-m", "mergerwatch", "--db", str(db), "reparse"]),
+            ):
+                took, peak = _run(argv)
+                res[key].append(took)
+                mem[key].append(peak)
+                if key == "ingest":
+                    size, filings = _size_per_filing(db)
+        floor = statistics.median(res["floor"])
+        print(f"machine: {describe()}")
+        print(f"{args.n:,} FTC notices in {len(files)} files of 50; {args.rounds} paired rounds (seconds: all runs)")
+        for key in res:
+            med = statistics.median(res[key])
+            runs = " ".join(f"{x:.2f}" for x in res[key])
+            print(f"{key:8s} {med:6.2f} s  {med / floor:5.1f}x the floor  peak {max(mem[key]):5.0f} MB  [{runs}]")
+        print(f"store: {size:,.0f} bytes per filing ({filings:,} filings, raw pages included, after a checkpoint)")
+
+
+if __name__ == "__main__":
+    main()
