@@ -23,7 +23,15 @@ from pathlib import Path
 
 from _machine import describe
 
+# The pages are written by a child process: this one stays small, so the peak memory of each measured child
+# (which starts as a copy of this process before it runs Python) is its own.
+WRITE_PAGES = r"""
+import sys
+from pathlib import Path
 from mergerwatch.testing import ftc_pages
+for i, body in enumerate(ftc_pages(int(sys.argv[2]), page_size=50)):
+    (Path(sys.argv[1]) / f"page-{i:04d}.json").write_bytes(body)
+"""
 
 FLOOR = r"""
 import json, sqlite3, sys, zlib
@@ -69,11 +77,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
-        files = []
-        for i, body in enumerate(ftc_pages(args.n, page_size=50)):
-            p = Path(d) / f"page-{i:04d}.json"
-            p.write_bytes(body)
-            files.append(str(p))
+        subprocess.run([sys.executable, "-c", WRITE_PAGES, d, str(args.n)], check=True)
+        files = sorted(str(p) for p in Path(d).glob("page-*.json"))
         res: dict[str, list[float]] = {"floor": [], "ingest": [], "reparse": []}
         mem: dict[str, list[float]] = {"floor": [], "ingest": [], "reparse": []}
         size = 0.0

@@ -135,6 +135,7 @@ def test_ingest_show_search(db):
             "observed_at": rec["events"][0]["observed_at"],
             "url": rec["url"],
             "status_label": "HSR waiting period terminated early",
+            "days_after_previous": None,  # the first dated event
         }
     ]
     assert rec["status_label"] == "HSR waiting period terminated early"

@@ -348,3 +348,44 @@ def test_the_read_commands_run_without_sqlalchemy(tmp_path):
     ):
         r = subprocess.run([sys.executable, "-c", probe, db, *args], capture_output=True, text=True, timeout=60)
         assert r.stderr.strip().splitlines()[-1] == "PROBE 0", (args, r.stderr[-400:])
+
+
+def test_a_group_whose_writes_fail_part_way_is_done_again_payload_by_payload(store: Store, monkeypatch):
+    """Payloads of a group share one transaction without savepoints; when one's writes fail after they began,
+    the group is undone and done again one savepoint each: the others are stored, the failing one is kept as an
+    error, and nothing it half-wrote remains."""
+    from mergerwatch.pipeline import GroupCommit
+
+    src = get_source("ftc-early-termination")
+    d = FIXTURES / "ftc-early-termination"
+    good = [
+        Payload(src.name, "a", (d / "rss_hsr-early-termination-notices_2025-04-03.xml").read_bytes()),
+        Payload(src.name, "c", (d / "rss_hsr-early-termination-notices_2026-09-30.reconstructed.xml").read_bytes()),
+    ]
+    bad = Payload(src.name, "b", good[1].body + b"\n")  # the same notices, other bytes
+    real = store.import_filings
+    failing: set[str] = set()
+
+    def import_then_fail(filings, *args, **kw):
+        report = real(filings, *args, **kw)  # the rows are written ...
+        if {f.id for f in filings} & failing:
+            raise RuntimeError("disk full")  # ... and then the payload fails
+        return report
+
+    monkeypatch.setattr(store, "import_filings", import_then_fail)
+    with GroupCommit(store) as group:
+        group.add(src, good[0])
+        failing.update(f.id for f in src.parse(bad).filings)
+        try:
+            group.add(src, bad)
+        except RuntimeError:
+            pass
+        else:  # pragma: no cover
+            raise AssertionError("the failing payload must raise")
+        assert store.in_transaction and store.stats()["filings"] == 0  # nothing committed yet, nothing lost
+        failing.clear()
+        assert group.add(src, good[1]).report.inserted == 20  # what the failing payload half-wrote is gone
+    assert store.stats()["filings"] == 40
+    kept = {p["url"]: (p["parse_status"], p["parse_error"]) for p in store.payloads()}
+    assert kept["a"][0] == "ok" and kept["c"][0] == "ok"
+    assert kept["b"][0] == "error" and "storing failed: RuntimeError: disk full" in kept["b"][1]

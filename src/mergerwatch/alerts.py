@@ -65,6 +65,56 @@ def add_watch(store: Store, names: list[str]) -> str:
     return label
 
 
+def add_rule(store: Store, party: str | None = None, authority: str | None = None, phase: int | None = None) -> str:
+    """A follow rule rather than a deal: every filing naming ``party`` (new ones and changes), or every case at
+    ``authority`` (any, when not given) that reaches ``phase``."""
+    if party:
+        rule: dict[str, Any] = {"rule": "party", "party": party.strip()}
+        label = f"party: {party.strip()}"
+    else:
+        rule = {"rule": "cases", "authority": authority.strip().upper() if authority else None, "phase": phase}
+        label = f"{rule['authority'] or 'any authority'}: every case" + (f" reaching Phase {phase}" if phase else "")
+    with store.write() as conn:
+        if not conn.execute(sa.select(t.watches.c.id).where(t.watches.c.label == label)).first():
+            conn.execute(t.watches.insert().values(label=label, names=rule, created_at=now_iso()))
+    return label
+
+
+def watch_kind(w: dict[str, Any]) -> str:
+    """deal (a list of company names), party or cases (a follow rule, kept as an object in the same column)."""
+    names = w["names"]
+    return str(names.get("rule")) if isinstance(names, dict) else "deal"
+
+
+def watched_records(store: Any, w: dict[str, Any], among: set[str] | None = None) -> list[dict[str, Any]]:
+    """The records a watch covers (only those in ``among`` when given: a night's fresh filings)."""
+    from mergerwatch.store.reader import as_reader
+
+    rd = as_reader(store)
+    kind = watch_kind(w)
+    if kind == "deal":
+        recs = deal(rd, w["names"])["filings"]
+        return [r for r in recs if among is None or r["id"] in among]
+    if kind == "party":
+        from mergerwatch.deals import find_company
+
+        ids = set(find_company(rd, w["names"]["party"]).by_filing)
+        return rd.filing_records(sorted(ids & among if among is not None else ids))
+    from mergerwatch.listing import phase_of
+
+    rule = w["names"]
+    ids = sorted(among) if among is not None else [r["id"] for r in rd.filing_rows(
+        [rule["authority"]] if rule.get("authority") else [])]  # fmt: skip
+    out = []
+    for r in rd.filing_records(ids):
+        if rule.get("authority") and r["authority"].upper() != rule["authority"]:
+            continue
+        if rule.get("phase") and phase_of(r) != rule["phase"]:
+            continue
+        out.append(r)
+    return out
+
+
 def list_watches(store: Store) -> list[dict[str, Any]]:
     with store.engine.connect() as conn:
         rows = conn.execute(sa.select(t.watches).order_by(t.watches.c.id)).all()
@@ -82,6 +132,7 @@ def list_watches(store: Store) -> list[dict[str, Any]]:
             "id": r.id,
             "label": r.label,
             "names": r.names,
+            "kind": watch_kind({"names": r.names}),
             "created_at": r.created_at,
             "undelivered_alerts": int(pending.get(r.id, 0)),
         }
@@ -107,8 +158,7 @@ def collect_alerts(store: Store, observed_from: str) -> int:
         return 0
     created = 0
     for w in list_watches(store):
-        result = deal(store, w["names"])
-        by_id = {r["id"]: r for r in result["filings"]}
+        by_id = {r["id"]: r for r in watched_records(store, w, among=set(fresh))}
         for fid in set(by_id) & set(fresh):
             rec = by_id[fid]
             for ev in rec["events"]:

@@ -211,8 +211,9 @@ def show(
             f"no filing with id '{clean(ident, one_line=True)}' in {store.url}; `mergerwatch search NAME` lists ids"
         )
     from mergerwatch.deals import add_deadline
+    from mergerwatch.timeline import annotate_durations
 
-    rec = with_labels(add_deadline(store.filing_records([fid])[0]))
+    rec = annotate_durations(with_labels(add_deadline(store.filing_records([fid])[0])))
     if as_json:
         _print_json(rec)
     else:
@@ -374,11 +375,10 @@ def deadlines(
     store = _reader()
     ids = None
     if watch:
-        from mergerwatch.alerts import list_watches
-        from mergerwatch.deals import deal as do_deal
+        from mergerwatch.alerts import list_watches, watched_records
 
         watches = list_watches(_store())
-        ids = sorted({r["id"] for w in watches for r in do_deal(store, w["names"])["filings"]})
+        ids = sorted({r["id"] for w in watches for r in watched_records(store, w)})
     recs = open_reviews(store, days, ids)
     if ics is not None:
         from mergerwatch.render import deadlines_ics
@@ -714,12 +714,16 @@ def ingest(
     if as_json:
         _print_json(results)
     else:
-        for r in results:
-            if r["ok"]:
-                say(
-                    f"{r['file']}: {r['records']} record(s): {r['inserted']} new, {r['updated']} updated, "
-                    f"{r['unchanged']} unchanged, {r['events']} event(s)"
-                )
+        # One plain line per file (cleaned as say() cleans it): rich costs more than the line for 600 files.
+        sys.stdout.writelines(
+            clean(
+                f"{r['file']}: {r['records']} record(s): {r['inserted']} new, {r['updated']} updated, "
+                f"{r['unchanged']} unchanged, {r['events']} event(s)"
+            )
+            + "\n"
+            for r in results
+            if r["ok"]
+        )
     if failed:
         raise typer.Exit(1)
 
@@ -1056,10 +1060,31 @@ def alias_remove(name: str, alias: Annotated[str | None, typer.Argument()] = Non
 
 
 @watch_app.command("add")
-def watch_add(names: Annotated[list[str], typer.Argument(help="The companies of the deal.")]) -> None:
-    """Watch a deal: its changes are reported after each refresh."""
-    from mergerwatch.alerts import add_watch
+def watch_add(
+    names: Annotated[list[str] | None, typer.Argument(help="The companies of the deal.")] = None,
+    party: Annotated[
+        str | None, typer.Option("--party", help="Follow a company: every filing naming it, new or changed.")
+    ] = None,
+    authority: Annotated[str | None, typer.Option("--authority", help="Follow every case at this authority.")] = None,
+    phase: Annotated[int | None, typer.Option("--phase", help="... that reaches this phase (1 or 2).")] = None,
+) -> None:
+    """Watch a deal (NAME NAME), or follow a rule (--party NAME; --authority EC --phase 2): what changes is
+    reported after each refresh."""
+    from mergerwatch.alerts import add_rule, add_watch
 
+    if names and (party or authority or phase):
+        raise UsageError("watch either a deal (company names) or a rule (--party / --authority / --phase), not both")
+    if party is not None and (authority or phase):
+        raise UsageError("--party follows one company; --authority/--phase follow cases: give one rule at a time")
+    if phase is not None and phase not in (1, 2):
+        raise UsageError("--phase takes 1 or 2")
+    if party is not None or authority is not None or phase is not None:
+        if party is not None:
+            (party,) = _names([party], "a company name", split=False)
+        if authority is not None and not authority.strip():
+            raise UsageError("--authority takes an authority such as EC, CMA, FTC or DOJ")
+        say(f"following: {add_rule(_store(), party=party, authority=authority, phase=phase)}")
+        return
     say(f"watching: {add_watch(_store(), _names(names))}")
 
 

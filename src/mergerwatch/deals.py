@@ -135,8 +135,38 @@ def source_coverage(db: Any) -> list[dict[str, Any]]:
     return out
 
 
-def deal(db: Any, names: Sequence[str]) -> dict[str, Any]:
-    """Filings where every named company appears (any role), grouped by authority into one timeline."""
+def _authority_summary(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One line per authority: where its newest filing stands, with every case reference and filing."""
+    authorities: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for rec in records:
+        authorities[rec["authority"]].append(rec)
+    summary = []
+    for auth, recs in authorities.items():
+        latest = max(recs, key=lambda r: (r["status_date"] or "", r["id"]))
+        line = {
+            "authority": auth,
+            "jurisdiction": latest["jurisdiction"],
+            "status": latest["status"],
+            "status_raw": latest["status_raw"],
+            "status_label": status_label(latest["status"], latest["detail"]),
+            "detail": latest["detail"],
+            "status_date": latest["status_date"],
+            "case_refs": sorted({r["case_ref"] for r in recs if r["case_ref"]}),
+            "filings": [r["id"] for r in recs],
+        }
+        if latest.get("elapsed"):
+            line["elapsed"] = latest["elapsed"]
+        if latest.get("next_deadline"):
+            line["next_deadline"] = latest["next_deadline"]
+        summary.append(line)
+    return summary
+
+
+def deal(db: Any, names: Sequence[str], today: date | None = None) -> dict[str, Any]:
+    """Filings where every named company appears (any role), split into transactions (newest first), each
+    grouped by authority into one timeline with the days between its events."""
+    from mergerwatch.timeline import annotate_durations, group_deals
+
     store = as_reader(db)
     per_name = [find_company(store, n) for n in names]
     common = set(per_name[0].by_filing)
@@ -146,33 +176,33 @@ def deal(db: Any, names: Sequence[str]) -> dict[str, Any]:
     for rec in records:
         with_labels(rec)
         rec["match"] = _match_json([h.by_filing[rec["id"]] for h in per_name])
-        add_deadline(rec)
+        add_deadline(rec, today)
+        annotate_durations(rec, today)
     records.sort(key=lambda r: (r["authority"], r["status_date"] or "", r["id"]))
-    authorities: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for rec in records:
-        authorities[rec["authority"]].append(rec)
-    summary = []
-    for auth, recs in authorities.items():
-        latest = max(recs, key=lambda r: (r["status_date"] or "", r["id"]))
-        summary.append(
+    deals = []
+    for n, g in enumerate(reversed(group_deals(records)), 1):  # newest first
+        for r in g["filings"]:
+            r["deal"] = n
+        deals.append(
             {
-                "authority": auth,
-                "jurisdiction": latest["jurisdiction"],
-                "status": latest["status"],
-                "status_raw": latest["status_raw"],
-                "status_label": status_label(latest["status"], latest["detail"]),
-                "detail": latest["detail"],
-                "status_date": latest["status_date"],
-                "case_refs": sorted({r["case_ref"] for r in recs if r["case_ref"]}),
-                "filings": [r["id"] for r in recs],
+                "deal": n,
+                "from": g["from"],
+                "to": g["to"],
+                "reasons": g["reasons"],
+                "authorities": _authority_summary(sorted(g["filings"], key=lambda r: (r["authority"], r["id"]))),
+                "filings": [r["id"] for r in g["filings"]],
             }
         )
+    summary = deals[0]["authorities"] if deals else []
+    coverage = source_coverage(store)
     result: dict[str, Any] = {
         "query": list(names),
         "found": bool(records),
-        "authorities": summary,
+        "authorities": summary,  # the newest deal's; every deal's in "deals"
+        "deals": deals,
         "filings": records,
         "aliases_used": sorted({a for h in per_name for a in h.via_aliases}),
+        "as_of": {c["source"]: c["last_success"] for c in coverage if c["records"]},
     }
     if not records:
         result["near_misses"] = [
@@ -187,7 +217,7 @@ def deal(db: Any, names: Sequence[str]) -> dict[str, Any]:
             }
             for h in per_name
         ]
-        result["coverage"] = source_coverage(store)
+        result["coverage"] = coverage
         result["coverage_facts"] = COVERAGE_FACTS
         result["store_empty"] = not any(c["records"] for c in result["coverage"])
     return result

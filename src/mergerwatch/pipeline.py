@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -51,10 +52,21 @@ def parse_checked(source: Source, payload: Payload) -> ParseResult:
     return result
 
 
-def process_payload(store: Store, source: Source, payload: Payload, observed_at: str | None = None) -> PayloadOutcome:
+class StoringFailed(Exception):
+    """A payload parsed but its writes failed part-way, inside a group that has no savepoint to undo them."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def process_payload(
+    store: Store, source: Source, payload: Payload, observed_at: str | None = None, savepoint: bool = True
+) -> PayloadOutcome:
     """Parse (pure, in memory), then keep the raw payload, import its records and save its HTTP validators in
     one transaction. A payload that fails to parse or to import is still kept, marked with the error, so
-    ``reparse`` can read it again; validators are saved only with the stored records."""
+    ``reparse`` can read it again; validators are saved only with the stored records. Without ``savepoint``
+    (inside a GroupCommit) a failure after the writes began raises StoringFailed: the caller undoes the group."""
     try:
         result = parse_checked(source, payload)
     except ParseError as exc:
@@ -64,8 +76,10 @@ def process_payload(store: Store, source: Source, payload: Payload, observed_at:
         store.save_payload(payload, status="error", error=f"{type(exc).__name__}: {exc}")
         raise
     try:
-        raw_id, report = _store_step(store, source, payload, result, observed_at)
+        raw_id, report = _store_step(store, source, payload, result, observed_at, savepoint)
     except Exception as exc:
+        if not savepoint:
+            raise StoringFailed(exc) from exc
         store.save_payload(payload, status="error", error=f"storing failed: {type(exc).__name__}: {exc}")
         raise
     return PayloadOutcome(raw_id, report, len(result.filings), result.warnings)
@@ -75,13 +89,13 @@ LOCK_RETRIES = 5
 
 
 def _store_step(
-    store: Store, source: Source, payload: Payload, result: ParseResult, observed_at: str | None
+    store: Store, source: Source, payload: Payload, result: ParseResult, observed_at: str | None, savepoint: bool
 ) -> tuple[int, ImportReport]:
     """One payload's writes in one transaction. Another process's long write (a reader never blocks us, a
     writer can) is waited out a few more times past the busy timeout instead of failing the source."""
     for attempt in range(LOCK_RETRIES + 1):
         try:
-            with store.write(savepoint=True):
+            with store.write(savepoint=savepoint):
                 raw_id = store.save_payload(payload, status="ok", records=len(result.filings))
                 report = store.import_filings(result.filings, observed_at, match_key=match_key_for(source))
                 if payload.validators:
@@ -98,35 +112,67 @@ def _store_step(
 class GroupCommit:
     """Several payloads per transaction where nothing waits on the database between them (``ingest`` and
     ``reparse`` of many files): a commit per ``records`` records instead of one per payload (a page of 50
-    notices costs about a fifth more when committed alone; benchmarks/bench_ftc_ingest.py). Each payload
-    still runs in its own savepoint, so one that fails leaves the others stored. A group holds the write
-    lock for about two seconds; other writers wait for it (busy timeout 30 s)."""
+    notices costs about a fifth more when committed alone; benchmarks/bench_ftc_ingest.py).
+
+    A batch job: payloads run without a savepoint each, and garbage collection is frozen while the group is
+    open (the records of a batch form no cycles; collecting cost a tenth of ingest). A payload that fails to
+    parse has written nothing and is only recorded; one whose writes fail part-way undoes the group, which is
+    then done again payload by payload, each in its own savepoint, so the others are still stored. A group
+    holds the write lock for about two seconds; other writers wait for it (busy timeout 30 s)."""
 
     def __init__(self, store: Store, records: int = 10_000) -> None:
         self.store = store
         self.limit = records
         self.pending = 0
         self._tx: AbstractContextManager[Any] | None = None
+        self._done: list[tuple[Source, Payload]] = []  # this group's payloads, for a redo
+        self._gc: bool | None = None
 
     def __enter__(self) -> GroupCommit:
+        self._gc = gc.isenabled()
+        gc.freeze()  # what is alive now (modules, caches) is never scanned again
+        gc.disable()
         return self
 
     def add(self, source: Source, payload: Payload) -> PayloadOutcome:
         if self._tx is None:
             self._tx = self.store.write()
             self._tx.__enter__()
-        out = process_payload(self.store, source, payload)
+        try:
+            out = process_payload(self.store, source, payload, savepoint=False)
+        except StoringFailed as exc:
+            out = self._redo(source, payload, exc)
+        self._done.append((source, payload))
         self.pending += max(out.records, 1)
         if self.pending >= self.limit:
             self.commit()
         return out
 
+    def _redo(self, source: Source, payload: Payload, exc: StoringFailed) -> PayloadOutcome:
+        """Undo the group, do its earlier payloads again one savepoint each, then this one (which raises)."""
+        tx, self._tx = self._tx, None
+        assert tx is not None
+        try:
+            tx.__exit__(type(exc.cause), exc.cause, exc.cause.__traceback__)
+        except BaseException:  # the rollback re-raises the cause: it was ours to handle
+            pass
+        self._tx = self.store.write()
+        self._tx.__enter__()
+        for src, p in self._done:
+            process_payload(self.store, src, p)
+        return process_payload(self.store, source, payload)
+
     def commit(self) -> None:
-        tx, self._tx, self.pending = self._tx, None, 0
+        tx, self._tx, self.pending, self._done = self._tx, None, 0, []
         if tx is not None:
             tx.__exit__(None, None, None)
 
     def __exit__(self, *exc: Any) -> None:
-        tx, self._tx = self._tx, None
-        if tx is not None:
-            tx.__exit__(*exc)
+        tx, self._tx, self._done = self._tx, None, []
+        try:
+            if tx is not None:
+                tx.__exit__(*exc)
+        finally:
+            gc.unfreeze()
+            if self._gc:
+                gc.enable()
