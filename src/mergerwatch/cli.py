@@ -483,6 +483,10 @@ def stats(
     sector: Annotated[str | None, typer.Option("--sector", help="A word of the sector.")] = None,
     party: Annotated[str | None, typer.Option("--party", help="A company or person.")] = None,
     by: Annotated[str, typer.Option("--by", help="Group by year, sector, procedure or phase.")] = "year",
+    html_file: Annotated[
+        Path | None, typer.Option("--html", help="Also write the charts and the table as a self-contained page.")
+    ] = None,
+    png_file: Annotated[Path | None, typer.Option("--png", help="Also write the charts as a PNG image.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Per authority and year: cases, outcomes and their shares, Phase 2 openings, median and p90 durations."""
@@ -493,6 +497,20 @@ def stats(
     f = _filters(authority, status, False, phase, procedure, since, until, (date_by, "--date-by"), sector, party)
     f.limit = None
     rows = statistics(list_filings(_reader(), f, facts_only=True), by)
+    for path, kind in ((html_file, "html"), (png_file, "png")):
+        if path is None:
+            continue
+        if not rows:
+            raise MergerwatchError(f"no filing matches those filters: nothing to draw in {path}")
+        from mergerwatch import charts
+
+        data = charts.stats_html(rows, by).encode("utf-8") if kind == "html" else charts.stats_png(rows, by)
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            raise MergerwatchError(f"cannot write the {kind} file {path}: {exc.strerror}") from None
+        if not as_json:
+            say(f"charts written to {path}", console=err)
     if as_json:
         _print_json(rows)
         return
