@@ -38,6 +38,7 @@ FLOOR = (
 def build(n: int) -> Path:
     path = CACHE / f"deal-{n}.db"
     if path.exists():
+        Store(str(path)).close()  # a store built by an older mergerwatch is migrated here, not in a timed run
         return path
     CACHE.mkdir(exist_ok=True)
     store = Store(str(path))

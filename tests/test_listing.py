@@ -100,3 +100,33 @@ def test_the_listing_vocabulary_is_the_records_vocabulary():
     from mergerwatch.model import Status
 
     assert sorted(STATUSES) == sorted(s.value for s in Status)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"authorities": ["FTC"]},
+        {"authorities": ["ec"], "phase": 2},
+        {"phase": 1},
+        {"statuses": ["cleared", "referred"]},
+        {"since": "2025-02-01", "by": "decided"},
+        {"since": "2020-01-01", "by": "notified"},
+        {"procedure": "Normal"},
+        {"party": "Qualcomm"},
+        {"sector": "air"},
+    ],
+)
+@pytest.mark.parametrize("by", ["year", "phase", "procedure", "sector"])
+def test_statistics_counted_in_sql_equal_those_counted_record_by_record(db, filters, by):
+    """stat_rows counts the filings with nothing to tell beyond their headline in SQL; the numbers must be the
+    ones the whole records give, whatever the filters and grouping."""
+    from datetime import date
+
+    from mergerwatch.listing import Filters, list_filings, stat_rows, statistics
+    from mergerwatch.store.reader import open_reader
+
+    f = Filters(**{k: date.fromisoformat(v) if k == "since" else v for k, v in filters.items()}, limit=None)
+    with open_reader(db) as rd:
+        whole = rd.filing_records([x["id"] for x in list_filings(rd, f, facts_only=True)])
+        assert statistics(stat_rows(rd, f), by) == statistics(whole, by)

@@ -78,11 +78,16 @@ def test_the_read_commands_answer_the_same_on_postgres(pg_url, tmp_path):
     lite = str(tmp_path / "lite.db")
     for db in (pg_url, lite):
         cli_json("ingest", "ftc-early-termination", *files, db=db)
+        cli_json("ingest", "ec-mergers", str(FIXTURES / "ec-mergers" / "dump_decision-types.derived.json"), db=db)
     for args in (
         ("deal", "Navitas", "Claros"),
         ("search", "Navitas"),
         ("list", "--authority", "FTC", "--limit", "5"),
         ("stats", "--authority", "FTC"),
+        ("stats", "--by", "phase"),
+        ("stats", "--authority", "EC", "--since", "2025-02-01"),
+        ("list", "--phase", "2", "--limit", "0"),
+        ("deal", "ALPHA"),
         ("deadlines",),
     ):
         a, b = cli_json(*args, db=pg_url), cli_json(*args, db=lite)

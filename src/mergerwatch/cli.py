@@ -3,9 +3,10 @@
 Contract: ``mergerwatch [--db PATH] COMMAND``; every command that prints records takes ``--json`` and
 then prints only JSON on stdout. Errors go to stderr as a sentence, never a traceback unless ``--debug``.
 Exit codes: 0 ok, 1 a source or the command failed, 2 usage error, 3 another refresh holds the lock.
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: typer would then eval() the string annotations of every
+command on each start (about 20 ms, benchmarks/bench_read.py).
+"""
 
 import json
 import logging
@@ -57,7 +58,7 @@ class _LazyConsole:
         self._stderr = stderr
         self._console: Console | None = None
 
-    def get(self) -> Console:
+    def get(self) -> "Console":
         if self._console is None:
             from rich.console import Console
 
@@ -74,7 +75,7 @@ err = _LazyConsole(stderr=True)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
 
 
-def say(*parts: str | tuple[str, str], console: _LazyConsole | None = None) -> None:
+def say(*parts: str | tuple[str, str], console: "_LazyConsole | None" = None) -> None:
     """Print a line made of outside text (cleaned) and (text, style) pieces of our own."""
     from rich.text import Text
 
@@ -490,13 +491,13 @@ def stats(
     as_json: JsonOpt = False,
 ) -> None:
     """Per authority and year: cases, outcomes and their shares, Phase 2 openings, median and p90 durations."""
-    from mergerwatch.listing import list_filings, statistics
+    from mergerwatch.listing import stat_rows, statistics
 
     if by not in ("year", "sector", "procedure", "phase"):
         raise UsageError("--by takes year, sector, procedure or phase")
     f = _filters(authority, status, False, phase, procedure, since, until, (date_by, "--date-by"), sector, party)
     f.limit = None
-    rows = statistics(list_filings(_reader(), f, facts_only=True), by)
+    rows = statistics(stat_rows(_reader(), f), by)
     for path, kind in ((html_file, "html"), (png_file, "png")):
         if path is None:
             continue

@@ -90,12 +90,10 @@ def _needs_facts(f: Filters) -> bool:
     return f.phase is not None or bool(f.procedure) or bool(f.sector) or (f.by == "notified" and dated)
 
 
-def list_filings(db: Any, f: Filters, facts_only: bool = False) -> list[dict[str, Any]]:
-    """The filings that pass every filter, sorted and cut to the limit, as whole records in the `show --json`
-    shape; with ``facts_only`` as the lighter rows `stats` counts on (headline, detail, the extra keys and events
-    that tell phase, notification, procedure and sector). Authority, status and decided/seen dates are filtered
-    in SQL; the rest on the rows; whole records are read only for what is printed."""
-    store = as_reader(db)
+def _sql_filters(
+    store: Any, f: Filters
+) -> tuple[list[str], list[str] | None, tuple[str, str | None, str | None] | None]:
+    """What of ``f`` SQL can filter: statuses, the party's filings, a decided/seen date range."""
     statuses = list(f.statuses) + (list(OPEN) if f.open_only else [])
     ids = None
     if f.party:
@@ -110,6 +108,32 @@ def list_filings(db: Any, f: Filters, facts_only: bool = False) -> list[dict[str
             between = ("status_date", lo, hi)
         elif f.by == "seen":
             between = ("first_seen", lo, hi)
+    return statuses, ids, between
+
+
+def _passes(rec: dict[str, Any], f: Filters, lo: str | None, hi: str | None) -> bool:
+    """The filters SQL cannot apply: phase, procedure, sector, and the dates read from the record."""
+    if f.phase is not None and phase_of(rec) != f.phase:
+        return False
+    if f.procedure and str((rec.get("extra") or {}).get("procedure") or "") != f.procedure:
+        return False
+    if f.sector and not any(f.sector.lower() in s.lower() for s in sectors_of(rec)):
+        return False
+    if lo or hi:
+        when = _when(rec, f.by)
+        if not when or (lo and when < lo) or (hi and when > hi):
+            return False
+    return True
+
+
+def list_filings(db: Any, f: Filters, facts_only: bool = False) -> list[dict[str, Any]]:
+    """The filings that pass every filter, sorted and cut to the limit, as whole records in the `show --json`
+    shape; with ``facts_only`` as the lighter rows `stats` counts on (headline, detail, the extra keys and events
+    that tell phase, notification, procedure and sector). Authority, status and decided/seen dates are filtered
+    in SQL; the rest on the rows; whole records are read only for what is printed."""
+    store = as_reader(db)
+    statuses, ids, between = _sql_filters(store, f)
+    lo, hi = (f.since.isoformat() if f.since else None), (f.until.isoformat() if f.until else None)
     facts = facts_only or _needs_facts(f)
     # Without filters on the rows, SQL sorts and cuts (the same order as the sort below: newest first, the
     # table's order breaking ties); whole records are then read for the page printed only.
@@ -117,19 +141,7 @@ def list_filings(db: Any, f: Filters, facts_only: bool = False) -> list[dict[str
     if not facts and ids is None and (f.sort == "deadline" or (f.sort == "date" and f.by in ("decided", "seen"))):
         order = "deadline" if f.sort == "deadline" else f.by
     rows = store.filing_rows(f.authorities, statuses, ids, between, facts=facts, order=order, limit=f.limit)
-    out = []
-    for rec in rows:
-        if f.phase is not None and phase_of(rec) != f.phase:
-            continue
-        if f.procedure and str((rec.get("extra") or {}).get("procedure") or "") != f.procedure:
-            continue
-        if f.sector and not any(f.sector.lower() in s.lower() for s in sectors_of(rec)):
-            continue
-        if lo or hi:
-            when = _when(rec, f.by)
-            if not when or (lo and when < lo) or (hi and when > hi):
-                continue
-        out.append(rec)
+    out = [rec for rec in rows if _passes(rec, f, lo, hi)]
     key = {
         "date": lambda r: (_when(r, f.by) or r.get("status_date") or "",),
         "authority": lambda r: (r["authority"], r.get("status_date") or ""),
@@ -143,6 +155,25 @@ def list_filings(db: Any, f: Filters, facts_only: bool = False) -> list[dict[str
     if facts_only:
         return out
     return store.filing_records([r["id"] for r in out])
+
+
+def stat_rows(db: Any, f: Filters) -> list[dict[str, Any]]:
+    """What `stats` counts: the filings with something to tell beyond their headline (a notification date, a
+    phase, a procedure, a sector, a telling event) as rows, and all the others as groups counted in SQL by
+    authority, status, detail and year (``count``, ``year``): a whole authority of FTC notices is a few dozen
+    groups, not 100,000 rows. One pass over the table sorts them."""
+    store = as_reader(db)
+    statuses, ids, between = _sql_filters(store, f)
+    lo, hi = (f.since.isoformat() if f.since else None), (f.until.isoformat() if f.until else None)
+    telling, plain = store.stat_groups(f.authorities, statuses, ids, between)
+    rows = [r for r in store.filing_rows(ids=telling, facts=True) if _passes(r, f, lo, hi)]
+    if f.procedure or f.sector or (f.by == "notified" and (lo or hi)):
+        return rows  # a plain filing has no procedure, sector or notification date: none passes
+    for grp in plain:
+        rec = {**grp, "status_date": None, "extra": {}, "events": []}
+        if f.phase is None or phase_of(rec) == f.phase:
+            rows.append(rec)
+    return rows
 
 
 CSV_COLUMNS = ("id", "authority", "case_ref", "status", "status_label", "status_date", "notified", "phase",
@@ -196,13 +227,15 @@ def duration_days(rec: dict[str, Any]) -> int | None:
 def statistics(records: list[dict[str, Any]], by: str = "year") -> list[dict[str, Any]]:
     """Per authority and year (or sector, procedure, phase): cases, outcomes as counts and shares, Phase 2 openings,
     and the median and 90th-percentile duration from notification to decision, per phase."""
-    groups: dict[tuple[str, str], list[tuple[dict[str, Any], int | None, int | None]]] = {}
+    groups: dict[tuple[str, str], list[tuple[dict[str, Any], int | None, int | None, int]]] = {}
     for r in records:
-        # Each record's facts once (phase_of reads its events): a whole authority is 100,000 records.
-        phase, days = phase_of(r), duration_days(r)
+        # Each record's facts once (phase_of reads its events); a group counted in SQL (stat_rows) weighs its
+        # count and has no notification date, so no duration.
+        weight = int(r.get("count", 1))
+        phase, days = phase_of(r), (None if "count" in r else duration_days(r))
         if by == "year":
-            when = decided_on(r) or notified_on(r) or r.get("status_date") or ""
-            keys = [when[:4] or "undated"]
+            when = (r.get("year") or "") if "count" in r else (decided_on(r) or notified_on(r) or r.get("status_date"))
+            keys = [(when or "")[:4] or "undated"]
         elif by == "sector":
             keys = sectors_of(r)[:1] or ["no sector"]
         elif by == "procedure":
@@ -210,16 +243,15 @@ def statistics(records: list[dict[str, Any]], by: str = "year") -> list[dict[str
         else:
             keys = [f"phase {phase}" if phase else "no phase"]
         for k in keys:
-            groups.setdefault((r["authority"], k), []).append((r, phase, days))
+            groups.setdefault((r["authority"], k), []).append((r, phase, days, weight))
     out = []
     for (authority, key), recs in sorted(groups.items()):
-        n = len(recs)
-        statuses = [r["status"] for r, _p, _d in recs]
-        counts = {o: statuses.count(o) for o in OUTCOMES}
-        phase2 = sum(1 for _r, p, _d in recs if p == 2)
+        n = sum(w for _r, _p, _d, w in recs)
+        counts = {o: sum(w for r, _p, _d, w in recs if r["status"] == o) for o in OUTCOMES}
+        phase2 = sum(w for _r, p, _d, w in recs if p == 2)
         durations: dict[str, dict[str, Any]] = {}
         for ph in (1, 2):
-            d = [x for _r, p, x in recs if p == ph and x is not None]
+            d = [x for _r, p, x, _w in recs if p == ph and x is not None]
             if d:
                 durations[f"phase_{ph}"] = {
                     "n": len(d),
@@ -231,7 +263,7 @@ def statistics(records: list[dict[str, Any]], by: str = "year") -> list[dict[str
                 "authority": authority,
                 by: key,
                 "cases": n,
-                "open": sum(1 for st in statuses if st in OPEN),
+                "open": sum(w for r, _p, _d, w in recs if r["status"] in OPEN),
                 "outcomes": counts,
                 "shares": {o: round(c / n, 3) for o, c in counts.items()},
                 "phase_2_opened": phase2,

@@ -126,6 +126,12 @@ class Filing(BaseModel):
     payload_sha256: str | None = None
     parser_version: str = "0"
 
+    @field_validator("authority", mode="before")
+    @classmethod
+    def _code(cls, v: Any) -> Any:
+        # An upper-case code (EC, CMA, FTC, DOJ, US): lists filter the column as it is, through its index.
+        return v.strip().upper() if isinstance(v, str) else v
+
     @field_validator("title", "status_raw", "case_ref", "detail", mode="before")
     @classmethod
     def _plain(cls, v: Any) -> Any:

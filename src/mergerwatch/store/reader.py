@@ -21,7 +21,7 @@ from typing import Any
 from mergerwatch.store.location import resolve_db_url, sqlite_path
 
 # The newest migration this mergerwatch knows (tests/test_store.py checks it against the migration scripts).
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 CHUNK = 500
 
 FILING_COLS = (
@@ -34,6 +34,14 @@ LIGHT_COLS = "id, first_seen, authority, status, status_date, deadline, title"
 # The keys of a source's `extra` that lists and statistics filter and count on (listing.py), and the event details
 # that show a phase (listing.phase_of): kept here so the query reads only those.
 FACT_KEYS = ("phase", "notification_date", "opened_date", "procedure", "market_sector", "nace", "nace_codes")
+FACT_EVENT_DETAILS = ("ec_art_6_1_c", "hsr_second_request", "cma_phase_2_reference", "ec_decision_withdrawn")
+# The same tests in SQL: an extra that names one of FACT_KEYS, an event that tells a notification or a phase.
+TELLING_EXTRA = "(" + " OR ".join(f"CAST(extra AS TEXT) LIKE '%\"{k}\"%'" for k in FACT_KEYS) + ")"
+TELLING_EVENT = (
+    "(status = 'notified' OR detail IN ("
+    + ", ".join(f"'{d}'" for d in FACT_EVENT_DETAILS)
+    + ") OR detail LIKE 'ec_art_8%')"
+)
 _FACT_KEY_RE = re.compile("|".join(f'"{k}"' for k in FACT_KEYS))
 # Sort keys ``filing_rows`` can give to SQL: ISO dates only (text, so they sort alike in every collation).
 ORDERS = {
@@ -41,7 +49,6 @@ ORDERS = {
     "seen": "substr(first_seen, 1, 10) DESC",
     "deadline": "coalesce(deadline, '9999')",
 }
-FACT_EVENT_DETAILS = ("ec_art_6_1_c", "hsr_second_request", "cma_phase_2_reference", "ec_decision_withdrawn")
 
 
 def _json(value: Any) -> Any:
@@ -203,6 +210,38 @@ class Reader:
         rows = self.rows("SELECT id FROM filings WHERE case_ref = ?", [ident])
         return str(rows[0][0]) if len(rows) == 1 else None
 
+    @staticmethod
+    def _where(
+        authorities: Sequence[str], statuses: Sequence[str], between: tuple[str, str | None, str | None] | None
+    ) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if authorities:
+            # Authorities are stored as upper-case codes (EC, CMA, FTC, DOJ, US): compared as such, the column
+            # stays usable by ix_filings_authority_date.
+            where.append(f"authority IN ({', '.join('?' * len(authorities))})")
+            params += [a.upper() for a in authorities]
+        if statuses:
+            where.append(f"status IN ({', '.join('?' * len(statuses))})")
+            params += list(statuses)
+        if between is not None:
+            col, lo, hi = between
+            expr = {"status_date": "status_date", "first_seen": "substr(first_seen, 1, 10)"}[col]
+            if lo:
+                where.append(f"{expr} >= ?")
+                params.append(lo)
+            if hi:
+                where.append(f"{expr} <= ?")
+                params.append(hi)
+        return where, params
+
+    def _select(self, sql: str, where: list[str], params: list[Any], ids: Sequence[str] | None, tail: str = ""):
+        sql += " WHERE " + " AND ".join(where) if where else ""
+        if ids is None:
+            return self.rows(sql + tail, params)
+        # A party's filings: a few hundred at most.
+        return self.select_in(sql + (" AND " if where else " WHERE ") + "id IN ({})" + tail, ids, before=params)
+
     def filing_rows(
         self,
         authorities: Sequence[str] = (),
@@ -223,31 +262,14 @@ class Reader:
 
         ``order`` (a key of ORDERS) sorts in SQL, newest or soonest first, the table's order breaking ties, and
         ``limit`` then cuts: only keys made of ISO dates, which sort alike in every database collation."""
-        where, params = [], []
-        if authorities:
-            where.append(f"upper(authority) IN ({', '.join('?' * len(authorities))})")
-            params += [a.upper() for a in authorities]
-        if statuses:
-            where.append(f"status IN ({', '.join('?' * len(statuses))})")
-            params += list(statuses)
-        if between is not None:
-            col, lo, hi = between
-            expr = {"status_date": "status_date", "first_seen": "substr(first_seen, 1, 10)"}[col]
-            if lo:
-                where.append(f"{expr} >= ?")
-                params.append(lo)
-            if hi:
-                where.append(f"{expr} <= ?")
-                params.append(hi)
+        where, params = self._where(authorities, statuses, between)
         cols = LIGHT_COLS + (", pk, detail, extra" if facts else "")
-        sql = f"SELECT {cols} FROM filings" + (" WHERE " + " AND ".join(where) if where else "")
-        if ids is None:
-            tail = f" ORDER BY {ORDERS[order]}, pk" if order else ""
-            tail += f" LIMIT {int(limit)}" if order and limit else ""
-            rows = self.rows(sql + tail, params)
-        else:
-            # A party's filings: a few hundred at most, sorted by the caller.
-            rows = self.select_in(sql + (" AND " if where else " WHERE ") + "id IN ({})", ids, before=params)
+        key = ORDERS[order] if order else ""
+        if order == "decided" and between and between[0] == "status_date":
+            key = "status_date DESC"  # no NULL here (the range excludes it): the index gives this order as it is
+        tail = f" ORDER BY {key}, pk" if order and ids is None else ""
+        tail += f" LIMIT {int(limit)}" if tail and limit else ""
+        rows = self._select(f"SELECT {cols} FROM filings", where, params, ids, tail)
         names = [c.strip() for c in LIGHT_COLS.split(",")]
         if not facts:
             return [dict(zip(names, r, strict=True)) for r in rows]
@@ -258,10 +280,9 @@ class Reader:
             rec.update(detail=r[n + 1], extra=_facts_of(r[n + 2]), events=[])
             by_pk[r[n]] = rec
             out.append(rec)
-        details = ", ".join(f"'{d}'" for d in FACT_EVENT_DETAILS)
         sql = (
-            "SELECT filing_pk, status, detail, status_raw, event_date FROM status_events WHERE "
-            f"(status = 'notified' OR detail IN ({details}) OR detail LIKE 'ec_art_8%') {{}} ORDER BY filing_pk, id"
+            f"SELECT filing_pk, status, detail, status_raw, event_date FROM status_events WHERE {TELLING_EVENT} "
+            "{} ORDER BY filing_pk, id"
         )
         # Few filings: their events by key; many: every telling event at once (far fewer than the filings).
         if len(by_pk) <= 5 * CHUNK:
@@ -272,6 +293,30 @@ class Reader:
             if fpk in by_pk:
                 by_pk[fpk]["events"].append({"status": status, "detail": detail, "status_raw": raw, "date": when})
         return out
+
+    def stat_groups(
+        self,
+        authorities: Sequence[str] = (),
+        statuses: Sequence[str] = (),
+        ids: Sequence[str] | None = None,
+        between: tuple[str, str | None, str | None] | None = None,
+    ) -> tuple[list[str], list[dict[str, Any]]]:
+        """One pass for statistics: the ids of the filings with something to tell beyond their headline (an
+        extra naming one of FACT_KEYS, an event of TELLING_EVENT), and all the others counted by authority,
+        status, detail and year of status date (every FTC early-termination notice, for one)."""
+        where, params = self._where(authorities, statuses, between)
+        telling = f"CASE WHEN {TELLING_EXTRA} OR pk IN (SELECT filing_pk FROM status_events WHERE {TELLING_EVENT}) "
+        telling += "THEN id END"
+        year = "substr(status_date, 1, 4)"
+        sql = f"SELECT {telling} AS tid, authority, status, detail, {year} AS y, count(*) FROM filings"
+        rows = self._select(sql, where, params, ids, " GROUP BY tid, authority, status, detail, y")
+        ids_out = [r[0] for r in rows if r[0] is not None]
+        plain = [
+            {"authority": a, "status": st, "detail": d, "year": y, "count": int(n)}
+            for tid, a, st, d, y, n in rows
+            if tid is None
+        ]
+        return ids_out, plain
 
     # --- names ---------------------------------------------------------------------------------------
 

@@ -63,6 +63,7 @@ filings = sa.Table(
     # id is "<source>:<source_id>", so it is also the unique key of (source, source_id)
     sa.UniqueConstraint("id", name="uq_filings_id"),
     sa.Index("ix_filings_case_ref", "case_ref"),
+    sa.Index("ix_filings_authority_date", "authority", "status_date"),  # list --authority X, newest first
     sa.Index("ix_filings_match_key", "match_key"),
 )
 

@@ -1,0 +1,24 @@
+"""an index of filings by authority and status date
+
+`list --authority X --since D` (and every list sorted by date) reads the newest filings of one authority:
+with this index the database walks them in order and stops at the limit, instead of reading the whole
+table (100,000 filings: 47 ms -> 2 ms for the query; benchmarks/bench_read.py). Nothing else changes.
+
+Revision ID: 0003
+Revises: 0002
+"""
+
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_filings_authority_date", "filings", ["authority", "status_date"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_filings_authority_date", table_name="filings")
