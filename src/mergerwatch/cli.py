@@ -136,7 +136,7 @@ def _names(names: list[str] | None, what: str = "company names", split: bool = T
 
 def _when(value: str, option: str = "--since") -> datetime:
     """One grammar for every --since/--until: 12h, 1d, 2w, 2026-11-01 or an ISO time."""
-    from mergerwatch.deals import parse_since
+    from mergerwatch.timeline import parse_since
 
     try:
         return parse_since(value)

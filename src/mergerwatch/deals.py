@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from mergerwatch.catalog import SOURCES
 from mergerwatch.matching import NameMatch, NormalisedName, blocking_tokens, normalise_name, score_names
 from mergerwatch.store.reader import Reader, as_reader
+from mergerwatch.timeline import parse_since
 from mergerwatch.vocabulary import status_label, with_labels
 
 # Every function here takes the query room (a Reader) or a Store (whose reader is then used): the answer path
@@ -162,6 +163,10 @@ def _authority_summary(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return summary
 
 
+def _last_success(rd: Reader, source: str) -> str | None:
+    return next((h["finished_at"] for h in rd.source_history(source, limit=30) if h["ok"]), None)
+
+
 def deal(db: Any, names: Sequence[str], today: date | None = None) -> dict[str, Any]:
     """Filings where every named company appears (any role), split into transactions (newest first), each
     grouped by authority into one timeline with the days between its events."""
@@ -194,7 +199,6 @@ def deal(db: Any, names: Sequence[str], today: date | None = None) -> dict[str, 
             }
         )
     summary = deals[0]["authorities"] if deals else []
-    coverage = source_coverage(store)
     result: dict[str, Any] = {
         "query": list(names),
         "found": bool(records),
@@ -202,7 +206,7 @@ def deal(db: Any, names: Sequence[str], today: date | None = None) -> dict[str, 
         "deals": deals,
         "filings": records,
         "aliases_used": sorted({a for h in per_name for a in h.via_aliases}),
-        "as_of": {c["source"]: c["last_success"] for c in coverage if c["records"]},
+        "as_of": {src: _last_success(store, src) for src in sorted({r["source"] for r in records})},
     }
     if not records:
         result["near_misses"] = [
@@ -217,7 +221,7 @@ def deal(db: Any, names: Sequence[str], today: date | None = None) -> dict[str, 
             }
             for h in per_name
         ]
-        result["coverage"] = coverage
+        result["coverage"] = source_coverage(store)
         result["coverage_facts"] = COVERAGE_FACTS
         result["store_empty"] = not any(c["records"] for c in result["coverage"])
     return result
@@ -241,17 +245,6 @@ def search(db: Any, name: str) -> list[dict[str, Any]]:
         with_labels(r)
         r["match"] = _match_json([hits.by_filing[r["id"]]])
     return recs
-
-
-def parse_since(value: str, now: datetime | None = None) -> datetime:
-    """``2026-11-01``, an ISO time, or a relative ``1d`` / ``12h`` / ``2w``."""
-    now = now or datetime.now(UTC)
-    v = value.strip().lower()
-    units = {"h": "hours", "d": "days", "w": "weeks"}
-    if v[:-1].isdigit() and v[-1:] in units:
-        return now - timedelta(**{units[v[-1]]: int(v[:-1])})
-    dt = datetime.fromisoformat(v)
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def changes(db: Any, since: datetime) -> list[dict[str, Any]]:

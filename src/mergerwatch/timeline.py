@@ -6,7 +6,7 @@ Pure functions over records in the ``show --json`` shape; ``today`` is a paramet
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from mergerwatch.vocabulary import status_label
@@ -157,3 +157,14 @@ def _case_key(r: dict[str, Any]) -> tuple[str, str] | None:
     if not ref or r.get("source") not in CASE_SOURCES:
         return None
     return (str(r["authority"]).upper(), ref.upper())
+
+
+def parse_since(value: str, now: datetime | None = None) -> datetime:
+    """``2026-11-01``, an ISO time, or a relative ``1d`` / ``12h`` / ``2w``."""
+    now = now or datetime.now(UTC)
+    v = value.strip().lower()
+    units = {"h": "hours", "d": "days", "w": "weeks"}
+    if v[:-1].isdigit() and v[-1:] in units:
+        return now - timedelta(**{units[v[-1]]: int(v[:-1])})
+    dt = datetime.fromisoformat(v)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)

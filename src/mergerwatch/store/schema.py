@@ -64,6 +64,7 @@ filings = sa.Table(
     sa.UniqueConstraint("id", name="uq_filings_id"),
     sa.Index("ix_filings_case_ref", "case_ref"),
     sa.Index("ix_filings_authority_date", "authority", "status_date"),  # list --authority X, newest first
+    sa.Index("ix_filings_source", "source"),  # records per source (sources, "sources searched")
     sa.Index("ix_filings_match_key", "match_key"),
 )
 
