@@ -137,7 +137,9 @@ def fold(value: str) -> str:
     return "".join(c for c in value if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=1 << 18)
+# 16,384 names: the working set of a batch (a company recurs within a few pages); 262,144 held 25 MB more at the
+# peak of a 30,000-notice ingest for no speed (benchmarks/bench_ingest.py).
+@lru_cache(maxsize=1 << 14)
 def normalise_name(name: str) -> NormalisedName:
     # The guards skip patterns that cannot match: most names have no "&", no " - " and no "z".
     text = clean_text(name)
