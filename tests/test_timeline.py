@@ -121,7 +121,8 @@ def test_watch_add_rules_from_the_command_line(db):
     assert run_cli("watch", "add", "--authority", "EC", "--phase", "2", db=db).returncode == 0
     labels = [w["label"] for w in cli_json("watch", "list", db=db)]
     assert labels == ["party: Nvidia", "EC: every case reaching Phase 2"]
-    for bad in (["Nvidia", "--party", "Groq"], ["--phase", "3"], ["--party", " "], ["--party", "X", "--phase", "2"]):
+    bad_ones = ([], ["Nvidia", "--party", "Groq"], ["--phase", "3"], ["--party", " "], ["--party", "X", "--phase", "2"])
+    for bad in bad_ones:
         r = run_cli("watch", "add", *bad, db=db)
         assert r.returncode == 2 and "Traceback" not in r.stderr and r.stderr.strip(), bad
 

@@ -1104,6 +1104,8 @@ def watch_add(
             raise UsageError("--authority takes an authority such as EC, CMA, FTC or DOJ")
         say(f"following: {add_rule(_store(), party=party, authority=authority, phase=phase)}")
         return
+    if not names:
+        raise UsageError("give a deal (watch add nvidia groq) or a rule (--party NAME, --authority EC --phase 2)")
     say(f"watching: {add_watch(_store(), _names(names))}")
 
 
