@@ -129,4 +129,4 @@ def test_statistics_counted_in_sql_equal_those_counted_record_by_record(db, filt
     f = Filters(**{k: date.fromisoformat(v) if k == "since" else v for k, v in filters.items()}, limit=None)
     with open_reader(db) as rd:
         whole = rd.filing_records([x["id"] for x in list_filings(rd, f, facts_only=True)])
-        assert statistics(stat_rows(rd, f), by) == statistics(whole, by)
+        assert statistics(stat_rows(rd, f, by), by) == statistics(whole, by)
