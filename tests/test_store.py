@@ -147,16 +147,21 @@ def test_one_notice_from_two_surfaces_in_one_batch_is_one_filing(store: Store):
     assert again.unchanged == 22 and again.events == 0
 
 
+def _two_feeds(src) -> list[Payload]:
+    """The real 2025 FTC feed and the 2026 one (20 notices each, none shared), as payloads "a" and "c"."""
+    d = FIXTURES / "ftc-early-termination"
+    return [
+        Payload(src.name, "a", (d / "rss_hsr-early-termination-notices_2025-04-03.xml").read_bytes()),
+        Payload(src.name, "c", (d / "rss_hsr-early-termination-notices_2026-09-30.reconstructed.xml").read_bytes()),
+    ]
+
+
 def test_grouped_ingest_keeps_good_payloads_around_a_bad_one(store: Store):
     from mergerwatch.errors import ParseError
     from mergerwatch.pipeline import GroupCommit
 
     src = get_source("ftc-early-termination")
-    d = FIXTURES / "ftc-early-termination"
-    good = [
-        Payload(src.name, "a", (d / "rss_hsr-early-termination-notices_2025-04-03.xml").read_bytes()),
-        Payload(src.name, "c", (d / "rss_hsr-early-termination-notices_2026-09-30.reconstructed.xml").read_bytes()),
-    ]
+    good = _two_feeds(src)
     bad = Payload(src.name, "b", good[0].body[: len(good[0].body) // 2])
     with GroupCommit(store, records=25) as group:
         group.add(src, good[0])
@@ -357,11 +362,7 @@ def test_a_group_whose_writes_fail_part_way_is_done_again_payload_by_payload(sto
     from mergerwatch.pipeline import GroupCommit
 
     src = get_source("ftc-early-termination")
-    d = FIXTURES / "ftc-early-termination"
-    good = [
-        Payload(src.name, "a", (d / "rss_hsr-early-termination-notices_2025-04-03.xml").read_bytes()),
-        Payload(src.name, "c", (d / "rss_hsr-early-termination-notices_2026-09-30.reconstructed.xml").read_bytes()),
-    ]
+    good = _two_feeds(src)
     bad = Payload(src.name, "b", good[1].body + b"\n")  # the same notices, other bytes
     real = store.import_filings
     failing: set[str] = set()

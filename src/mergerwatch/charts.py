@@ -92,28 +92,22 @@ def _e(value: Any) -> str:
     return html.escape(clean(value))
 
 
-def _render(fig: Any, fmt: str) -> bytes:
-    import matplotlib
-
+def _draw(rows: list[dict[str, Any]], by: str, fmt: str) -> bytes:
+    """The figure built and saved in one settings context: mathtext off from the first text set."""
+    matplotlib = _matplotlib()
     buf = io.BytesIO()
     with matplotlib.rc_context({"text.parse_math": False, "svg.hashsalt": "mergerwatch", "svg.fonttype": "path"}):
         meta = {"Date": None} if fmt == "svg" else {"Software": "mergerwatch"}
-        fig.savefig(buf, format=fmt, dpi=110, metadata=meta)
+        _figure(rows, by).savefig(buf, format=fmt, dpi=110, metadata=meta)
     return buf.getvalue()
 
 
 def stats_png(rows: list[dict[str, Any]], by: str) -> bytes:
-    matplotlib = _matplotlib()
-
-    with matplotlib.rc_context({"text.parse_math": False}):
-        return _render(_figure(rows, by), "png")
+    return _draw(rows, by, "png")
 
 
 def stats_html(rows: list[dict[str, Any]], by: str, today: date | None = None) -> str:
-    matplotlib = _matplotlib()
-
-    with matplotlib.rc_context({"text.parse_math": False}):
-        svg = _render(_figure(rows, by), "svg").decode("utf-8")
+    svg = _draw(rows, by, "svg").decode("utf-8")
     svg = svg[svg.index("<svg") :]  # the inline element, without the XML prolog
     e = _e
     head = ["authority", by, "cases", "open", *[label for _c, label, _col in SERIES[:-1]], "Phase 2 opened",

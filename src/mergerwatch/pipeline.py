@@ -152,10 +152,7 @@ class GroupCommit:
         """Undo the group, do its earlier payloads again one savepoint each, then this one (which raises)."""
         tx, self._tx = self._tx, None
         assert tx is not None
-        try:
-            tx.__exit__(type(exc.cause), exc.cause, exc.cause.__traceback__)
-        except BaseException:  # the rollback re-raises the cause: it was ours to handle
-            pass
+        tx.__exit__(type(exc.cause), exc.cause, exc.cause.__traceback__)  # rolls back; the cause is ours to handle
         self._tx = self.store.write()
         self._tx.__enter__()
         for src, p in self._done:

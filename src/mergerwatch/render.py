@@ -150,6 +150,14 @@ def timeline_chart(filings: list[dict[str, Any]], width: int = 60) -> Text:
     return out
 
 
+def _deals_of(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The result's deals; a result without them (written by hand, or by an older mergerwatch) is one deal."""
+    if result.get("deals"):
+        return result["deals"]
+    ids = [r["id"] for r in result["filings"]]
+    return [{"deal": 1, "from": None, "to": None, "reasons": [], "authorities": result["authorities"], "filings": ids}]
+
+
 def print_deal(console: Console, result: dict[str, Any]) -> None:
     q = clean(" + ".join(result["query"]), one_line=True)
     if not result["found"]:
@@ -174,8 +182,7 @@ def print_deal(console: Console, result: dict[str, Any]) -> None:
         for fact in result.get("coverage_facts", []):
             console.print(T(f"- {fact}", "dim"))
         return
-    deals = result.get("deals") or [{"deal": 1, "authorities": result["authorities"], "reasons": [], "from": None,
-                                     "to": None, "filings": [r["id"] for r in result["filings"]]}]  # fmt: skip
+    deals = _deals_of(result)
     by_id = {r["id"]: r for r in result["filings"]}
     if len(deals) > 1:
         console.print(T(f"{len(deals)} separate transactions of {q}, newest first", "bold"))
@@ -290,9 +297,7 @@ def deal_html(result: dict[str, Any], today: date | None = None) -> str:
         "while the review is open (lighter). Dots are events; hover for the authority's words.</p>"
     )
     by_id = {r["id"]: r for r in result["filings"]}
-    deals = result.get("deals") or [
-        {"deal": 1, "authorities": result["authorities"], "reasons": [], "filings": list(by_id)}
-    ]
+    deals = _deals_of(result)
     if len(deals) > 1:
         parts.append(f"<p><b>{len(deals)} separate transactions</b> of these parties, newest first.</p>")
     for d in deals:

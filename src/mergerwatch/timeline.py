@@ -69,13 +69,9 @@ def stage_began(rec: dict[str, Any]) -> date | None:
 def span(rec: dict[str, Any]) -> tuple[date | None, date | None]:
     """The first and last dates a record shows (events, status date, notification)."""
     days = [d for d in (_day(ev.get("date")) for ev in rec.get("events") or []) if d]
-    for key in ("status_date",):
-        d = _day(rec.get(key))
-        if d:
-            days.append(d)
     extra = rec.get("extra") or {}
-    for key in ("notification_date", "opened_date"):
-        d = _day(extra.get(key))
+    for value in (rec.get("status_date"), extra.get("notification_date"), extra.get("opened_date")):
+        d = _day(value)
         if d:
             days.append(d)
     return (min(days), max(days)) if days else (None, None)

@@ -42,7 +42,6 @@ def telling_extra(keys: Sequence[str] = FACT_KEYS) -> str:
     return "(" + " OR ".join(f"CAST(extra AS TEXT) LIKE '%\"{k}\"%'" for k in keys) + ")"
 
 
-TELLING_EXTRA = telling_extra()
 TELLING_EVENT = (
     "(status = 'notified' OR detail IN ("
     + ", ".join(f"'{d}'" for d in FACT_EVENT_DETAILS)
