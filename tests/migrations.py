@@ -12,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from mergerwatch.store.db import _alembic_config, create_db_engine, head_revision
+from mergerwatch.store.reader import tells
 
 OLD_STORE = Path(__file__).parent / "data" / "store_0001.json"
 TABLES = ("filings", "parties", "name_tokens", "status_events", "watches", "alerts")  # parents first
@@ -73,3 +74,10 @@ def check_upgraded(store: Any, data: dict[str, Any]) -> None:
             (e["status_raw"], e["event_date"] or "") for e in data["status_events"] if e["filing_id"] == fid
         )
         assert events == sorted((e["status_raw"], e["date"] or "") for e in records[fid]["events"])
+    # 0004 filled filings.tells from what each record holds.
+    with store.engine.connect() as conn:
+        flags = dict(conn.execute(sa.text("SELECT id, tells FROM filings")).all())
+    for fid in ids:
+        rec = records[fid]
+        assert flags[fid] == tells(rec["extra"], [(e["status"], e["detail"]) for e in rec["events"]]), fid
+    assert 0 < sum(flags.values()) < len(flags), "the old store should hold filings of both kinds"

@@ -50,6 +50,28 @@ def test_history_a_then_b_then_b_again(store: Store):
     assert rec["status"] == "cleared"
 
 
+def _tells(store: Store, fid: str) -> int:
+    with sqlite3.connect(store.url.removeprefix("sqlite:///")) as conn:
+        return conn.execute("SELECT tells FROM filings WHERE id = ?", (fid,)).fetchone()[0]
+
+
+def test_a_filing_tells_statistics_more_once_any_version_did(store: Store):
+    """filings.tells (what `stats` counts from an index) follows the whole history, not the latest version: a
+    notification seen once keeps the filing on the record-by-record path after it is cleared."""
+    plain = _filing(Status.cleared, "Early termination granted", date(2026, 2, 1))
+    store.import_filings([plain])
+    assert _tells(store, plain.id) == 0
+    store.import_filings([_filing(Status.notified, "Notified", date(2026, 1, 5))])  # older news: history only
+    assert _tells(store, plain.id) == 1
+    store.import_filings([plain.model_copy(update={"title": "20260001: A Inc.; B LLC (corrected)"})])
+    assert _tells(store, plain.id) == 1
+    # Two observations of one new filing in one batch (the second through its match key) count together.
+    other = plain.model_copy(update={"source_id": "def", "case_ref": "20260002"})
+    seen = other.model_copy(update={"source_id": "def-rss", "extra": {"phase": 2}})
+    store.import_filings([other, seen], match_key=lambda f: f.case_ref)
+    assert _tells(store, other.id) == 1
+
+
 def test_informational_change_is_history_without_status_change(store: Store):
     a = _filing(Status.notified, "Notified", date(2026, 1, 5), deadline=date(2026, 2, 9))
     b = _filing(Status.notified, "Notified", date(2026, 1, 5), deadline=date(2026, 2, 20))

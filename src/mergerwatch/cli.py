@@ -497,7 +497,7 @@ def stats(
         raise UsageError("--by takes year, sector, procedure or phase")
     f = _filters(authority, status, False, phase, procedure, since, until, (date_by, "--date-by"), sector, party)
     f.limit = None
-    rows = statistics(stat_rows(_reader(), f, by), by)
+    rows = statistics(stat_rows(_reader(), f), by)
     for path, kind in ((html_file, "html"), (png_file, "png")):
         if path is None:
             continue

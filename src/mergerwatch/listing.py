@@ -157,22 +157,15 @@ def list_filings(db: Any, f: Filters, facts_only: bool = False) -> list[dict[str
     return store.filing_records([r["id"] for r in out])
 
 
-def stat_rows(db: Any, f: Filters, by: str = "year") -> list[dict[str, Any]]:
+def stat_rows(db: Any, f: Filters) -> list[dict[str, Any]]:
     """What `stats` counts: the filings with something to tell beyond their headline (a notification date, a
     phase, a procedure, a sector, a telling event) as rows, and all the others as groups counted in SQL by
     authority, status, detail and year (``count``, ``year``): a whole authority of FTC notices is a few dozen
-    groups, not 100,000 rows. One pass over the table sorts them."""
+    groups, not 100,000 rows, counted from an index the store keeps (filings.tells)."""
     store = as_reader(db)
     statuses, ids, between = _sql_filters(store, f)
     lo, hi = (f.since.isoformat() if f.since else None), (f.until.isoformat() if f.until else None)
-    # The extra keys that can change this answer: phase and notification always; procedure and sector when
-    # grouped or filtered by them (a filing whose only fact is its procedure counts as plain by year).
-    keys = ["phase", "notification_date", "opened_date"]
-    if by == "procedure" or f.procedure:
-        keys.append("procedure")
-    if by == "sector" or f.sector:
-        keys += ["market_sector", "nace", "nace_codes"]
-    telling, plain = store.stat_groups(f.authorities, statuses, ids, between, keys)
+    telling, plain = store.stat_groups(f.authorities, statuses, ids, between)
     rows = [r for r in store.filing_rows(ids=telling, facts=True) if _passes(r, f, lo, hi)]
     if f.procedure or f.sector or (f.by == "notified" and (lo or hi)):
         return rows  # a plain filing has no procedure, sector or notification date: none passes

@@ -14,14 +14,14 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from mergerwatch.store.location import resolve_db_url, sqlite_path
 
 # The newest migration this mergerwatch knows (tests/test_store.py checks it against the migration scripts).
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 CHUNK = 500
 
 FILING_COLS = (
@@ -38,15 +38,31 @@ FACT_EVENT_DETAILS = ("ec_art_6_1_c", "hsr_second_request", "cma_phase_2_referen
 
 
 # The same tests in SQL: an extra that names one of FACT_KEYS, an event that tells a notification or a phase.
-def telling_extra(keys: Sequence[str] = FACT_KEYS) -> str:
-    return "(" + " OR ".join(f"CAST(extra AS TEXT) LIKE '%\"{k}\"%'" for k in keys) + ")"
-
-
+TELLING_EXTRA = "(" + " OR ".join(f"CAST(extra AS TEXT) LIKE '%\"{k}\"%'" for k in FACT_KEYS) + ")"
 TELLING_EVENT = (
     "(status = 'notified' OR detail IN ("
     + ", ".join(f"'{d}'" for d in FACT_EVENT_DETAILS)
     + ") OR detail LIKE 'ec_art_8%')"
 )
+# The same as a value of filings.tells, for the rows the store rewrites (an extra that names a key anywhere is
+# counted as telling: more filings than needed take the record-by-record path, never fewer).
+TELLS_SQL = (
+    f"CASE WHEN {TELLING_EXTRA} OR EXISTS (SELECT 1 FROM status_events "
+    f"WHERE status_events.filing_pk = filings.pk AND {TELLING_EVENT}) THEN 1 ELSE 0 END"
+)
+
+
+def tells(extra: dict[str, Any], events: Iterable[tuple[str | None, str | None]]) -> int:
+    """filings.tells of a new filing: 1 if its extra has one of FACT_KEYS or one of its (status, detail) events
+    tells a notification or a phase (TELLING_EVENT), else 0."""
+    if any(k in extra for k in FACT_KEYS):
+        return 1
+    for status, detail in events:
+        if status == "notified" or (detail and (detail in FACT_EVENT_DETAILS or detail.startswith("ec_art_8"))):
+            return 1
+    return 0
+
+
 _FACT_KEY_RE = re.compile("|".join(f'"{k}"' for k in FACT_KEYS))
 # Sort keys ``filing_rows`` can give to SQL: ISO dates only (text, so they sort alike in every collation).
 ORDERS = {
@@ -259,7 +275,7 @@ class Reader:
     ) -> list[dict[str, Any]]:
         """The headline columns (LIGHT_COLS) of the filings at these authorities (any case) with these statuses,
         among ``ids`` when given; ``between`` = (column, from, to) narrows on ``status_date`` or on the day of
-        ``first_seen``. In the table's order, which callers keep as their tie-break.
+        ``first_seen``. In the table's order (of each chunk of ``ids``), which callers keep as their tie-break.
 
         With ``facts``, also what lists and statistics read beyond the headline, without whole records:
         ``detail``, the ``extra`` keys FACT_KEYS and the events that tell a phase or a notification
@@ -272,8 +288,10 @@ class Reader:
         key = ORDERS[order] if order else ""
         if order == "decided" and between and between[0] == "status_date":
             key = "status_date DESC"  # no NULL here (the range excludes it): the index gives this order as it is
-        tail = f" ORDER BY {key}, pk" if order and ids is None else ""
-        tail += f" LIMIT {int(limit)}" if tail and limit else ""
+        if order and ids is None:
+            tail = f" ORDER BY {key}, pk" + (f" LIMIT {int(limit)}" if limit else "")
+        else:
+            tail = " ORDER BY pk"  # the table's order, said: PostgreSQL gives an updated row back elsewhere
         rows = self._select(f"SELECT {cols} FROM filings", where, params, ids, tail)
         names = [c.strip() for c in LIGHT_COLS.split(",")]
         if not facts:
@@ -305,25 +323,26 @@ class Reader:
         statuses: Sequence[str] = (),
         ids: Sequence[str] | None = None,
         between: tuple[str, str | None, str | None] | None = None,
-        keys: Sequence[str] = FACT_KEYS,
     ) -> tuple[list[str], list[dict[str, Any]]]:
-        """One pass for statistics: the ids of the filings with something to tell beyond their headline (an
-        extra naming one of FACT_KEYS, an event of TELLING_EVENT), and all the others counted by authority,
-        status, detail and year of status date (every FTC early-termination notice, for one). ``keys``: the
-        extra keys that count as telling for this question (fewer keys, fewer tests on every row)."""
+        """For statistics: the ids of the filings with something to tell beyond their headline (filings.tells:
+        an extra naming one of FACT_KEYS, an event of TELLING_EVENT), and all the others counted by authority,
+        status, detail and year of status date (every FTC early-termination notice, for one). The counts come
+        from the covering index ix_filings_stats: the table itself is not read."""
         where, params = self._where(authorities, statuses, between)
-        events = f"pk IN (SELECT filing_pk FROM status_events WHERE {TELLING_EVENT})"
-        telling = f"CASE WHEN {telling_extra(keys)} OR {events} THEN id END"
-        year = "substr(status_date, 1, 4)"
-        sql = f"SELECT {telling} AS tid, authority, status, detail, {year} AS y, count(*) FROM filings"
-        rows = self._select(sql, where, params, ids, " GROUP BY tid, authority, status, detail, y")
-        ids_out = [r[0] for r in rows if r[0] is not None]
+        # Grouped in the index's own order (by day, not by year): no sort in the database, a few thousand rows.
+        cols = "authority, status, detail, status_date"
+        rows = self._select(
+            f"SELECT {cols}, count(*) FROM filings", ["tells = 0", *where], params, ids, f" GROUP BY {cols}"
+        )
+        counts: dict[tuple[Any, ...], int] = {}
+        for a, st, d, day, n in rows:
+            k = (a, st, d, day[:4] if day else None)
+            counts[k] = counts.get(k, 0) + int(n)
         plain = [
-            {"authority": a, "status": st, "detail": d, "year": y, "count": int(n)}
-            for tid, a, st, d, y, n in rows
-            if tid is None
+            {"authority": a, "status": st, "detail": d, "year": y, "count": n} for (a, st, d, y), n in counts.items()
         ]
-        return ids_out, plain
+        telling = [str(r[0]) for r in self._select("SELECT id FROM filings", ["tells = 1", *where], params, ids)]
+        return telling, plain
 
     # --- names ---------------------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from mergerwatch.payload import Payload
 from mergerwatch.redaction import redact, redact_bytes, redact_url
 from mergerwatch.store import schema as t
 from mergerwatch.store.db import create_db_engine, migrate, resolve_db_url
-from mergerwatch.store.reader import Reader, _json
+from mergerwatch.store.reader import TELLS_SQL, Reader, _json, tells
 
 if TYPE_CHECKING:  # the read path never builds records: pydantic stays out of it
     from mergerwatch.model import Filing, StatusEvent
@@ -283,6 +283,8 @@ class Store:
                     old["events"] = [*old.get("events", []), *f.all_events()]
                     if old["pk"] is not None:
                         history.setdefault(old["pk"], old)
+                    else:
+                        old["recount"] = True  # new in this batch, its tells made from its first observation
                     continue
                 if own == old["precedence"] and alt == sorted(old["alt_ids"] or []):
                     report.unchanged += 1  # the same observation again
@@ -300,6 +302,8 @@ class Store:
                 old["events"] = [*old.get("events", []), *merged.all_events()]
                 if old["pk"] is not None:
                     updates[old["pk"]] = old
+                else:
+                    old["recount"] = True
             self._insert_new(conn, inserts)
             for pk in updates:
                 history.pop(pk, None)
@@ -318,7 +322,18 @@ class Store:
             ]
             self._insert_rows(conn, t.status_events, EVENT_COLS, events)
             report.events += len(events)
+            self._recount_tells(conn, [*updates, *history, *(e["pk"] for e in inserts if e.get("recount"))])
         return report
+
+    @staticmethod
+    def _recount_tells(conn: sa.Connection, pks: list[int]) -> None:
+        """filings.tells of stored filings that changed or gained events, from everything they now hold."""
+        if not pks:
+            return
+        sql = f"UPDATE filings SET tells = {TELLS_SQL} WHERE pk IN ({{}}) AND tells <> {TELLS_SQL}"
+        if conn.dialect.paramstyle != "qmark":
+            sql = sql.replace("%", "%%")  # the LIKE patterns, before the driver reads %s as placeholders
+        _select_in(conn, sql, pks, fetch=False)
 
     def _insert_new(self, conn: sa.Connection, inserts: list[dict[str, Any]]) -> None:
         """Insert new filings and give each entry its integer key."""
@@ -386,6 +401,12 @@ class Store:
             "fetched_at": _iso(f.fetched_at),
             "payload_sha256": f.payload_sha256,
             "parser_version": f.parser_version,
+            # The payload's events and the current status (what all_events() adds); the store recounts it in SQL
+            # for a stored filing, whose older events count too (_recount_tells).
+            "tells": tells(
+                extra,
+                [(e.status.value if e.status else None, e.detail) for e in f.events] + [(f.status.value, f.detail)],
+            ),
         }
 
     @staticmethod
@@ -688,12 +709,14 @@ class Store:
             return [dict(r._mapping) for r in conn.execute(sa.select(t.aliases).order_by(t.aliases.c.name))]
 
 
-def _select_in(conn: sa.Connection, sql: str, values: Sequence[Any]) -> list[Any]:
+def _select_in(conn: sa.Connection, sql: str, values: Sequence[Any], fetch: bool = True) -> list[Any]:
     """``sql`` with ``{}`` where the placeholders of ``values`` go, run in chunks straight on the driver."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     rows: list[Any] = []
     for chunk in _chunks(values):
-        rows += conn.exec_driver_sql(sql.format(", ".join([mark] * len(chunk))), tuple(chunk)).fetchall()
+        res = conn.exec_driver_sql(sql.format(", ".join([mark] * len(chunk))), tuple(chunk))
+        if fetch:
+            rows += res.fetchall()
     return rows
 
 
