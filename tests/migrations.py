@@ -74,6 +74,8 @@ def check_upgraded(store: Any, data: dict[str, Any]) -> None:
             (e["status_raw"], e["event_date"] or "") for e in data["status_events"] if e["filing_id"] == fid
         )
         assert events == sorted((e["status_raw"], e["date"] or "") for e in records[fid]["events"])
+        urls = sorted((e["status_raw"], e["url"] or "") for e in data["status_events"] if e["filing_id"] == fid)
+        assert urls == sorted((e["status_raw"], e["url"] or "") for e in records[fid]["events"])  # 0005 kept them
     # 0004 filled filings.tells from what each record holds.
     with store.engine.connect() as conn:
         flags = dict(conn.execute(sa.text("SELECT id, tells FROM filings")).all())

@@ -262,6 +262,56 @@ def test_upgrade_from_0001_keeps_every_record_and_event(tmp_path):
     store.close()
 
 
+def test_provenance_is_the_raw_payload_each_version_was_read_from(store: Store):
+    """Stored once per payload, read back per filing: the sha256 and fetch time of the payload kept in the store."""
+    from mergerwatch.pipeline import process_payload
+
+    src = get_source("ftc-early-termination")
+    body = (
+        FIXTURES / "ftc-early-termination" / "api_hsr-early-termination-notices_page-limit-2_DEMO_KEY_2026-09-30.json"
+    ).read_bytes()
+    fetched = datetime(2026, 9, 30, 12, 0, tzinfo=UTC)
+    process_payload(store, src, Payload(src.name, "https://api.ftc.gov/x", body, fetched_at=fetched, kind="api"))
+    [raw] = store.payloads()
+    recs = store.filing_records([i for (i,) in _rows(store, "SELECT id FROM filings")])
+    assert len(recs) == 2
+    for rec in recs:
+        assert rec["provenance"]["payload_sha256"] == raw["sha256"] and len(raw["sha256"]) == 64
+        assert rec["provenance"]["fetched_at"] == raw["fetched_at"] == "2026-09-30T12:00:00+00:00"
+    assert _rows(store, "SELECT DISTINCT payload_id FROM status_events") == [(raw["id"],)]
+
+
+def _rows(store: Store, sql: str) -> list[tuple]:
+    with sqlite3.connect(store.url.removeprefix("sqlite:///")) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_event_urls_are_stored_once_and_read_back_as_seen(store: Store):
+    """An event at its filing's url stores NULL, one without a url '', another url itself; when the filing's
+    url changes, the events stored before keep the url they were seen with."""
+    from mergerwatch.model import StatusEvent
+
+    page, doc = "https://www.ftc.gov/notice/abc", "https://www.ftc.gov/doc.pdf"
+    events = [
+        StatusEvent(status=Status.notified, status_raw="Notified", date=date(2026, 1, 5), url=page),
+        StatusEvent(status=None, status_raw="Comment", date=date(2026, 1, 9)),
+        StatusEvent(status=Status.in_depth_review, status_raw="Second request", date=date(2026, 1, 20), url=doc),
+    ]
+    a = _filing(Status.in_depth_review, "Second request", date(2026, 1, 20), url=page, events=events)
+    store.import_filings([a])
+    stored = {raw: url for raw, url in _rows(store, "SELECT status_raw, url FROM status_events")}
+    assert stored == {"Notified": None, "Comment": "", "Second request": doc}
+    seen = {e["status_raw"]: e["url"] for e in store.filing_records([a.id])[0]["events"]}
+    assert seen == {"Notified": page, "Comment": None, "Second request": doc}
+    moved = "https://www.ftc.gov/notices/abc"
+    b = _filing(Status.cleared, "Cleared", date(2026, 3, 1), url=moved)
+    store.import_filings([b])
+    rec = store.filing_records([a.id])[0]
+    assert rec["url"] == moved
+    seen = {e["status_raw"]: e["url"] for e in rec["events"]}
+    assert seen == {"Notified": page, "Comment": None, "Second request": doc, "Cleared": moved}
+
+
 def test_raw_payload_kept_even_when_parse_fails(store: Store):
     from mergerwatch.errors import ParseError
     from mergerwatch.pipeline import process_payload

@@ -97,7 +97,9 @@ def _store_step(
         try:
             with store.write(savepoint=savepoint):
                 raw_id = store.save_payload(payload, status="ok", records=len(result.filings))
-                report = store.import_filings(result.filings, observed_at, match_key=match_key_for(source))
+                report = store.import_filings(
+                    result.filings, observed_at, match_key=match_key_for(source), payload_id=raw_id
+                )
                 if payload.validators:
                     store.set_validators(*payload.validators)
             return raw_id, report

@@ -21,14 +21,16 @@ from typing import Any
 from mergerwatch.store.location import resolve_db_url, sqlite_path
 
 # The newest migration this mergerwatch knows (tests/test_store.py checks it against the migration scripts).
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 CHUNK = 500
 
+# A filing and its provenance, read from the raw payload it came from (FROM filings f LEFT JOIN raw_payloads r).
 FILING_COLS = (
-    "pk, id, source, source_id, authority, jurisdiction, case_ref, title, status, status_raw, status_date, detail, "
-    "deadline, url, published_at, extra, alt_ids, first_seen, last_changed, fetched_at, payload_sha256, "
-    "parser_version"
+    "f.pk, f.id, f.source, f.source_id, f.authority, f.jurisdiction, f.case_ref, f.title, f.status, f.status_raw, "
+    "f.status_date, f.detail, f.deadline, f.url, f.published_at, f.extra, f.alt_ids, f.first_seen, f.last_changed, "
+    "r.fetched_at, r.sha256, f.parser_version"
 )
+FILING_FROM = "filings f LEFT JOIN raw_payloads r ON r.id = f.payload_id"
 EVENT_COLS = "filing_pk, id, status, status_raw, event_date, detail, deadline, basis, observed_at, url"
 LIGHT_COLS = "id, first_seen, authority, status, status_date, deadline, title"
 # The keys of a source's `extra` that lists and statistics filter and count on (listing.py), and the event details
@@ -116,7 +118,12 @@ def filing_record(r: Sequence[Any]) -> dict[str, Any]:
     }
 
 
-def event_record(e: Sequence[Any]) -> dict[str, Any]:
+def event_url(stored: str | None, filing_url: str | None) -> str | None:
+    """An event's url as stored: NULL for the filing's own url (most events), '' for none."""
+    return filing_url if stored is None else (stored or None)
+
+
+def event_record(e: Sequence[Any], filing_url: str | None) -> dict[str, Any]:
     return {
         "status": e[2],
         "status_raw": e[3],
@@ -125,7 +132,7 @@ def event_record(e: Sequence[Any]) -> dict[str, Any]:
         "deadline": e[6],
         "basis": e[7],
         "observed_at": e[8],
-        "url": e[9],
+        "url": event_url(e[9], filing_url),
         "_id": e[1],
     }
 
@@ -195,7 +202,7 @@ class Reader:
         for chunk in _chunks(list(ids)):
             by_pk: dict[int, dict[str, Any]] = {}
             marks = ", ".join("?" * len(chunk))
-            for r in self.rows(f"SELECT {FILING_COLS} FROM filings WHERE id IN ({marks})", chunk):
+            for r in self.rows(f"SELECT {FILING_COLS} FROM {FILING_FROM} WHERE f.id IN ({marks})", chunk):
                 out[r[1]] = by_pk[r[0]] = filing_record(r)
             pks = list(by_pk)
             if not pks:
@@ -208,7 +215,8 @@ class Reader:
             if with_events:
                 sql = f"SELECT {EVENT_COLS} FROM status_events WHERE filing_pk IN ({pmarks}) ORDER BY filing_pk, id"
                 for e in self.rows(sql, pks):
-                    by_pk[e[0]]["events"].append(event_record(e))
+                    rec = by_pk[e[0]]
+                    rec["events"].append(event_record(e, rec["url"]))
         recs = [out[i] for i in ids if i in out]
         for r in recs:
             r["events"].sort(key=lambda e: (e["date"] or "", e["observed_at"], e["_id"]))
@@ -396,7 +404,8 @@ class Reader:
     def events_since(self, cutoff: str) -> list[dict[str, Any]]:
         """Status events observed at or after ``cutoff``, newest first, with their filing's headline."""
         return self.dicts(
-            "SELECT e.filing_pk, e.status, e.status_raw, e.detail, e.event_date, e.deadline, e.observed_at, e.url, "
+            "SELECT e.filing_pk, e.status, e.status_raw, e.detail, e.event_date, e.deadline, e.observed_at, "
+            "CASE WHEN e.url IS NULL THEN f.url WHEN e.url = '' THEN NULL ELSE e.url END AS url, "
             "f.title, f.authority, f.case_ref, f.status AS current_status, f.id AS filing_id "
             "FROM status_events e JOIN filings f ON f.pk = e.filing_pk WHERE e.observed_at >= ? "
             "ORDER BY e.observed_at DESC, e.id DESC",

@@ -57,8 +57,9 @@ filings = sa.Table(
     sa.Column("content_hash", sa.String(64), nullable=False),
     sa.Column("first_seen", sa.String(40), nullable=False),
     sa.Column("last_changed", sa.String(40), nullable=False),
-    sa.Column("fetched_at", sa.String(40)),
-    sa.Column("payload_sha256", sa.String(64)),
+    # Provenance once per payload: the raw payload this version was read from (its sha256 and fetch time are
+    # there). No foreign key: only payloads that gave no records are ever deleted (reparse --drop-failed).
+    sa.Column("payload_id", sa.Integer),
     sa.Column("parser_version", sa.String(40), nullable=False),
     # 1 when the filing has something to tell statistics beyond its headline (reader.TELLS_SQL): an extra naming
     # one of the fact keys, or a notification or phase event. Kept by the store on every write so that `stats`
@@ -113,9 +114,10 @@ status_events = sa.Table(
     sa.Column("deadline", sa.String(10)),
     sa.Column("published_at", sa.String(40)),
     sa.Column("basis", sa.String(16), nullable=False, server_default="structured"),
+    # NULL: the filing's own url (most events); '': none; otherwise the event's own document.
     sa.Column("url", sa.Text),
     sa.Column("observed_at", sa.String(40), nullable=False),
-    sa.Column("payload_sha256", sa.String(64)),
+    sa.Column("payload_id", sa.Integer),  # the raw payload the event was read from
     sa.UniqueConstraint("filing_pk", "event_key", name="uq_event_key"),  # also serves lookups by filing
     sa.Index("ix_events_observed", "observed_at"),
 )

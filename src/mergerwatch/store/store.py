@@ -48,7 +48,7 @@ EVENT_COLS = (
     "basis",
     "url",
     "observed_at",
-    "payload_sha256",
+    "payload_id",
 )
 
 
@@ -223,10 +223,15 @@ class Store:
     # --- the upsert -----------------------------------------------------------------------------
 
     def import_filings(
-        self, filings: Iterable[Filing], observed_at: str | None = None, match_key: Any = None
+        self,
+        filings: Iterable[Filing],
+        observed_at: str | None = None,
+        match_key: Any = None,
+        payload_id: int | None = None,
     ) -> ImportReport:
         """Upsert one batch in one transaction. ``match_key(filing)`` finds the same record seen on
-        another surface of the same source (it is then merged into that filing, never duplicated)."""
+        another surface of the same source (it is then merged into that filing, never duplicated).
+        ``payload_id``: the saved raw payload the batch was read from (save_payload), its provenance."""
         observed = observed_at or now_iso()
         batch = list({f.id: f for f in filings}.values())  # last one wins inside a batch
         report = ImportReport()
@@ -243,7 +248,7 @@ class Store:
                 old = existing.get(f.id) or (existing.get(("mk", mk)) if mk else None)
                 if old is None:
                     alt = sorted(set(f.alt_ids))
-                    row = self._filing_row(f, f.id, mk, f.extra, alt, observed)
+                    row = self._filing_row(f, f.id, mk, f.extra, alt, observed, payload_id)
                     entry = {"pk": None, "id": f.id, "content_hash": row["content_hash"], "alt_ids": alt}
                     entry["precedence"] = precedence(f, row["content_hash"])
                     entry.update(extra=f.extra, url=row["url"], row=row, filing=f, events=f.all_events())
@@ -293,7 +298,7 @@ class Store:
                 extra = {**(old["extra"] or {}), **f.extra}
                 merged = f.model_copy(update={"extra": extra}) if extra != f.extra else f
                 # The stored digest is the winning observation's own: the next time it is seen it is recognised.
-                row = self._filing_row(merged, fid, mk, extra, alt, observed, url=merged.url or old["url"])
+                row = self._filing_row(merged, fid, mk, extra, alt, observed, payload_id, url=merged.url or old["url"])
                 row["content_hash"] = own[-1]
                 report.updated += 1
                 report.actions.append((fid, "update"))
@@ -310,6 +315,13 @@ class Store:
             known = self._event_keys(conn, [*updates, *history]) if updates or history else {}
             for pk, entry in updates.items():
                 vals = {k: v for k, v in entry["row"].items() if k not in ("id", "first_seen")}
+                if vals["url"] != entry["url"]:
+                    # Stored events that said "the filing's url" keep the url they were seen with.
+                    conn.execute(
+                        t.status_events.update()
+                        .where(t.status_events.c.filing_pk == pk, t.status_events.c.url.is_(None))
+                        .values(url=entry["url"] or "")
+                    )
                 conn.execute(t.filings.update().where(t.filings.c.pk == pk).values(**vals))
             if updates:
                 self._delete_parties(conn, list(updates))
@@ -318,7 +330,14 @@ class Store:
             events = [
                 ev
                 for e in [*changed, *history.values()]
-                for ev in self._event_rows(e["pk"], e["events"], known.get(e["pk"], set()), observed, _sha_of(e, batch))
+                for ev in self._event_rows(
+                    e["pk"],
+                    e["events"],
+                    known.get(e["pk"], set()),
+                    observed,
+                    payload_id,
+                    e["row"]["url"] if "row" in e else e["url"],
+                )
             ]
             self._insert_rows(conn, t.status_events, EVENT_COLS, events)
             report.events += len(events)
@@ -374,6 +393,7 @@ class Store:
         extra: dict[str, Any],
         alt: list[str],
         observed: str,
+        payload_id: int | None,
         url: str | None = None,
     ) -> dict[str, Any]:
         return {
@@ -398,8 +418,7 @@ class Store:
             "content_hash": f.content_hash(),
             "first_seen": observed,
             "last_changed": observed,
-            "fetched_at": _iso(f.fetched_at),
-            "payload_sha256": f.payload_sha256,
+            "payload_id": payload_id,
             "parser_version": f.parser_version,
             # The payload's events and the current status (what all_events() adds); the store recounts it in SQL
             # for a stored filing, whose older events count too (_recount_tells).
@@ -411,8 +430,9 @@ class Store:
 
     @staticmethod
     def _event_rows(
-        pk: int, events: list[StatusEvent], known: set[str], observed: str, sha: str | None
+        pk: int, events: list[StatusEvent], known: set[str], observed: str, payload_id: int | None, url: str | None
     ) -> list[tuple[Any, ...]]:
+        """New events as rows; an event whose url is the filing's stores NULL (reader.event_url), one without ''."""
         rows = []
         for ev in events:
             k = event_key(ev)
@@ -430,9 +450,9 @@ class Store:
                     _iso(ev.deadline),
                     _iso(ev.published_at),
                     ev.basis,
-                    ev.url,
+                    None if ev.url == url and url else (ev.url or ""),
                     observed,
-                    sha,
+                    payload_id,
                 )
             )
         return rows
@@ -734,11 +754,6 @@ def _existing(r: Any) -> dict[str, Any]:
         "url": r[5],
         "precedence": _precedence_key(r[7], r[8], r[9] or r[10], r[11], r[12], r[13], r[2]),
     }
-
-
-def _sha_of(entry: dict[str, Any], batch: list[Filing]) -> str | None:
-    f = entry.get("filing")
-    return f.payload_sha256 if f is not None else (batch[0].payload_sha256 if batch else None)
 
 
 # Status precedence for observations of one record on the same date (status_vocabulary.md §4): a decision
