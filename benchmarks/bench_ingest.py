@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _machine import describe
+from _machine import as_installed, describe
 
 # The pages are written by a child process: this one stays small, so the peak memory of each measured child
 # (which starts as a copy of this process before it runs Python) is its own.
@@ -76,6 +76,7 @@ def main() -> None:
     ap.add_argument("n", nargs="?", type=int, default=30_000)
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
+    print(as_installed())
     with tempfile.TemporaryDirectory() as d:
         subprocess.run([sys.executable, "-c", WRITE_PAGES, d, str(args.n)], check=True)
         files = sorted(str(p) for p in Path(d).glob("page-*.json"))

@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from _machine import describe
+from _machine import as_installed, describe
 
 from mergerwatch.payload import Payload
 from mergerwatch.sources import get_source
@@ -128,6 +128,7 @@ def main() -> None:
     ap.add_argument("--scale", action="store_true", help="also 3N filings: deal at 3N against deal at N")
     args = ap.parse_args()
     print(f"machine: {describe()}")
+    print(as_installed())
     med = report(measure(build(args.n), args.rounds), args.n)
     if args.scale:
         big = report(measure(build(3 * args.n), args.rounds), 3 * args.n)

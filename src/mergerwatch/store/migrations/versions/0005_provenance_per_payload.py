@@ -41,10 +41,12 @@ def upgrade() -> None:
         "WHERE payload_id IS NULL AND fetched_at IS NOT NULL AND (SELECT count(*) FROM raw_payloads r "
         "WHERE r.source = filings.source AND r.fetched_at = filings.fetched_at) = 1"
     )
-    # An event names the payload by its digest; a source's digests are unique (uq_raw_source_sha).
+    # An event names the payload by its digest, unique within its filing's source (uq_raw_source_sha, by which
+    # the lookup is an index seek).
     op.execute(
         "UPDATE status_events SET payload_id = (SELECT min(r.id) FROM raw_payloads r "
-        "WHERE r.sha256 = status_events.payload_sha256) WHERE payload_sha256 IS NOT NULL"
+        "WHERE r.source = (SELECT f.source FROM filings f WHERE f.pk = status_events.filing_pk) "
+        "AND r.sha256 = status_events.payload_sha256) WHERE payload_sha256 IS NOT NULL"
     )
     op.execute("UPDATE status_events SET url = '' WHERE url IS NULL")
     op.execute(
