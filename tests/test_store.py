@@ -462,3 +462,61 @@ def test_a_group_whose_writes_fail_part_way_is_done_again_payload_by_payload(sto
     kept = {p["url"]: (p["parse_status"], p["parse_error"]) for p in store.payloads()}
     assert kept["a"][0] == "ok" and kept["c"][0] == "ok"
     assert kept["b"][0] == "error" and "storing failed: RuntimeError: disk full" in kept["b"][1]
+
+
+def test_upgrade_0005_finds_each_filing_payload_by_digest_or_by_its_fetch_time(tmp_path):
+    """Per-filing provenance becomes a payload key: found by digest, else (a body stored redacted has another
+    digest) by source and fetch time when exactly one payload has them, else none; event urls keep their meaning."""
+    import zlib
+
+    from alembic import command
+
+    from mergerwatch.store.db import _alembic_config, create_db_engine
+
+    db = str(tmp_path / "s.db")
+    engine = create_db_engine(f"sqlite:///{db}")
+    t1, t2, t3 = "2026-09-30T12:00:00+00:00", "2026-10-01T12:00:00+00:00", "2026-10-02T12:00:00+00:00"
+    payloads = [(1, "s1", t1), (2, "redacted", t2), (3, "s3", t3), (4, "s4", t3)]
+    # (source id, digest the parser saw, fetch time): by digest, by fetch time, ambiguous fetch time
+    filings = [("a", "s1", t1), ("b", "unredacted", t2), ("c", "other", t3)]
+    with engine.connect() as conn:
+        conn.execution_options(mw_write=True)
+        with conn.begin():
+            command.upgrade(_alembic_config(conn), "0004")
+            for pid, sha, when in payloads:
+                conn.exec_driver_sql(
+                    "INSERT INTO raw_payloads (id, source, url, fetched_at, sha256, size, body_zlib) "
+                    "VALUES (?, 'src', 'https://x/', ?, ?, 2, ?)",
+                    (pid, when, sha, zlib.compress(b"{}")),
+                )
+            for pk, (sid, sha, when) in enumerate(filings, 1):
+                conn.exec_driver_sql(
+                    "INSERT INTO filings (pk, id, source, source_id, authority, jurisdiction, title, status, "
+                    "status_raw, url, alt_ids, extra, content_hash, first_seen, last_changed, fetched_at, "
+                    "payload_sha256, parser_version) VALUES (?, ?, 'src', ?, 'FTC', 'US', 'T', 'cleared', 'C', "
+                    "?, '[]', '{}', 'h', ?, ?, ?, ?, 'p')",
+                    (pk, f"src:{sid}", sid, f"https://x/{sid}", when, when, when, sha),
+                )
+            for key, url in (("e1", "https://x/a"), ("e2", None), ("e3", "https://x/doc.pdf")):
+                conn.exec_driver_sql(
+                    "INSERT INTO status_events (filing_pk, event_key, status, status_raw, url, observed_at, "
+                    "payload_sha256) VALUES (1, ?, 'cleared', ?, ?, ?, 's1')",
+                    (key, key, url, t1),
+                )
+    engine.dispose()
+    store = Store(db)
+    recs = {r["source_id"]: r for r in store.filing_records(["src:a", "src:b", "src:c"])}
+    assert recs["a"]["provenance"]["payload_sha256"] == "s1" and recs["a"]["provenance"]["fetched_at"] == t1
+    assert recs["b"]["provenance"]["payload_sha256"] == "redacted" and recs["b"]["provenance"]["fetched_at"] == t2
+    assert recs["c"]["provenance"]["payload_sha256"] is None  # two payloads were fetched then: neither is claimed
+    assert {e["status_raw"]: e["url"] for e in recs["a"]["events"]} == {
+        "e1": "https://x/a",
+        "e2": None,
+        "e3": "https://x/doc.pdf",
+    }
+    assert _rows(store, "SELECT url, payload_id FROM status_events ORDER BY id") == [
+        (None, 1),
+        ("", 1),
+        ("https://x/doc.pdf", 1),
+    ]
+    store.close()
