@@ -520,3 +520,46 @@ def test_upgrade_0005_finds_each_filing_payload_by_digest_or_by_its_fetch_time(t
         ("https://x/doc.pdf", 1),
     ]
     store.close()
+
+
+def test_upgrade_0006_shortens_digests_without_anything_looking_changed(tmp_path):
+    """A 0005 store holds full content digests, 32-digit event keys and readable match keys; after 0006 the same
+    notices read again are unchanged, and the other surface of a notice still merges into it by its match key."""
+    import hashlib
+
+    from mergerwatch.store.store import event_key
+
+    src, rss, api = _rss_and_api()
+    db = str(tmp_path / "s.db")
+    store = Store(db)
+    store.import_filings(api.filings, match_key=src.match_key)
+    store.close()
+    with sqlite3.connect(db) as conn:  # the values as mergerwatch 0005 wrote them
+        for f in api.filings:
+            conn.execute(
+                "UPDATE filings SET content_hash = ?, match_key = ? WHERE id = ?",
+                (f.content_hash(), src.match_key(f), f.id),
+            )
+            for ev in f.all_events():
+                old_key = hashlib.sha1("|".join(ev.key()).encode()).hexdigest()[:32]
+                conn.execute(
+                    "UPDATE status_events SET event_key = ? WHERE event_key = ? "
+                    "AND filing_pk = (SELECT pk FROM filings WHERE id = ?)",
+                    (old_key, event_key(ev), f.id),
+                )
+        conn.execute("UPDATE alembic_version SET version_num = '0005'")
+        assert (
+            conn.execute(
+                "SELECT max(length(match_key)), max(length(event_key)) FROM filings, status_events"
+            ).fetchone()[0]
+            > 24
+        )
+    store = Store(db)
+    again = store.import_filings(api.filings, match_key=src.match_key)
+    assert (again.unchanged, again.updated, again.inserted, again.events) == (len(api.filings), 0, 0, 0)
+    rep = store.import_filings(rss.filings, match_key=src.match_key)
+    assert rep.inserted == 18 and rep.updated == 2 and store.stats()["filings"] == 20
+    lengths = _rows(store, "SELECT max(length(content_hash)), max(length(match_key)) FROM filings")
+    assert lengths == [(32, 24)]
+    assert _rows(store, "SELECT max(length(event_key)) FROM status_events") == [(16,)]
+    store.close()

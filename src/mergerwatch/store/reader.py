@@ -21,7 +21,7 @@ from typing import Any
 from mergerwatch.store.location import resolve_db_url, sqlite_path
 
 # The newest migration this mergerwatch knows (tests/test_store.py checks it against the migration scripts).
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 CHUNK = 500
 
 # A filing and its provenance, read from the raw payload it came from (FROM filings f LEFT JOIN raw_payloads r).

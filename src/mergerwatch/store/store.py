@@ -81,8 +81,18 @@ class ImportReport:
         self.actions.extend(other.actions)
 
 
+# Digests the store keeps short (migration 0006): 64 bits tell one filing's events apart, 128 bits one version of
+# a record from another, 96 bits one notice's cross-surface key from every other of its source.
 def event_key(ev: StatusEvent) -> str:
-    return hashlib.sha1("|".join(ev.key()).encode()).hexdigest()[:32]
+    return hashlib.sha1("|".join(ev.key()).encode()).hexdigest()[:16]
+
+
+def content_digest(f: Filing) -> str:
+    return f.content_hash()[:32]
+
+
+def match_digest(key: str | None) -> str | None:
+    return hashlib.sha256(key.encode()).hexdigest()[:24] if key else None
 
 
 class Store:
@@ -237,7 +247,7 @@ class Store:
         report = ImportReport()
         if not batch:
             return report
-        keys = {f.id: match_key(f) for f in batch} if match_key else {}
+        keys = {f.id: match_digest(match_key(f)) for f in batch} if match_key else {}
         with self.write() as conn:
             existing = self._load_existing(conn, batch, keys)
             inserts: list[dict[str, Any]] = []  # entries of filings new in this batch
@@ -415,7 +425,7 @@ class Store:
             "match_key": mk,
             "alt_ids": alt,
             "extra": extra,
-            "content_hash": f.content_hash(),
+            "content_hash": content_digest(f),
             "first_seen": observed,
             "last_changed": observed,
             "payload_id": payload_id,
@@ -806,7 +816,7 @@ def precedence(f: Filing, digest: str | None = None) -> Precedence:
         _iso(f.deadline),
         f.status_raw,
         f.title,
-        digest or f.content_hash(),
+        digest or content_digest(f),
     )
 
 
