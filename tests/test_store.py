@@ -51,8 +51,7 @@ def test_history_a_then_b_then_b_again(store: Store):
 
 
 def _tells(store: Store, fid: str) -> int:
-    with sqlite3.connect(store.url.removeprefix("sqlite:///")) as conn:
-        return conn.execute("SELECT tells FROM filings WHERE id = ?", (fid,)).fetchone()[0]
+    return _rows(store, f"SELECT tells FROM filings WHERE id = '{fid}'")[0][0]
 
 
 def test_a_filing_tells_statistics_more_once_any_version_did(store: Store):
@@ -310,6 +309,8 @@ def test_event_urls_are_stored_once_and_read_back_as_seen(store: Store):
     assert rec["url"] == moved
     seen = {e["status_raw"]: e["url"] for e in rec["events"]}
     assert seen == {"Notified": page, "Comment": None, "Second request": doc, "Cleared": moved}
+    # `changes` and alerts read the same urls
+    assert {e["status_raw"]: e["url"] for e in store.reader().events_since("")} == seen
 
 
 def test_raw_payload_kept_even_when_parse_fails(store: Store):

@@ -403,14 +403,16 @@ class Reader:
 
     def events_since(self, cutoff: str) -> list[dict[str, Any]]:
         """Status events observed at or after ``cutoff``, newest first, with their filing's headline."""
-        return self.dicts(
-            "SELECT e.filing_pk, e.status, e.status_raw, e.detail, e.event_date, e.deadline, e.observed_at, "
-            "CASE WHEN e.url IS NULL THEN f.url WHEN e.url = '' THEN NULL ELSE e.url END AS url, "
-            "f.title, f.authority, f.case_ref, f.status AS current_status, f.id AS filing_id "
+        rows = self.dicts(
+            "SELECT e.filing_pk, e.status, e.status_raw, e.detail, e.event_date, e.deadline, e.observed_at, e.url, "
+            "f.url AS filing_url, f.title, f.authority, f.case_ref, f.status AS current_status, f.id AS filing_id "
             "FROM status_events e JOIN filings f ON f.pk = e.filing_pk WHERE e.observed_at >= ? "
             "ORDER BY e.observed_at DESC, e.id DESC",
             [cutoff],
         )
+        for r in rows:
+            r["url"] = event_url(r["url"], r.pop("filing_url"))
+        return rows
 
     def party_rows(self, pks: Sequence[int]) -> list[tuple[Any, ...]]:
         """(filing pk, name, role, norm) of these filings' parties, in their order."""
