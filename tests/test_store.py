@@ -157,6 +157,26 @@ def test_changed_names_replace_their_tokens(store: Store):
     assert find_company(store, "Zephyr Quantum").by_filing and not find_company(store, "B LLC").by_filing
 
 
+def test_two_long_words_sharing_their_first_80_characters_index_once(store: Store):
+    """The token column holds 80 characters: two longer words of one name that agree on those are one token
+    (stored once, not a duplicate key that would fail the whole payload), and renaming removes it again."""
+    long = "x" * 85
+    a = _filing(Status.notified, "Notified", date(2026, 1, 5))
+    a = a.model_copy(update={"parties": [Party(name=f"{long}a {long}b Holdings", role=Role.acquirer)]})
+    assert store.import_filings([a]).inserted == 1
+    with sqlite3.connect(store.url.removeprefix("sqlite:///")) as conn:
+        assert sorted(conn.execute("SELECT token FROM name_tokens")) == [("holdings",), ("x" * 80,)]
+    renamed = a.model_copy(
+        update={
+            "parties": [Party(name="Plain Name Inc", role=Role.acquirer)],
+            "updated_at": datetime(2026, 2, 1, tzinfo=UTC),
+        }
+    )
+    assert store.import_filings([renamed]).updated == 1
+    with sqlite3.connect(store.url.removeprefix("sqlite:///")) as conn:
+        assert sorted(conn.execute("SELECT token FROM name_tokens")) == [("name",), ("plain",)]
+
+
 def test_one_notice_from_two_surfaces_in_one_batch_is_one_filing(store: Store):
     src, rss, api = _rss_and_api()
     rep = store.import_filings(api.filings + rss.filings, match_key=src.match_key)

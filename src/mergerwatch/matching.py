@@ -113,6 +113,9 @@ _RESIDUE = re.compile(r"\s+-\s+debtor-in-possession\s*$", re.I)
 class NormalisedName:
     key: str  # the name without its legal form: what names are matched on
     legal_form: str  # canonical legal-form tokens, space separated ("" when none)
+    # The key's distinct words as the name-token index holds them (cut to its column's 80 characters); made once
+    # per name here, where the result is cached, rather than once per party stored.
+    index_tokens: tuple[str, ...] = ()
 
     @property
     def tokens(self) -> list[str]:
@@ -175,7 +178,7 @@ def normalise_name(name: str) -> NormalisedName:
     if not key:
         # Nothing but legal words ("Company Limited"): keep the folded original rather than nothing.
         key = " ".join(text.split()) or name.strip().casefold()
-    return NormalisedName(key=key, legal_form=" ".join(forms))
+    return NormalisedName(key=key, legal_form=" ".join(forms), index_tokens=tuple({t[:80]: None for t in key.split()}))
 
 
 def blocking_tokens(key: str) -> list[str]:

@@ -486,7 +486,7 @@ class Store:
             for pos, p in enumerate(e["filing"].parties):
                 n = normalise_name(p.name)
                 rows.append((pk, pos, p.name, p.role.value, n.key, n.legal_form))
-                tokens.extend((tok[:80], pk, pos) for tok in set(n.tokens))
+                tokens += [(tok, pk, pos) for tok in n.index_tokens]
         self._insert_rows(conn, t.parties, PARTY_COLS, rows)
         tokens.sort()  # in key order, each insert lands next to the one before: fewer pages visited
         self._insert_rows(conn, t.name_tokens, TOKEN_COLS, tokens)
