@@ -260,6 +260,45 @@ def test_wal_mode_and_schema_version(store: Store):
     assert schema_differences(store.engine) == []  # the migrations build exactly what schema.py declares
 
 
+def _sqlite_schema(path) -> dict[str, object]:
+    """Everything SQLite knows of a schema, by name and independent of the order things were added in."""
+    out: dict[str, object] = {}
+    with sqlite3.connect(path) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        for tb in tables:
+            sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (tb,)).fetchone()[0]
+            indexes = set()
+            for _seq, name, unique, origin, partial in conn.execute(f"PRAGMA index_list('{tb}')"):
+                cols = tuple(r[2] for r in conn.execute(f"PRAGMA index_info('{name}')"))
+                indexes.add((name if origin == "c" else origin, unique, partial, cols))
+            out[tb] = {
+                "columns": {r[1:] for r in conn.execute(f"PRAGMA table_info('{tb}')")},
+                "without_rowid": "WITHOUT ROWID" in sql.upper(),
+                "foreign_keys": {r[2:] for r in conn.execute(f"PRAGMA foreign_key_list('{tb}')")},
+                "indexes": indexes,
+            }
+        out["version"] = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+    return out
+
+
+def test_a_new_store_is_what_every_migration_from_an_empty_file_builds(tmp_path):
+    """A new SQLite store is created from schema.py and stamped (no alembic import); running the whole migration
+    chain on an empty file must give the same tables, columns, types, defaults, keys and indexes."""
+    from alembic import command
+
+    from mergerwatch.store.db import _alembic_config, create_db_engine
+
+    Store(str(tmp_path / "new.db")).close()
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'chain.db'}")
+    with engine.connect() as conn:
+        with conn.begin():
+            command.upgrade(_alembic_config(conn), "head")
+    engine.dispose()
+    new, chain = _sqlite_schema(tmp_path / "new.db"), _sqlite_schema(tmp_path / "chain.db")
+    assert new == chain
+    assert new["version"] == [(head_revision(),)]
+
+
 def test_upgrade_from_0001_keeps_every_record_and_event(tmp_path):
     from mergerwatch.deals import deal
 
