@@ -3,7 +3,9 @@ parsing, the store, output), against a floor measured in the same run: a fresh P
 json.loads each page, keeps each raw page once (zlib) and writes one row per notice, in one transaction.
 
 Also `mergerwatch reparse` of the store just built, the store's size per filing (after a checkpoint), and the
-peak memory (max RSS) of each process. Rounds are paired (floor, ingest, reparse), medians compared.
+peak memory (max RSS) of each process. Rounds are paired (floor, ingest, reparse), medians compared. ingest parses
+in a worker process while it stores (pipeline.prepared_ahead): its CPU time (worker included) is reported beside
+the wall time, against the floor's; MERGERWATCH_WORKERS=0 in the environment measures it without the worker.
 Goals (issue 17): ingest <= 6x the floor, reparse no slower than ingest, <= 1.2 KB per filing, <= 120 MB peak.
 
 Run: python benchmarks/bench_ingest.py [N] [--rounds R]
@@ -52,15 +54,16 @@ conn.execute("COMMIT")
 """
 
 
-def _run(argv: list[str]) -> tuple[float, float]:
-    """Wall time and peak RSS (MB) of one process."""
+def _run(argv: list[str]) -> tuple[float, float, float]:
+    """Wall time, CPU time (user + system, of the process and the worker it waited for) and peak RSS (MB, the
+    larger of the two) of one process."""
     t = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _pid, status, usage = os.wait4(proc.pid, 0)
     took = time.perf_counter() - t
     if status != 0:
         raise SystemExit(f"{argv[3:5]} failed: {proc.stderr.read().decode()[-500:] if proc.stderr else ''}")
-    return took, usage.ru_maxrss / 1024
+    return took, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def _size_per_filing(db: Path) -> tuple[float, int]:
@@ -81,6 +84,7 @@ def main() -> None:
         subprocess.run([sys.executable, "-c", WRITE_PAGES, d, str(args.n)], check=True)
         files = sorted(str(p) for p in Path(d).glob("page-*.json"))
         res: dict[str, list[float]] = {"floor": [], "ingest": [], "reparse": []}
+        cpu: dict[str, list[float]] = {"floor": [], "ingest": [], "reparse": []}
         mem: dict[str, list[float]] = {"floor": [], "ingest": [], "reparse": []}
         size = 0.0
         for r in range(args.rounds):
@@ -93,18 +97,23 @@ def main() -> None:
                 ),  # fmt: skip
                 ("reparse", [sys.executable, "-m", "mergerwatch", "--db", str(db), "reparse"]),
             ):
-                took, peak = _run(argv)
+                took, used, peak = _run(argv)
                 res[key].append(took)
+                cpu[key].append(used)
                 mem[key].append(peak)
                 if key == "ingest":
                     size, filings = _size_per_filing(db)
         floor = statistics.median(res["floor"])
         print(f"machine: {describe()}")
         print(f"{args.n:,} FTC notices in {len(files)} files of 50; {args.rounds} paired rounds (seconds: all runs)")
+        cpu_floor = statistics.median(cpu["floor"])
         for key in res:
-            med = statistics.median(res[key])
+            med, used = statistics.median(res[key]), statistics.median(cpu[key])
             runs = " ".join(f"{x:.2f}" for x in res[key])
-            print(f"{key:8s} {med:6.2f} s  {med / floor:5.1f}x the floor  peak {max(mem[key]):5.0f} MB  [{runs}]")
+            print(
+                f"{key:8s} {med:6.2f} s  {med / floor:5.1f}x the floor  cpu {used:5.2f} s ({used / cpu_floor:4.1f}x)"
+                f"  peak {max(mem[key]):5.0f} MB  [{runs}]"
+            )
         print(f"store: {size:,.0f} bytes per filing ({filings:,} filings, raw pages included, after a checkpoint)")
 
 

@@ -691,7 +691,7 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Parse saved response files and store them exactly as a fetch would (the file is the provenance)."""
-    from mergerwatch.pipeline import GroupCommit
+    from mergerwatch.pipeline import GroupCommit, prepared_ahead
     from mergerwatch.sources import get_source
 
     src = get_source(source)
@@ -701,11 +701,22 @@ def ingest(
     store = _store()
     results, failed = [], 0
     outcomes: list[tuple[Path, Any]] = []
-    with GroupCommit(store) as group:
+
+    def read() -> Any:  # one file in memory at a time (and the worker's window)
         for f in files:
             try:
-                payload = src.payload_for_file(_read_file(f, source), str(f.resolve()))
-                outcomes.append((f, group.add(src, payload)))
+                yield f, src.payload_for_file(_read_file(f, source), str(f.resolve()))
+            except SourceError as exc:
+                yield f, exc
+
+    with GroupCommit(store) as group:
+        # Files are parsed and their records prepared in a worker process while this one stores the ones before.
+        for f, payload, prepared in prepared_ahead(src, read(), len(files)):
+            if isinstance(payload, SourceError):
+                outcomes.append((f, payload))
+                continue
+            try:
+                outcomes.append((f, group.add(src, payload, prepared)))
             except SourceError as exc:
                 outcomes.append((f, exc))
     for f, outcome in outcomes:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import gc
+import os
+import signal
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -15,6 +18,11 @@ from mergerwatch.errors import ParseError
 from mergerwatch.model import Filing
 from mergerwatch.sources.base import ParseResult, Payload, Source
 from mergerwatch.store import ImportReport, Store
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from mergerwatch.store.store import PreparedFiling
 
 MatchKey = Callable[[Filing], str | None]
 
@@ -61,12 +69,27 @@ class StoringFailed(Exception):
 
 
 def process_payload(
-    store: Store, source: Source, payload: Payload, observed_at: str | None = None, savepoint: bool = True
+    store: Store,
+    source: Source,
+    payload: Payload,
+    observed_at: str | None = None,
+    savepoint: bool = True,
+    prepared: Prepared | None = None,
 ) -> PayloadOutcome:
     """Parse (pure, in memory), then keep the raw payload, import its records and save its HTTP validators in
     one transaction. A payload that fails to parse or to import is still kept, marked with the error, so
     ``reparse`` can read it again; validators are saved only with the stored records. Without ``savepoint``
-    (inside a GroupCommit) a failure after the writes began raises StoringFailed: the caller undoes the group."""
+    (inside a GroupCommit) a failure after the writes began raises StoringFailed: the caller undoes the group.
+    With ``prepared`` (parsed and prepared by a worker, prepared_ahead) its records go in through import_new."""
+    if prepared is not None:
+        try:
+            raw_id, report = _store_prepared(store, source, payload, prepared, observed_at, savepoint)
+        except Exception as exc:
+            if not savepoint:
+                raise StoringFailed(exc) from exc
+            store.save_payload(payload, status="error", error=f"storing failed: {type(exc).__name__}: {exc}")
+            raise
+        return PayloadOutcome(raw_id, report, len(prepared.records), prepared.warnings)
     try:
         result = parse_checked(source, payload)
     except ParseError as exc:
@@ -111,6 +134,24 @@ def _store_step(
     raise AssertionError("unreachable")
 
 
+def _store_prepared(
+    store: Store, source: Source, payload: Payload, prepared: Prepared, observed_at: str | None, savepoint: bool
+) -> tuple[int, ImportReport]:
+    """_store_step for prepared records: new ones are inserted from what the worker made; a batch that is not
+    all new (a re-read file, a notice seen on another surface) is parsed again here and imported as usual."""
+    with store.write(savepoint=savepoint):
+        raw_id = store.save_payload(payload, status="ok", records=len(prepared.records))
+        report = store.import_new(prepared.records, observed_at, payload_id=raw_id)
+        if report is None:
+            result = parse_checked(source, payload)
+            report = store.import_filings(
+                result.filings, observed_at, match_key=match_key_for(source), payload_id=raw_id
+            )
+        if payload.validators:
+            store.set_validators(*payload.validators)
+    return raw_id, report
+
+
 class GroupCommit:
     """Several payloads per transaction where nothing waits on the database between them (``ingest`` and
     ``reparse`` of many files): a commit per ``records`` records instead of one per payload (a page of 50
@@ -136,12 +177,12 @@ class GroupCommit:
         gc.disable()
         return self
 
-    def add(self, source: Source, payload: Payload) -> PayloadOutcome:
+    def add(self, source: Source, payload: Payload, prepared: Prepared | None = None) -> PayloadOutcome:
         if self._tx is None:
             self._tx = self.store.write()
             self._tx.__enter__()
         try:
-            out = process_payload(self.store, source, payload, savepoint=False)
+            out = process_payload(self.store, source, payload, savepoint=False, prepared=prepared)
         except StoringFailed as exc:
             out = self._redo(source, payload, exc)
         self._done.append((source, payload))
@@ -175,3 +216,104 @@ class GroupCommit:
             gc.unfreeze()
             if self._gc:
                 gc.enable()
+
+
+# --- records prepared by a worker process ------------------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    """A payload parsed and its records prepared for the store (store.prepare) by a worker process."""
+
+    records: list[PreparedFiling]
+    warnings: list[str]
+
+
+def prepare_payload(source_name: str, payload: Payload) -> Prepared | None:
+    """In the worker: parse (with the zero-record rule) and prepare. None when anything fails: the main process then
+    reads that payload itself, so its error is reported and kept exactly as it is without a worker."""
+    from mergerwatch.sources import get_source
+    from mergerwatch.store.store import prepare
+
+    try:
+        source = get_source(source_name)
+        result = parse_checked(source, payload)
+        return Prepared(prepare(result.filings, match_key_for(source)), result.warnings)
+    except Exception:
+        return None
+
+
+def _worker_init() -> None:
+    # Ctrl-C is the main process's to handle (it stops the worker); a worker never prints a traceback for it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.freeze()
+    gc.disable()
+
+
+WORKERS_ENV = "MERGERWATCH_WORKERS"
+MIN_PAYLOADS = 4  # fewer files are done faster than a worker process starts
+
+
+def _pool(payloads: int) -> ProcessPoolExecutor | None:
+    """One worker process when it can pay for itself: a second CPU and enough payloads. MERGERWATCH_WORKERS=0
+    turns it off, 1 asks for it whatever the CPUs and payloads (the tests use both)."""
+    asked = os.environ.get(WORKERS_ENV, "").strip()
+    if asked == "0" or (asked != "1" and (payloads < MIN_PAYLOADS or (os.cpu_count() or 1) < 2)):
+        return None
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        return ProcessPoolExecutor(max_workers=1, initializer=_worker_init)
+    except (OSError, ImportError, NotImplementedError):  # no processes here (a sandbox, some platforms)
+        return None
+
+
+def prepared_ahead(
+    source: Source, items: Iterable[tuple[Any, Payload | BaseException]], count: int, window: int = 8
+) -> Iterator[tuple[Any, Payload | BaseException, Prepared | None]]:
+    """``items`` (``count`` of them: a key, and a payload or the error of reading it) in their order, each payload
+    parsed and its records prepared by one worker process up to ``window`` payloads ahead of the caller, who stores
+    them meanwhile: parsing and preparing were half of ingest. A payload comes with None when there is no worker
+    (MERGERWATCH_WORKERS=0, one CPU, a few files), when the worker failed on it, or after the worker died: the
+    caller then parses it itself, as it does without a worker. At most ``window`` payloads are held prepared."""
+    pool = _pool(count)
+    if pool is None:
+        for key, p in items:
+            yield key, p, None
+        return
+    pending: deque[tuple[Any, Payload | BaseException, Future[Prepared | None] | None]] = deque()
+    alive = True
+
+    def submit(p: Payload | BaseException) -> Future[Prepared | None] | None:
+        nonlocal alive
+        if not alive or not isinstance(p, Payload):
+            return None
+        try:
+            return pool.submit(prepare_payload, source.name, p)
+        except Exception:  # the pool broke (a killed worker): the rest is done in this process
+            alive = False
+            return None
+
+    def take(fut: Future[Prepared | None] | None) -> Prepared | None:
+        nonlocal alive
+        if fut is None:
+            return None
+        try:
+            return fut.result()
+        except Exception:
+            alive = False
+            return None
+
+    try:
+        for key, p in items:
+            pending.append((key, p, submit(p)))
+            if len(pending) >= window:
+                k, q, fut = pending.popleft()
+                yield k, q, take(fut)
+        while pending:
+            k, q, fut = pending.popleft()
+            yield k, q, take(fut)
+    finally:
+        # Waited for (at most the job it is on): left to the interpreter's exit, the pool's manager thread can
+        # write to a closed pipe and print a traceback.
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -95,6 +95,45 @@ def match_digest(key: str | None) -> str | None:
     return hashlib.sha256(key.encode()).hexdigest()[:24] if key else None
 
 
+@dataclass(slots=True)
+class PreparedFiling:
+    """A record made ready for a store that does not hold it yet (``prepare``, ``Store.import_new``): its filings
+    row, events, parties and name tokens as import_filings writes them, less the values of the write itself (row
+    keys, observation time, payload). Plain values only, so that a worker process can make them."""
+
+    id: str
+    match_key: str | None  # its digest (match_digest)
+    row: dict[str, Any]
+    events: list[tuple[Any, ...]]  # EVENT_COLS[1:10]
+    parties: list[tuple[Any, ...]]  # PARTY_COLS[1:]
+    tokens: list[tuple[str, int]]  # (token, party position)
+
+
+def prepare(filings: Iterable[Filing], match_key: Any = None) -> list[PreparedFiling]:
+    """What import_filings computes for each new record (digests, tells, events, normalised names), done without
+    the store. The batch is taken as it is: import_new refuses one with an id or match key twice."""
+    out = []
+    for f in filings:
+        fid = f.id
+        mk = match_digest(match_key(f)) if match_key else None
+        row = Store._filing_row(f, fid, mk, f.extra, sorted(set(f.alt_ids)), "", None)
+        del row["first_seen"], row["last_changed"], row["payload_id"]
+        events = [ev[1:10] for ev in Store._event_rows(0, f.all_events(), set(), "", None, row["url"])]
+        parties: list[tuple[Any, ...]] = []
+        tokens: list[tuple[Any, ...]] = []
+        _party_rows(f, None, parties, tokens)
+        out.append(PreparedFiling(fid, mk, row, events, [p[1:] for p in parties], [(x[0], x[2]) for x in tokens]))
+    return out
+
+
+def _party_rows(f: Filing, pk: int | None, rows: list[tuple[Any, ...]], tokens: list[tuple[Any, ...]]) -> None:
+    """The parties rows (PARTY_COLS) and name-token rows (TOKEN_COLS) of one filing, appended."""
+    for pos, p in enumerate(f.parties):
+        n = normalise_name(p.name)
+        rows.append((pk, pos, p.name, p.role.value, n.key, n.legal_form))
+        tokens += [(tok, pk, pos) for tok in n.index_tokens]
+
+
 class Store:
     def __init__(self, db: str | None = None, *, engine: Engine | None = None) -> None:
         self.url = resolve_db_url(db) if engine is None else str(engine.url)
@@ -354,6 +393,40 @@ class Store:
             self._recount_tells(conn, [*updates, *history, *(e["pk"] for e in inserts if e.get("recount"))])
         return report
 
+    def import_new(
+        self, prepared: list[PreparedFiling], observed_at: str | None = None, payload_id: int | None = None
+    ) -> ImportReport | None:
+        """Insert a batch of records the store does not hold yet from what ``prepare`` made of them: the rows
+        import_filings writes for new records, made elsewhere (a worker process, while this one writes). None, with
+        nothing written, when the batch is not all new (an id or a match key the store or the batch itself holds
+        already): the caller then imports the records themselves with import_filings."""
+        ids = [p.id for p in prepared]
+        mks = [p.match_key for p in prepared if p.match_key]
+        if len(set(ids)) != len(ids) or len(set(mks)) != len(mks):
+            return None
+        observed = observed_at or now_iso()
+        with self.write() as conn:
+            if _select_in(conn, "SELECT 1 FROM filings WHERE id IN ({})", ids):
+                return None
+            if mks and _select_in(conn, "SELECT 1 FROM filings WHERE match_key IN ({})", mks):
+                return None
+            inserts = [{"row": {**p.row, "first_seen": observed, "last_changed": observed, "payload_id": payload_id}}
+                       for p in prepared]  # fmt: skip
+            self._insert_new(conn, inserts)
+            parties: list[tuple[Any, ...]] = []
+            tokens: list[tuple[Any, ...]] = []
+            events: list[tuple[Any, ...]] = []
+            for p, e in zip(prepared, inserts, strict=True):
+                pk = e["pk"]
+                parties += [(pk, *x) for x in p.parties]
+                tokens += [(tok, pk, pos) for tok, pos in p.tokens]
+                events += [(pk, *ev, observed, payload_id) for ev in p.events]
+            self._insert_rows(conn, t.parties, PARTY_COLS, parties)
+            tokens.sort()
+            self._insert_rows(conn, t.name_tokens, TOKEN_COLS, tokens)
+            self._insert_rows(conn, t.status_events, EVENT_COLS, events)
+        return ImportReport(inserted=len(ids), events=len(events), actions=[(i, "insert") for i in ids])
+
     @staticmethod
     def _recount_tells(conn: sa.Connection, pks: list[int]) -> None:
         """filings.tells of stored filings that changed or gained events, from everything they now hold."""
@@ -482,11 +555,7 @@ class Store:
         rows: list[tuple[Any, ...]] = []
         tokens: list[tuple[Any, ...]] = []
         for e in entries:
-            pk = e["pk"]
-            for pos, p in enumerate(e["filing"].parties):
-                n = normalise_name(p.name)
-                rows.append((pk, pos, p.name, p.role.value, n.key, n.legal_form))
-                tokens += [(tok, pk, pos) for tok in n.index_tokens]
+            _party_rows(e["filing"], e["pk"], rows, tokens)
         self._insert_rows(conn, t.parties, PARTY_COLS, rows)
         tokens.sort()  # in key order, each insert lands next to the one before: fewer pages visited
         self._insert_rows(conn, t.name_tokens, TOKEN_COLS, tokens)

@@ -1,0 +1,162 @@
+"""`ingest` with a worker process that parses and prepares the next files while the store writes: it must store
+exactly what ingest without it stores, whatever the files hold (new notices, the same notice on two surfaces, a
+file read twice, a bad file), and a worker that fails or dies leaves its payloads to the main process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from mergerwatch import pipeline
+from mergerwatch.model import Filing, Party, Role, Status
+from mergerwatch.sources import get_source
+from mergerwatch.sources.base import Payload
+from mergerwatch.store import Store
+from mergerwatch.store.store import prepare
+from mergerwatch.testing import ftc_pages
+
+from .conftest import FIXTURES, run_cli
+
+FTC = FIXTURES / "ftc-early-termination"
+TIMES = {"first_seen", "last_changed", "observed_at", "fetched_at", "updated_at_run"}
+
+
+def _files(tmp: Path) -> list[str]:
+    """Synthetic pages in the real API shape, the real API and RSS samples (one notice on both surfaces, merged by
+    match key), one page twice under another name (all its ids known by then) and a file that is no API page."""
+    d = tmp / "in"
+    d.mkdir()
+    names = []
+    for i, body in enumerate(ftc_pages(300, page_size=50, seed=7)):
+        (d / f"page-{i}.json").write_bytes(body)
+        names.append(f"page-{i}.json")
+    for sample in (
+        "api_hsr-early-termination-notices_page-limit-2_DEMO_KEY_2026-09-30.json",
+        "rss_hsr-early-termination-notices_2026-09-30.reconstructed.xml",
+        "api_legacy-d7_hsr-early-termination-notices_keywords-Blockbuster_docs-example-2018.json",
+    ):
+        shutil.copy(FTC / sample, d / sample)
+        names.append(sample)
+    shutil.copy(d / "page-2.json", d / "page-2-again.json")
+    (d / "broken.json").write_bytes(b'{"data": [')
+    names[3:3] = ["page-2-again.json", "broken.json"]
+    return [str(d / n) for n in names]
+
+
+def _dump(db: Path) -> dict[str, list[tuple]]:
+    out = {}
+    with sqlite3.connect(db) as conn:
+        for table in ("filings", "parties", "name_tokens", "status_events", "raw_payloads"):
+            cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] not in TIMES]
+            out[table] = sorted(conn.execute(f"SELECT {', '.join(cols)} FROM {table}").fetchall(), key=repr)
+    return out
+
+
+def test_ingest_with_a_worker_stores_what_ingest_without_one_stores(tmp_path):
+    files = _files(tmp_path)
+    runs = {}
+    for workers in ("1", "0"):
+        db = tmp_path / f"w{workers}.db"
+        runs[workers] = run_cli(
+            "ingest", "ftc-early-termination", *files, db=str(db), env={"MERGERWATCH_WORKERS": workers}
+        )
+        assert runs[workers].returncode == 1  # the broken file, reported
+        assert "Traceback" not in runs[workers].stderr
+    assert runs["1"].stdout == runs["0"].stdout
+    assert runs["1"].stderr == runs["0"].stderr
+    assert "broken.json" in runs["1"].stderr
+    with_worker, without = _dump(tmp_path / "w1.db"), _dump(tmp_path / "w0.db")
+    assert with_worker == without
+    assert len(with_worker["filings"]) > 300  # the synthetic notices and the samples', the surfaces merged
+    assert "0 new, 0 updated, 50 unchanged" in runs["1"].stdout  # the page read twice
+
+
+def test_the_worker_prepares_good_payloads_and_leaves_the_rest(tmp_path, monkeypatch):
+    monkeypatch.setenv("MERGERWATCH_WORKERS", "1")
+    src = get_source("ftc-early-termination")
+    files = _files(tmp_path)
+    items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
+    items.insert(1, ("unreadable", OSError("a read error passes through")))
+    got = list(pipeline.prepared_ahead(src, items, len(items), window=3))
+    assert [k for k, _p, _r in got] == [k for k, _p in items]  # in order
+    by_key = {k: r for k, _p, r in got}
+    assert by_key["unreadable"] is None
+    assert by_key[files[4]] is None  # broken.json: parsed again here, its error kept as without a worker
+    first = by_key[files[0]]
+    assert first is not None and len(first.records) == 50
+    expected = prepare(src.parse(items[0][1]).filings, src.match_key)
+    assert [(p.id, p.row, p.events, p.parties, p.tokens) for p in first.records] == [
+        (p.id, p.row, p.events, p.parties, p.tokens) for p in expected
+    ]
+
+
+PREPARE = pipeline.prepare_payload
+
+
+def _die_on_page_3(source_name: str, payload: Payload):
+    if payload.url.endswith("page-3.json"):
+        os._exit(3)  # the worker process dies (killed, out of memory)
+    return PREPARE(source_name, payload)
+
+
+def test_a_dead_worker_leaves_every_later_payload_to_this_process(tmp_path, monkeypatch):
+    monkeypatch.setenv("MERGERWATCH_WORKERS", "1")
+    monkeypatch.setattr(pipeline, "prepare_payload", _die_on_page_3)
+    src = get_source("ftc-early-termination")
+    files = [f for f in _files(tmp_path) if "page-" in f and "again" not in f]
+    items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
+    got = {Path(k).name: r for k, _p, r in pipeline.prepared_ahead(src, items, len(items), window=2)}
+    assert got["page-0.json"] is not None
+    assert got["page-3.json"] is None and got["page-5.json"] is None
+
+
+def _filing(source_id: str, name: str) -> Filing:
+    return Filing(
+        source="ftc-early-termination",
+        source_id=source_id,
+        authority="FTC",
+        jurisdiction="US",
+        case_ref=f"2026{source_id}",
+        title=f"2026{source_id}: {name}",
+        parties=[Party(name=name, role=Role.acquirer), Party(name="Target Co", role=Role.target)],
+        status=Status.cleared,
+        status_raw="Early termination granted",
+        status_date=date(2026, 3, 1),
+        parser_version="t",
+    )
+
+
+def test_import_new_writes_only_a_batch_that_is_all_new(tmp_path):
+    key = get_source("ftc-early-termination").match_key
+    store = Store(str(tmp_path / "s.db"))
+    a, b = _filing("0001", "Alpha Corp"), _filing("0002", "Beta Corp")
+    assert store.import_filings([a], "2026-03-02T00:00:00+00:00", match_key=key).inserted == 1
+    before = _dump(tmp_path / "s.db")
+    assert store.import_new(prepare([b, a], key)) is None  # a is stored
+    assert store.import_new(prepare([b, b], key)) is None  # one id twice in the batch
+    twin = b.model_copy(update={"source_id": "other-surface"})  # same notice, another id: same match key
+    assert store.import_new(prepare([b, twin], key)) is None
+    assert _dump(tmp_path / "s.db") == before  # nothing written by the refusals
+    report = store.import_new(prepare([b], key), "2026-03-02T00:00:00+00:00", payload_id=None)
+    assert report is not None and (report.inserted, report.events, report.actions) == (1, 1, [(b.id, "insert")])
+    other = Store(str(tmp_path / "o.db"))
+    other.import_filings([a, b], "2026-03-02T00:00:00+00:00", match_key=key)
+    assert _dump(tmp_path / "s.db") == _dump(tmp_path / "o.db")  # the rows import_filings writes
+    store.close(), other.close()
+
+
+@pytest.mark.parametrize("asked, payloads, cpus, worker", [
+    ("0", 600, 8, False), ("1", 1, 1, True), ("", 600, 1, False), ("", 2, 8, False), ("", 600, 2, True),
+])  # fmt: skip
+def test_when_a_worker_is_started(monkeypatch, asked, payloads, cpus, worker):
+    monkeypatch.setenv("MERGERWATCH_WORKERS", asked)
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    pool = pipeline._pool(payloads)
+    assert (pool is not None) == worker
+    if pool is not None:
+        pool.shutdown()
