@@ -8,24 +8,65 @@ import uuid
 
 import pytest
 
-from .conftest import FIXTURES, cli_json
+from .conftest import FIXTURES, cli_json, run_cli
 
 PG = os.environ.get("MERGERWATCH_TEST_PG")
 pytestmark = pytest.mark.skipif(not PG, reason="MERGERWATCH_TEST_PG not set (no PostgreSQL server on this machine)")
 
 
 @pytest.fixture
-def pg_url():
+def pg_dbs():
+    """A factory of throwaway databases on the server, dropped afterwards."""
     import sqlalchemy as sa
 
-    name = f"mw_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(PG, isolation_level="AUTOCOMMIT")
+    names: list[str] = []
+
+    def make() -> str:
+        names.append(f"mw_{uuid.uuid4().hex[:10]}")
+        with admin.connect() as c:
+            c.exec_driver_sql(f"CREATE DATABASE {names[-1]}")
+        return PG.rsplit("/", 1)[0] + "/" + names[-1]
+
+    yield make
     with admin.connect() as c:
-        c.exec_driver_sql(f"CREATE DATABASE {name}")
-    yield PG.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as c:
-        c.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+        for name in names:
+            c.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
     admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_dbs):
+    return pg_dbs()
+
+
+def _pg_dump(url: str) -> dict[str, list[tuple]]:
+    import sqlalchemy as sa
+
+    times = {"first_seen", "last_changed", "observed_at", "fetched_at"}
+    engine = sa.create_engine(url)
+    out = {}
+    with engine.connect() as conn:
+        for table in ("filings", "parties", "name_tokens", "status_events", "raw_payloads"):
+            cols = [c["name"] for c in sa.inspect(conn).get_columns(table) if c["name"] not in times]
+            out[table] = sorted(map(tuple, conn.exec_driver_sql(f"SELECT {', '.join(cols)} FROM {table}")), key=repr)
+    engine.dispose()
+    return out
+
+
+def test_ingest_with_a_worker_stores_the_same_on_postgres(pg_dbs, tmp_path):
+    from .test_ingest_worker import _files
+
+    files = _files(tmp_path)
+    urls = {}
+    for workers in ("1", "0"):
+        urls[workers] = pg_dbs()
+        r = run_cli("ingest", "ftc-early-termination", *files, db=urls[workers], env={"MERGERWATCH_WORKERS": workers})
+        assert r.returncode == 1 and "broken.json" in r.stderr and "Traceback" not in r.stderr
+    with_worker = _pg_dump(urls["1"])
+    assert with_worker == _pg_dump(urls["0"])
+    assert len(with_worker["filings"]) > 300
+    assert len(with_worker["raw_payloads"]) == len(files) - 1  # the file given twice: its bytes are kept once
 
 
 def test_ingest_deal_show_and_history_on_postgres(pg_url):

@@ -140,7 +140,7 @@ def _store_prepared(
     """_store_step for prepared records: new ones are inserted from what the worker made; a batch that is not
     all new (a re-read file, a notice seen on another surface) is parsed again here and imported as usual."""
     with store.write(savepoint=savepoint):
-        raw_id = store.save_payload(payload, status="ok", records=len(prepared.records))
+        raw_id = store.save_payload(payload, status="ok", records=len(prepared.records), body_zlib=prepared.body_zlib)
         report = store.import_new(prepared.records, observed_at, payload_id=raw_id)
         if report is None:
             result = parse_checked(source, payload)
@@ -227,18 +227,20 @@ class Prepared:
 
     records: list[PreparedFiling]
     warnings: list[str]
+    body_zlib: bytes | None = None  # the payload's body as the store keeps it (Store.save_payload)
 
 
 def prepare_payload(source_name: str, payload: Payload) -> Prepared | None:
     """In the worker: parse (with the zero-record rule) and prepare. None when anything fails: the main process then
     reads that payload itself, so its error is reported and kept exactly as it is without a worker."""
     from mergerwatch.sources import get_source
-    from mergerwatch.store.store import prepare
+    from mergerwatch.store.store import compress_body, prepare
 
     try:
         source = get_source(source_name)
         result = parse_checked(source, payload)
-        return Prepared(prepare(result.filings, match_key_for(source)), result.warnings)
+        records = prepare(result.filings, match_key_for(source))
+        return Prepared(records, result.warnings, compress_body(payload.body))
     except Exception:
         return None
 
