@@ -4,7 +4,7 @@ json.loads each page, keeps each raw page once (zlib) and writes one row per not
 
 Also `mergerwatch reparse` of the store just built, the store's size per filing (after a checkpoint), and the
 peak memory (max RSS) of each process. Rounds are paired (floor, ingest, reparse), medians compared. ingest parses
-in a worker process while it stores (pipeline.prepared_ahead): its CPU time (worker included) is reported beside
+in a worker process while it stores (pipeline.PreparedAhead): its CPU time (worker included) is reported beside
 the wall time, against the floor's; MERGERWATCH_WORKERS=0 in the environment measures it without the worker.
 Goals (issue 17): ingest <= 6x the floor, reparse no slower than ingest, <= 1.2 KB per filing, <= 120 MB peak.
 

@@ -82,7 +82,7 @@ def test_the_worker_prepares_good_payloads_and_leaves_the_rest(tmp_path, monkeyp
     files = _files(tmp_path)
     items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
     items.insert(1, ("unreadable", OSError("a read error passes through")))
-    got = list(pipeline.prepared_ahead(src, items, len(items), window=3))
+    got = list(pipeline.PreparedAhead(src, items, len(items), window=3))
     assert [k for k, _p, _r in got] == [k for k, _p in items]  # in order
     by_key = {k: r for k, _p, r in got}
     assert by_key["unreadable"] is None
@@ -110,7 +110,7 @@ def test_a_dead_worker_leaves_every_later_payload_to_this_process(tmp_path, monk
     src = get_source("ftc-early-termination")
     files = [f for f in _files(tmp_path) if "page-" in f and "again" not in f]
     items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
-    got = {Path(k).name: r for k, _p, r in pipeline.prepared_ahead(src, items, len(items), window=2)}
+    got = {Path(k).name: r for k, _p, r in pipeline.PreparedAhead(src, items, len(items), window=2)}
     assert got["page-0.json"] is not None
     assert got["page-3.json"] is None and got["page-5.json"] is None
 
@@ -160,3 +160,51 @@ def test_when_a_worker_is_started(monkeypatch, asked, payloads, cpus, worker):
     assert (pool is not None) == worker
     if pool is not None:
         pool.shutdown()
+
+
+def test_after_three_refused_batches_the_worker_gets_no_more_payloads(tmp_path, monkeypatch):
+    """Files whose records the store holds already are parsed again by the store: past ``give_up`` of them the
+    worker would only double the work, so the payloads after come unprepared."""
+    monkeypatch.setenv("MERGERWATCH_WORKERS", "1")
+    src = get_source("ftc-early-termination")
+    files = [f for f in _files(tmp_path) if "page-" in f]
+    items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
+    ahead = pipeline.PreparedAhead(src, items, len(items), window=1, give_up=3)
+    got = []
+    for _k, _p, prepared in ahead:
+        got.append(prepared is not None)
+        if prepared is not None:
+            ahead.refused()
+    assert got[:3] == [True, True, True]
+    assert not any(got[4:]) and len(got) == len(items)  # at most the one already sent when the third came back
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_a_group_collects_the_cycles_parsing_leaves(tmp_path, monkeypatch):
+    """Garbage collection is off inside a group, but the youngest generation is collected every COLLECT_EVERY
+    payloads: a parser's reference cycles (BeautifulSoup trees) do not pile up for the whole ingest."""
+    import weakref
+
+    from mergerwatch.sources.base import ParseResult
+
+    src = get_source("ftc-early-termination")
+    refs = []
+
+    def parse(payload):
+        c = _Cycle()
+        refs.append(weakref.ref(c))
+        return ParseResult([], declared_total=0)
+
+    monkeypatch.setattr(src, "parse", parse)
+    store = Store(str(tmp_path / "g.db"))
+    with pipeline.GroupCommit(store) as group:
+        for i in range(pipeline.GroupCommit.COLLECT_EVERY + 1):
+            group.add(src, Payload(src.name, f"file:///p{i}", b'{"data": [], "meta": {"count": 0}}', kind="api"))
+        alive = [r() is not None for r in refs]
+    store.close()
+    assert not any(alive[: pipeline.GroupCommit.COLLECT_EVERY - 1])  # collected at the 16th add
+    assert alive[-1]  # the newest is still there: nothing has collected it yet (GC is off in the group)

@@ -691,7 +691,7 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Parse saved response files and store them exactly as a fetch would (the file is the provenance)."""
-    from mergerwatch.pipeline import GroupCommit, prepared_ahead
+    from mergerwatch.pipeline import GroupCommit, PreparedAhead
     from mergerwatch.sources import get_source
 
     src = get_source(source)
@@ -709,16 +709,21 @@ def ingest(
             except SourceError as exc:
                 yield f, exc
 
+    # Files are parsed and their records prepared in a worker process while this one stores the ones before.
+    ahead = PreparedAhead(src, read(), len(files))
     with GroupCommit(store) as group:
-        # Files are parsed and their records prepared in a worker process while this one stores the ones before.
-        for f, payload, prepared in prepared_ahead(src, read(), len(files)):
+        for f, payload, prepared in ahead:
             if isinstance(payload, SourceError):
                 outcomes.append((f, payload))
                 continue
             try:
-                outcomes.append((f, group.add(src, payload, prepared)))
+                out = group.add(src, payload, prepared)
             except SourceError as exc:
                 outcomes.append((f, exc))
+                continue
+            outcomes.append((f, out))
+            if out.refused:
+                ahead.refused()
     for f, outcome in outcomes:
         if isinstance(outcome, SourceError):
             failed += 1

@@ -37,6 +37,7 @@ class PayloadOutcome:
     report: ImportReport
     records: int
     warnings: list[str] = field(default_factory=list)
+    refused: bool = False  # records prepared by the worker that the store did not take (PreparedAhead.refused)
 
 
 def zero_is_plausible(payload: Payload, result: ParseResult) -> bool:
@@ -80,16 +81,16 @@ def process_payload(
     one transaction. A payload that fails to parse or to import is still kept, marked with the error, so
     ``reparse`` can read it again; validators are saved only with the stored records. Without ``savepoint``
     (inside a GroupCommit) a failure after the writes began raises StoringFailed: the caller undoes the group.
-    With ``prepared`` (parsed and prepared by a worker, prepared_ahead) its records go in through import_new."""
+    With ``prepared`` (parsed and prepared by a worker, PreparedAhead) its records go in through import_new."""
     if prepared is not None:
         try:
-            raw_id, report = _store_prepared(store, source, payload, prepared, observed_at, savepoint)
+            raw_id, report, refused = _store_prepared(store, source, payload, prepared, observed_at, savepoint)
         except Exception as exc:
             if not savepoint:
                 raise StoringFailed(exc) from exc
             store.save_payload(payload, status="error", error=f"storing failed: {type(exc).__name__}: {exc}")
             raise
-        return PayloadOutcome(raw_id, report, len(prepared.records), prepared.warnings)
+        return PayloadOutcome(raw_id, report, len(prepared.records), prepared.warnings, refused)
     try:
         result = parse_checked(source, payload)
     except ParseError as exc:
@@ -136,12 +137,14 @@ def _store_step(
 
 def _store_prepared(
     store: Store, source: Source, payload: Payload, prepared: Prepared, observed_at: str | None, savepoint: bool
-) -> tuple[int, ImportReport]:
+) -> tuple[int, ImportReport, bool]:
     """_store_step for prepared records: new ones are inserted from what the worker made; a batch that is not
-    all new (a re-read file, a notice seen on another surface) is parsed again here and imported as usual."""
+    all new (a re-read file, a notice seen on another surface) is parsed again here and imported as usual
+    (the third value says so)."""
     with store.write(savepoint=savepoint):
         raw_id = store.save_payload(payload, status="ok", records=len(prepared.records), body_zlib=prepared.body_zlib)
         report = store.import_new(prepared.records, observed_at, payload_id=raw_id)
+        refused = report is None
         if report is None:
             result = parse_checked(source, payload)
             report = store.import_filings(
@@ -149,7 +152,7 @@ def _store_prepared(
             )
         if payload.validators:
             store.set_validators(*payload.validators)
-    return raw_id, report
+    return raw_id, report, refused
 
 
 class GroupCommit:
@@ -158,7 +161,9 @@ class GroupCommit:
     notices costs about a fifth more when committed alone; benchmarks/bench_ftc_ingest.py).
 
     A batch job: payloads run without a savepoint each, and garbage collection is frozen while the group is
-    open (the records of a batch form no cycles; collecting cost a tenth of ingest). A payload that fails to
+    open (collecting cost a tenth of ingest): only the youngest generation is collected, every ``COLLECT_EVERY``
+    payloads, for the cycles parsing leaves behind (a BeautifulSoup tree is one: 300 RSS feeds held 450 MB
+    without it). A payload that fails to
     parse has written nothing and is only recorded; one whose writes fail part-way undoes the group, which is
     then done again payload by payload, each in its own savepoint, so the others are still stored. A group
     holds the write lock for about two seconds; other writers wait for it (busy timeout 30 s)."""
@@ -170,6 +175,9 @@ class GroupCommit:
         self._tx: AbstractContextManager[Any] | None = None
         self._done: list[tuple[Source, Payload]] = []  # this group's payloads, for a redo
         self._gc: bool | None = None
+        self._added = 0
+
+    COLLECT_EVERY = 16
 
     def __enter__(self) -> GroupCommit:
         self._gc = gc.isenabled()
@@ -178,6 +186,9 @@ class GroupCommit:
         return self
 
     def add(self, source: Source, payload: Payload, prepared: Prepared | None = None) -> PayloadOutcome:
+        self._added += 1  # counted before: a payload that fails to parse leaves its cycles too
+        if self._added % self.COLLECT_EVERY == 0:
+            gc.collect(0)  # what the last payloads allocated and still hold, not the frozen rest
         if self._tx is None:
             self._tx = self.store.write()
             self._tx.__enter__()
@@ -248,8 +259,7 @@ def prepare_payload(source_name: str, payload: Payload) -> Prepared | None:
 def _worker_init() -> None:
     # Ctrl-C is the main process's to handle (it stops the worker); a worker never prints a traceback for it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.freeze()
-    gc.disable()
+    gc.freeze()  # what it inherited or imported is never scanned again; parsing's own cycles (soups) are collected
 
 
 WORKERS_ENV = "MERGERWATCH_WORKERS"
@@ -270,52 +280,69 @@ def _pool(payloads: int) -> ProcessPoolExecutor | None:
         return None
 
 
-def prepared_ahead(
-    source: Source, items: Iterable[tuple[Any, Payload | BaseException]], count: int, window: int = 8
-) -> Iterator[tuple[Any, Payload | BaseException, Prepared | None]]:
+class PreparedAhead:
     """``items`` (``count`` of them: a key, and a payload or the error of reading it) in their order, each payload
     parsed and its records prepared by one worker process up to ``window`` payloads ahead of the caller, who stores
     them meanwhile: parsing and preparing were half of ingest. A payload comes with None when there is no worker
-    (MERGERWATCH_WORKERS=0, one CPU, a few files), when the worker failed on it, or after the worker died: the
-    caller then parses it itself, as it does without a worker. At most ``window`` payloads are held prepared."""
-    pool = _pool(count)
-    if pool is None:
-        for key, p in items:
-            yield key, p, None
-        return
-    pending: deque[tuple[Any, Payload | BaseException, Future[Prepared | None] | None]] = deque()
-    alive = True
+    (MERGERWATCH_WORKERS=0, one CPU, a few files), when the worker failed on it, after the worker died, or once the
+    store has refused ``give_up`` prepared batches (``refused``: files whose records it holds already, which it
+    parses again itself): the caller then parses it itself, as it does without a worker. At most ``window``
+    payloads are held prepared."""
 
-    def submit(p: Payload | BaseException) -> Future[Prepared | None] | None:
-        nonlocal alive
-        if not alive or not isinstance(p, Payload):
+    def __init__(
+        self,
+        source: Source,
+        items: Iterable[tuple[Any, Payload | BaseException]],
+        count: int,
+        window: int = 8,
+        give_up: int = 3,
+    ) -> None:
+        self.source, self.items, self.count, self.window, self.give_up = source, items, count, window, give_up
+        self.misses = 0
+        self._alive = True
+
+    def refused(self) -> None:
+        """The store parsed a prepared payload again (its batch was not all new): after ``give_up`` of them the
+        worker only doubles the parsing, so no more payloads are sent to it."""
+        self.misses += 1
+        if self.misses >= self.give_up:
+            self._alive = False
+
+    def __iter__(self) -> Iterator[tuple[Any, Payload | BaseException, Prepared | None]]:
+        pool = _pool(self.count)
+        if pool is None:
+            for key, p in self.items:
+                yield key, p, None
+            return
+        pending: deque[tuple[Any, Payload | BaseException, Future[Prepared | None] | None]] = deque()
+        try:
+            for key, p in self.items:
+                pending.append((key, p, self._submit(pool, p)))
+                if len(pending) >= self.window:
+                    k, q, fut = pending.popleft()
+                    yield k, q, self._take(fut)
+            while pending:
+                k, q, fut = pending.popleft()
+                yield k, q, self._take(fut)
+        finally:
+            # Waited for (at most the job it is on): left to the interpreter's exit, the pool's manager thread can
+            # write to a closed pipe and print a traceback.
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _submit(self, pool: ProcessPoolExecutor, p: Payload | BaseException) -> Future[Prepared | None] | None:
+        if not self._alive or not isinstance(p, Payload):
             return None
         try:
-            return pool.submit(prepare_payload, source.name, p)
+            return pool.submit(prepare_payload, self.source.name, p)
         except Exception:  # the pool broke (a killed worker): the rest is done in this process
-            alive = False
+            self._alive = False
             return None
 
-    def take(fut: Future[Prepared | None] | None) -> Prepared | None:
-        nonlocal alive
+    def _take(self, fut: Future[Prepared | None] | None) -> Prepared | None:
         if fut is None:
             return None
         try:
             return fut.result()
         except Exception:
-            alive = False
+            self._alive = False
             return None
-
-    try:
-        for key, p in items:
-            pending.append((key, p, submit(p)))
-            if len(pending) >= window:
-                k, q, fut = pending.popleft()
-                yield k, q, take(fut)
-        while pending:
-            k, q, fut = pending.popleft()
-            yield k, q, take(fut)
-    finally:
-        # Waited for (at most the job it is on): left to the interpreter's exit, the pool's manager thread can
-        # write to a closed pipe and print a traceback.
-        pool.shutdown(wait=True, cancel_futures=True)
