@@ -5,7 +5,8 @@ json.loads each page, keeps each raw page once (zlib) and writes one row per not
 Also `mergerwatch reparse` of the store just built, the store's size per filing (after a checkpoint), and the
 peak memory (max RSS) of each process. Rounds are paired (floor, ingest, reparse), medians compared. ingest parses
 in a worker process while it stores (pipeline.PreparedAhead): its CPU time (worker included) is reported beside
-the wall time, against the floor's; MERGERWATCH_WORKERS=0 in the environment measures it without the worker.
+the wall time, against the floor's, and ingest without the worker (MERGERWATCH_WORKERS=0) runs in each round too
+("1 process").
 Goals (issue 17): ingest <= 6x the floor, reparse no slower than ingest, <= 1.2 KB per filing, <= 120 MB peak.
 
 Run: python benchmarks/bench_ingest.py [N] [--rounds R]
@@ -54,11 +55,11 @@ conn.execute("COMMIT")
 """
 
 
-def _run(argv: list[str]) -> tuple[float, float, float]:
+def _run(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     """Wall time, CPU time (user + system, of the process and the worker it waited for) and peak RSS (MB, the
     larger of the two) of one process."""
     t = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **env})
     _pid, status, usage = os.wait4(proc.pid, 0)
     took = time.perf_counter() - t
     if status != 0:
@@ -83,21 +84,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         subprocess.run([sys.executable, "-c", WRITE_PAGES, d, str(args.n)], check=True)
         files = sorted(str(p) for p in Path(d).glob("page-*.json"))
-        res: dict[str, list[float]] = {"floor": [], "ingest": [], "reparse": []}
-        cpu: dict[str, list[float]] = {"floor": [], "ingest": [], "reparse": []}
-        mem: dict[str, list[float]] = {"floor": [], "ingest": [], "reparse": []}
+        keys = ("floor", "ingest", "1 process", "reparse")
+        res: dict[str, list[float]] = {k: [] for k in keys}
+        cpu: dict[str, list[float]] = {k: [] for k in keys}
+        mem: dict[str, list[float]] = {k: [] for k in keys}
         size = 0.0
+        mw = [sys.executable, "-m", "mergerwatch", "--db"]
         for r in range(args.rounds):
-            base, db = Path(d) / f"floor-{r}.db", Path(d) / f"mw-{r}.db"
-            for key, argv in (
-                ("floor", [sys.executable, "-c", FLOOR, str(base), *files]),
-                (
-                    "ingest",
-                    [sys.executable, "-m", "mergerwatch", "--db", str(db), "ingest", "ftc-early-termination", *files],
-                ),  # fmt: skip
-                ("reparse", [sys.executable, "-m", "mergerwatch", "--db", str(db), "reparse"]),
+            base, db, db1 = Path(d) / f"floor-{r}.db", Path(d) / f"mw-{r}.db", Path(d) / f"one-{r}.db"
+            for key, argv, env in (
+                ("floor", [sys.executable, "-c", FLOOR, str(base), *files], {}),
+                ("ingest", [*mw, str(db), "ingest", "ftc-early-termination", *files], {}),
+                ("1 process", [*mw, str(db1), "ingest", "ftc-early-termination", *files], {"MERGERWATCH_WORKERS": "0"}),
+                ("reparse", [*mw, str(db), "reparse"], {}),
             ):
-                took, used, peak = _run(argv)
+                took, used, peak = _run(argv, env)
                 res[key].append(took)
                 cpu[key].append(used)
                 mem[key].append(peak)
@@ -111,7 +112,7 @@ def main() -> None:
             med, used = statistics.median(res[key]), statistics.median(cpu[key])
             runs = " ".join(f"{x:.2f}" for x in res[key])
             print(
-                f"{key:8s} {med:6.2f} s  {med / floor:5.1f}x the floor  cpu {used:5.2f} s ({used / cpu_floor:4.1f}x)"
+                f"{key:9s} {med:6.2f} s  {med / floor:5.1f}x the floor  cpu {used:5.2f} s ({used / cpu_floor:4.1f}x)"
                 f"  peak {max(mem[key]):5.0f} MB  [{runs}]"
             )
         print(f"store: {size:,.0f} bytes per filing ({filings:,} filings, raw pages included, after a checkpoint)")
