@@ -162,6 +162,19 @@ def test_when_a_worker_is_started(monkeypatch, asked, payloads, cpus, worker):
         pool.shutdown()
 
 
+@pytest.mark.parametrize("method, payloads, worker", [("fork", 4, True), ("spawn", 4, False), ("spawn", 64, True)])
+def test_a_worker_that_imports_afresh_waits_for_more_files(monkeypatch, method, payloads, worker):
+    import multiprocessing
+
+    monkeypatch.delenv("MERGERWATCH_WORKERS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(multiprocessing, "get_start_method", lambda *a, **k: method)
+    pool = pipeline._pool(payloads)
+    assert (pool is not None) == worker
+    if pool is not None:
+        pool.shutdown()
+
+
 def test_after_three_refused_batches_the_worker_gets_no_more_payloads(tmp_path, monkeypatch):
     """Files whose records the store holds already are parsed again by the store: past ``give_up`` of them the
     worker would only double the work, so the payloads after come unprepared."""
