@@ -81,31 +81,27 @@ def process_payload(
     one transaction. A payload that fails to parse or to import is still kept, marked with the error, so
     ``reparse`` can read it again; validators are saved only with the stored records. Without ``savepoint``
     (inside a GroupCommit) a failure after the writes began raises StoringFailed: the caller undoes the group.
-    With ``prepared`` (parsed and prepared by a worker, PreparedAhead) its records go in through import_new."""
-    if prepared is not None:
+    With ``prepared`` (parsed and prepared by a worker, PreparedAhead) it is not parsed here first."""
+    result = None
+    if prepared is None:
         try:
-            raw_id, report, refused = _store_prepared(store, source, payload, prepared, observed_at, savepoint)
-        except Exception as exc:
-            if not savepoint:
-                raise StoringFailed(exc) from exc
-            store.save_payload(payload, status="error", error=f"storing failed: {type(exc).__name__}: {exc}")
+            result = parse_checked(source, payload)
+        except ParseError as exc:
+            store.save_payload(payload, status="error", error=str(exc))
             raise
-        return PayloadOutcome(raw_id, report, len(prepared.records), prepared.warnings, refused)
+        except Exception as exc:
+            store.save_payload(payload, status="error", error=f"{type(exc).__name__}: {exc}")
+            raise
     try:
-        result = parse_checked(source, payload)
-    except ParseError as exc:
-        store.save_payload(payload, status="error", error=str(exc))
-        raise
-    except Exception as exc:
-        store.save_payload(payload, status="error", error=f"{type(exc).__name__}: {exc}")
-        raise
-    try:
-        raw_id, report = _store_step(store, source, payload, result, observed_at, savepoint)
+        raw_id, report, refused = _store_step(store, source, payload, result, prepared, observed_at, savepoint)
     except Exception as exc:
         if not savepoint:
             raise StoringFailed(exc) from exc
         store.save_payload(payload, status="error", error=f"storing failed: {type(exc).__name__}: {exc}")
         raise
+    if prepared is not None:
+        return PayloadOutcome(raw_id, report, len(prepared.records), prepared.warnings, refused)
+    assert result is not None
     return PayloadOutcome(raw_id, report, len(result.filings), result.warnings)
 
 
@@ -113,46 +109,41 @@ LOCK_RETRIES = 5
 
 
 def _store_step(
-    store: Store, source: Source, payload: Payload, result: ParseResult, observed_at: str | None, savepoint: bool
-) -> tuple[int, ImportReport]:
-    """One payload's writes in one transaction. Another process's long write (a reader never blocks us, a
-    writer can) is waited out a few more times past the busy timeout instead of failing the source."""
+    store: Store,
+    source: Source,
+    payload: Payload,
+    result: ParseResult | None,
+    prepared: Prepared | None,
+    observed_at: str | None,
+    savepoint: bool,
+) -> tuple[int, ImportReport, bool]:
+    """One payload's writes in one transaction: the records parsed here (``result``), or the ones a worker
+    prepared, inserted by import_new when they are all new; a prepared batch that is not (a re-read file, a
+    notice seen on another surface) is parsed here after all and imported as usual (the third value says so).
+    Another process's long write (a reader never blocks us, a writer can) is waited out a few more times past
+    the busy timeout instead of failing the source."""
     for attempt in range(LOCK_RETRIES + 1):
         try:
             with store.write(savepoint=savepoint):
-                raw_id = store.save_payload(payload, status="ok", records=len(result.filings))
-                report = store.import_filings(
-                    result.filings, observed_at, match_key=match_key_for(source), payload_id=raw_id
-                )
+                records = len(prepared.records) if prepared else len(result.filings) if result else 0
+                body_zlib = prepared.body_zlib if prepared else None
+                raw_id = store.save_payload(payload, status="ok", records=records, body_zlib=body_zlib)
+                report = store.import_new(prepared.records, observed_at, payload_id=raw_id) if prepared else None
+                refused = prepared is not None and report is None
+                if report is None:
+                    result = result or parse_checked(source, payload)
+                    report = store.import_filings(
+                        result.filings, observed_at, match_key=match_key_for(source), payload_id=raw_id
+                    )
                 if payload.validators:
                     store.set_validators(*payload.validators)
-            return raw_id, report
+            return raw_id, report, refused
         except sa.exc.OperationalError as exc:
             locked = "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower()
             if not locked or attempt == LOCK_RETRIES or store.in_transaction:
                 raise
             time.sleep(min(2.0**attempt, 15.0))
     raise AssertionError("unreachable")
-
-
-def _store_prepared(
-    store: Store, source: Source, payload: Payload, prepared: Prepared, observed_at: str | None, savepoint: bool
-) -> tuple[int, ImportReport, bool]:
-    """_store_step for prepared records: new ones are inserted from what the worker made; a batch that is not
-    all new (a re-read file, a notice seen on another surface) is parsed again here and imported as usual
-    (the third value says so)."""
-    with store.write(savepoint=savepoint):
-        raw_id = store.save_payload(payload, status="ok", records=len(prepared.records), body_zlib=prepared.body_zlib)
-        report = store.import_new(prepared.records, observed_at, payload_id=raw_id)
-        refused = report is None
-        if report is None:
-            result = parse_checked(source, payload)
-            report = store.import_filings(
-                result.filings, observed_at, match_key=match_key_for(source), payload_id=raw_id
-            )
-        if payload.validators:
-            store.set_validators(*payload.validators)
-    return raw_id, report, refused
 
 
 class GroupCommit:

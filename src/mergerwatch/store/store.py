@@ -109,9 +109,9 @@ class PreparedFiling:
     id: str
     match_key: str | None  # its digest (match_digest)
     row: dict[str, Any]  # its JSON columns as JSON text
-    events: list[tuple[Any, ...]]  # EVENT_COLS[1:10]
-    parties: list[tuple[Any, ...]]  # PARTY_COLS[1:]
-    tokens: list[tuple[str, int]]  # (token, party position)
+    events: list[tuple[Any, ...]]  # Store._event_rows
+    parties: list[tuple[Any, ...]]  # _party_rows
+    tokens: list[tuple[str, int]]
 
 
 def prepare(filings: Iterable[Filing], match_key: Any = None) -> list[PreparedFiling]:
@@ -121,23 +121,22 @@ def prepare(filings: Iterable[Filing], match_key: Any = None) -> list[PreparedFi
     for f in filings:
         fid = f.id
         mk = match_digest(match_key(f)) if match_key else None
-        row = Store._filing_row(f, fid, mk, f.extra, sorted(set(f.alt_ids)), "", None)
-        del row["first_seen"], row["last_changed"], row["payload_id"]
+        row = Store._filing_row(f, fid, mk, f.extra, sorted(set(f.alt_ids)), "", None)  # import_new sets the last 2
         row["alt_ids"], row["extra"] = _dumps(row["alt_ids"]), _dumps(row["extra"])  # as _bulk_insert writes them
-        events = [ev[1:10] for ev in Store._event_rows(0, f.all_events(), set(), "", None, row["url"])]
-        parties: list[tuple[Any, ...]] = []
-        tokens: list[tuple[Any, ...]] = []
-        _party_rows(f, None, parties, tokens)
-        out.append(PreparedFiling(fid, mk, row, events, [p[1:] for p in parties], [(x[0], x[2]) for x in tokens]))
+        events = Store._event_rows(f.all_events(), set(), row["url"])
+        out.append(PreparedFiling(fid, mk, row, events, *_party_rows(f)))
     return out
 
 
-def _party_rows(f: Filing, pk: int | None, rows: list[tuple[Any, ...]], tokens: list[tuple[Any, ...]]) -> None:
-    """The parties rows (PARTY_COLS) and name-token rows (TOKEN_COLS) of one filing, appended."""
+def _party_rows(f: Filing) -> tuple[list[tuple[Any, ...]], list[tuple[str, int]]]:
+    """One filing's parties (PARTY_COLS without the filing) and name tokens (token, party position)."""
+    rows: list[tuple[Any, ...]] = []
+    tokens: list[tuple[str, int]] = []
     for pos, p in enumerate(f.parties):
         n = normalise_name(p.name)
-        rows.append((pk, pos, p.name, p.role.value, n.key, n.legal_form))
-        tokens += [(tok, pk, pos) for tok in n.index_tokens]
+        rows.append((pos, p.name, p.role.value, n.key, n.legal_form))
+        tokens += [(tok, pos) for tok in n.index_tokens]
+    return rows, tokens
 
 
 class Store:
@@ -210,7 +209,7 @@ class Store:
         sha = p.sha256 if body is p.body else hashlib.sha256(body).hexdigest()
         error = redact(error) if error else error
         with self.write() as conn:
-            mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+            mark = _mark(conn.dialect)
             row = conn.exec_driver_sql(
                 f"SELECT id FROM raw_payloads WHERE source = {mark} AND sha256 = {mark}", (p.source, sha)
             ).first()
@@ -387,17 +386,12 @@ class Store:
             if updates:
                 self._delete_parties(conn, list(updates))
             changed = [*inserts, *updates.values()]
-            self._insert_parties(conn, changed)
+            self._insert_parties(conn, [(e["pk"], *_party_rows(e["filing"])) for e in changed])
             events = [
-                ev
+                (e["pk"], *ev, observed, payload_id)
                 for e in [*changed, *history.values()]
                 for ev in self._event_rows(
-                    e["pk"],
-                    e["events"],
-                    known.get(e["pk"], set()),
-                    observed,
-                    payload_id,
-                    e["row"]["url"] if "row" in e else e["url"],
+                    e["events"], known.get(e["pk"], set()), e["row"]["url"] if "row" in e else e["url"]
                 )
             ]
             self._insert_rows(conn, t.status_events, EVENT_COLS, events)
@@ -425,17 +419,9 @@ class Store:
             inserts = [{"row": {**p.row, "first_seen": observed, "last_changed": observed, "payload_id": payload_id}}
                        for p in prepared]  # fmt: skip
             self._insert_new(conn, inserts, json_text=True)
-            parties: list[tuple[Any, ...]] = []
-            tokens: list[tuple[Any, ...]] = []
-            events: list[tuple[Any, ...]] = []
-            for p, e in zip(prepared, inserts, strict=True):
-                pk = e["pk"]
-                parties += [(pk, *x) for x in p.parties]
-                tokens += [(tok, pk, pos) for tok, pos in p.tokens]
-                events += [(pk, *ev, observed, payload_id) for ev in p.events]
-            self._insert_rows(conn, t.parties, PARTY_COLS, parties)
-            tokens.sort()
-            self._insert_rows(conn, t.name_tokens, TOKEN_COLS, tokens)
+            pairs = list(zip((e["pk"] for e in inserts), prepared, strict=True))
+            self._insert_parties(conn, [(pk, p.parties, p.tokens) for pk, p in pairs])
+            events = [(pk, *ev, observed, payload_id) for pk, p in pairs for ev in p.events]
             self._insert_rows(conn, t.status_events, EVENT_COLS, events)
         return ImportReport(inserted=len(ids), events=len(events), actions=[(i, "insert") for i in ids])
 
@@ -527,10 +513,9 @@ class Store:
         }
 
     @staticmethod
-    def _event_rows(
-        pk: int, events: list[StatusEvent], known: set[str], observed: str, payload_id: int | None, url: str | None
-    ) -> list[tuple[Any, ...]]:
-        """New events as rows; an event whose url is the filing's stores NULL (reader.event_url), one without ''."""
+    def _event_rows(events: list[StatusEvent], known: set[str], url: str | None) -> list[tuple[Any, ...]]:
+        """New events as rows (EVENT_COLS but the filing, the observation time and the payload); an event whose
+        url is the filing's stores NULL (reader.event_url), one without ''."""
         rows = []
         for ev in events:
             k = event_key(ev)
@@ -539,7 +524,6 @@ class Store:
             known.add(k)
             rows.append(
                 (
-                    pk,
                     k,
                     ev.status.value if ev.status else None,
                     ev.status_raw,
@@ -549,8 +533,6 @@ class Store:
                     _iso(ev.published_at),
                     ev.basis,
                     None if ev.url == url and url else (ev.url or ""),
-                    observed,
-                    payload_id,
                 )
             )
         return rows
@@ -566,11 +548,13 @@ class Store:
                 out.setdefault(r.filing_pk, set()).add(r.event_key)
         return out
 
-    def _insert_parties(self, conn: sa.Connection, entries: list[dict[str, Any]]) -> None:
+    def _insert_parties(self, conn: sa.Connection, filings: Iterable[tuple[int, list[Any], list[Any]]]) -> None:
+        """(filing pk, its parties, its name tokens) as _party_rows makes them."""
         rows: list[tuple[Any, ...]] = []
         tokens: list[tuple[Any, ...]] = []
-        for e in entries:
-            _party_rows(e["filing"], e["pk"], rows, tokens)
+        for pk, parties, toks in filings:
+            rows += [(pk, *p) for p in parties]
+            tokens += [(tok, pk, pos) for tok, pos in toks]
         self._insert_rows(conn, t.parties, PARTY_COLS, rows)
         tokens.sort()  # in key order, each insert lands next to the one before: fewer pages visited
         self._insert_rows(conn, t.name_tokens, TOKEN_COLS, tokens)
@@ -626,7 +610,7 @@ class Store:
     def reader(self) -> Reader:
         """The read-only query room over this store (the same queries the read path runs without SQLAlchemy)."""
         if self._reader is None:
-            mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+            mark = _mark(self.engine.dialect)
             self._reader = Reader(self._lend, self.url, mark)
         return self._reader
 
@@ -826,9 +810,14 @@ class Store:
             return [dict(r._mapping) for r in conn.execute(sa.select(t.aliases).order_by(t.aliases.c.name))]
 
 
+def _mark(dialect: sa.Dialect) -> str:
+    """The driver's placeholder: SQLite's ``?``, psycopg's ``%s``."""
+    return "?" if dialect.paramstyle == "qmark" else "%s"
+
+
 def _select_in(conn: sa.Connection, sql: str, values: Sequence[Any], fetch: bool = True) -> list[Any]:
     """``sql`` with ``{}`` where the placeholders of ``values`` go, run in chunks straight on the driver."""
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    mark = _mark(conn.dialect)
     rows: list[Any] = []
     for chunk in _chunks(values):
         res = conn.exec_driver_sql(sql.format(", ".join([mark] * len(chunk))), tuple(chunk))
