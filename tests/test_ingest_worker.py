@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import time
 from datetime import date
 from pathlib import Path
 
@@ -96,23 +97,60 @@ def test_the_worker_prepares_good_payloads_and_leaves_the_rest(tmp_path, monkeyp
 
 
 PREPARE = pipeline.prepare_payload
+TEST_PID = os.getpid()
 
 
-def _die_on_page_3(source_name: str, payload: Payload):
-    if payload.url.endswith("page-3.json"):
+def _marked(source_name: str, payload: Payload):
+    out = PREPARE(source_name, payload)
+    if out is not None:
+        out.warnings.append(f"prepared in {'the test' if os.getpid() == TEST_PID else 'the worker'}")
+    return out
+
+
+def _die_from_page_3(source_name: str, payload: Payload):
+    if int(payload.url.rsplit("page-", 1)[1].split(".")[0]) >= 3 and os.getpid() != TEST_PID:
         os._exit(3)  # the worker process dies (killed, out of memory)
-    return PREPARE(source_name, payload)
+    return _marked(source_name, payload)
 
 
 def test_a_dead_worker_leaves_every_later_payload_to_this_process(tmp_path, monkeypatch):
     monkeypatch.setenv("MERGERWATCH_WORKERS", "1")
-    monkeypatch.setattr(pipeline, "prepare_payload", _die_on_page_3)
+    monkeypatch.setattr(pipeline, "prepare_payload", _die_from_page_3)
     src = get_source("ftc-early-termination")
-    files = [f for f in _files(tmp_path) if "page-" in f and "again" not in f]
+    files = [f for f in _files(tmp_path) if "/page-" in f and "again" not in f]
     items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
-    got = {Path(k).name: r for k, _p, r in pipeline.PreparedAhead(src, items, len(items), window=2)}
-    assert got["page-0.json"] is not None
-    assert got["page-3.json"] is None and got["page-5.json"] is None
+    got = list(pipeline.PreparedAhead(src, items, len(items), window=2))
+    assert [k for k, _p, _r in got] == files
+    where = {Path(k).name: r.warnings[-1] if r else "left to the caller" for k, _p, r in got}
+    assert where["page-0.json"] == "prepared in the worker"
+    # the worker died on the first of them it took: each later one was prepared here or left to the caller
+    assert {where[f"page-{i}.json"] for i in (3, 4, 5)} <= {"prepared in the test", "left to the caller"}
+    assert "left to the caller" in {where[f"page-{i}.json"] for i in (3, 4, 5)}
+
+
+def _slow_first_page(source_name: str, payload: Payload):
+    if payload.url.endswith("page-0.json") and os.getpid() != TEST_PID:
+        time.sleep(1.5)  # the worker is busy with the first file: this process takes the later ones
+    return _marked(source_name, payload)
+
+
+def test_while_the_worker_is_busy_this_process_prepares_the_newest_payloads_itself(tmp_path, monkeypatch):
+    monkeypatch.setenv("MERGERWATCH_WORKERS", "1")
+    monkeypatch.setattr(pipeline, "prepare_payload", _slow_first_page)
+    src = get_source("ftc-early-termination")
+    files = [f for f in _files(tmp_path) if "/page-" in f and "again" not in f]
+    items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
+    got = list(pipeline.PreparedAhead(src, items, len(items), window=8))
+    assert [k for k, _p, _r in got] == files  # in their order, wherever they were prepared
+    where = {Path(k).name: r.warnings[-1] for k, _p, r in got}
+    assert where["page-0.json"] == "prepared in the worker"
+    # page-1 is queued to the worker with page-0 (not to be taken back); the rest waited in the window
+    assert where["page-5.json"] == "prepared in the test"
+    for _k, p, r in got:
+        expected = prepare(src.parse(p).filings, src.match_key)
+        assert [(x.id, x.row, x.parties, x.tokens) for x in r.records] == [
+            (x.id, x.row, x.parties, x.tokens) for x in expected
+        ]
 
 
 def _filing(source_id: str, name: str) -> Filing:

@@ -1003,10 +1003,10 @@ def doctor(
     from dataclasses import replace
 
     from mergerwatch.http import HOST_RULES, Client, contact_from_env
-    from mergerwatch.sources import REGISTRY, get_source
+    from mergerwatch.sources import all_sources, get_source
     from mergerwatch.sources.base import FetchContext
 
-    names = source or list(REGISTRY)
+    names = source or list(all_sources())
     for name in names:
         get_source(name)
     store = _MemoryState()  # a check never writes to the user's data

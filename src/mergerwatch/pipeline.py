@@ -280,6 +280,16 @@ def _pool(payloads: int) -> ProcessPoolExecutor | None:
         return None
 
 
+@dataclass(slots=True)
+class _Ahead:
+    """One payload of PreparedAhead's window: the worker's job for it, or the records this process prepared."""
+
+    key: Any
+    payload: Payload | BaseException
+    future: Future[Prepared | None] | None
+    prepared: Prepared | None = None
+
+
 class PreparedAhead:
     """``items`` (``count`` of them: a key, and a payload or the error of reading it) in their order, each payload
     parsed and its records prepared by one worker process up to ``window`` payloads ahead of the caller, who stores
@@ -287,7 +297,7 @@ class PreparedAhead:
     (MERGERWATCH_WORKERS=0, one CPU, a few files), when the worker failed on it, after the worker died, or once the
     store has refused ``give_up`` prepared batches (``refused``: files whose records it holds already, which it
     parses again itself): the caller then parses it itself, as it does without a worker. At most ``window``
-    payloads are held prepared."""
+    payloads are held prepared; while the caller would wait for the worker, it prepares the newest of them itself."""
 
     def __init__(
         self,
@@ -314,20 +324,36 @@ class PreparedAhead:
             for key, p in self.items:
                 yield key, p, None
             return
-        pending: deque[tuple[Any, Payload | BaseException, Future[Prepared | None] | None]] = deque()
+        pending: deque[_Ahead] = deque()
         try:
             for key, p in self.items:
-                pending.append((key, p, self._submit(pool, p)))
+                pending.append(_Ahead(key, p, self._submit(pool, p)))
                 if len(pending) >= self.window:
-                    k, q, fut = pending.popleft()
-                    yield k, q, self._take(fut)
+                    yield self._next(pending)
             while pending:
-                k, q, fut = pending.popleft()
-                yield k, q, self._take(fut)
+                yield self._next(pending)
         finally:
             # Waited for (at most the job it is on): left to the interpreter's exit, the pool's manager thread can
             # write to a closed pipe and print a traceback.
             pool.shutdown(wait=True, cancel_futures=True)
+
+    def _next(self, pending: deque[_Ahead]) -> tuple[Any, Payload | BaseException, Prepared | None]:
+        """The oldest payload with its records. While the worker is still on it, this process prepares the newest
+        payload the worker has not started (its job is cancelled) instead of waiting: parsing costs more than
+        storing, so the worker alone would keep the store waiting a third of the time."""
+        head = pending[0]
+        while head.future is not None and not head.future.done():
+            for later in reversed(pending):
+                if later is not head and later.future is not None and later.future.cancel():
+                    later.future = None
+                    if isinstance(later.payload, Payload):
+                        later.prepared = prepare_payload(self.source.name, later.payload)
+                    break
+            else:
+                break  # every later job has started (or there is none): wait for the worker
+        pending.popleft()
+        prepared = head.prepared if head.future is None else self._take(head.future)
+        return head.key, head.payload, prepared
 
     def _submit(self, pool: ProcessPoolExecutor, p: Payload | BaseException) -> Future[Prepared | None] | None:
         if not self._alive or not isinstance(p, Payload):
@@ -338,9 +364,7 @@ class PreparedAhead:
             self._alive = False
             return None
 
-    def _take(self, fut: Future[Prepared | None] | None) -> Prepared | None:
-        if fut is None:
-            return None
+    def _take(self, fut: Future[Prepared | None]) -> Prepared | None:
         try:
             return fut.result()
         except Exception:

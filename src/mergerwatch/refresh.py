@@ -18,7 +18,7 @@ from mergerwatch.errors import BackfillPaused, LockHeld, SourceError, UsageError
 from mergerwatch.http import Client, HttpError, RecordingTransport, ReplayTransport, contact_from_env
 from mergerwatch.pipeline import process_payload
 from mergerwatch.redaction import redact
-from mergerwatch.sources import REGISTRY, get_source
+from mergerwatch.sources import all_sources, get_source
 from mergerwatch.sources.base import FetchContext, Payload, Source
 from mergerwatch.store import ImportReport, Store, now_iso
 
@@ -167,7 +167,7 @@ def run_refresh(
     on_source_done: Callable[[SourceResult], None] | None = None,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> RunResult:
-    sources = [get_source(n) for n in names] if names else list(REGISTRY.values())
+    sources = [get_source(n) for n in names] if names else list(all_sources().values())
     _take_lock(store, wait)
     if time_limit:
         client.run_deadline = time.monotonic() + time_limit

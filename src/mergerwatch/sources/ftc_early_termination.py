@@ -20,7 +20,6 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from bs4 import BeautifulSoup
 from defusedxml import ElementTree as SafeET
 
 from mergerwatch.errors import BackfillPaused, ParseError, RateLimited, SourceError
@@ -375,12 +374,16 @@ class FtcEarlyTermination(Source):
             raise ValueError(f"no node id in guid '{guid}'")
         pub = item.findtext("pubDate")
         created = parsedate_to_datetime(pub).astimezone(UTC) if pub else None
+        from bs4 import BeautifulSoup  # only feeds and pages need it: API pages (most of a backfill) do not
+
         scope = BeautifulSoup(item.findtext("description") or "", "lxml")
         extra = {"node_id": nid, "slug": link.rstrip("/").rsplit("/", 1)[-1] if link else None}
         return self._from_fields(scope, f"node-{nid}", title, link or None, created, payload, extra, warnings)
 
     def parse_html(self, payload: Payload) -> ParseResult:
         """Legal-library pages (list or detail): the same Drupal field markup as the feed's descriptions."""
+        from bs4 import BeautifulSoup
+
         soup = BeautifulSoup(payload.body, "lxml")
         articles = soup.select("article.node--type-early-termination-notice")
         if not articles:
