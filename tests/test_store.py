@@ -14,6 +14,7 @@ from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
 from mergerwatch.store import Store
 from mergerwatch.store.db import head_revision
+from mergerwatch.testing import ftc_pages
 
 from .conftest import FIXTURES, run_cli
 from .migrations import build_0001_store, check_upgraded, schema_differences
@@ -483,6 +484,24 @@ def test_the_read_commands_run_without_sqlalchemy(tmp_path):
         ["changes", "--since", "1d"],
         ["deadlines"],
     ):
+        r = subprocess.run([sys.executable, "-c", probe, db, *args], capture_output=True, text=True, timeout=60)
+        assert r.stderr.strip().splitlines()[-1] == "PROBE 0", (args, r.stderr[-400:])
+
+
+def test_ingest_of_api_pages_imports_no_other_parser_and_nothing_of_fetching(tmp_path):
+    """The registry imports a source's module when the source is asked for, and FTC API pages need neither
+    BeautifulSoup (feeds and legal-library pages do) nor httpx: a backfill's start-up is theirs to save."""
+    db = str(tmp_path / "i.db")
+    page = tmp_path / "page.json"
+    page.write_bytes(ftc_pages(50, page_size=50)[0])
+    probe = (
+        "import sys\nfrom mergerwatch.cli import main\nsys.argv = ['mergerwatch', '--db', sys.argv[1], *sys.argv[2:]]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+        "bad = [m for m in ('httpx', 'bs4', 'soupsieve', 'mergerwatch.http', 'mergerwatch.sources.cma_mergers', "
+        "'mergerwatch.sources.ec_mergers', 'mergerwatch.sources.sec_edgar') if m in sys.modules]\n"
+        "sys.stderr.write(f'\\nPROBE {code} {\",\".join(bad)}\\n')\n"
+    )
+    for args in (["ingest", "ftc-early-termination", str(page)], ["parse", "ftc-early-termination", str(page)]):
         r = subprocess.run([sys.executable, "-c", probe, db, *args], capture_output=True, text=True, timeout=60)
         assert r.stderr.strip().splitlines()[-1] == "PROBE 0", (args, r.stderr[-400:])
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from mergerwatch.redaction import redact
+from collections.abc import Mapping
+
+from mergerwatch.redaction import redact, redact_url
 
 
 class MergerwatchError(Exception):
@@ -49,3 +51,28 @@ class BackfillPaused(RateLimited):
 
 class LockHeld(MergerwatchError):
     exit_code = 3
+
+
+class HttpError(Exception):
+    """A request that failed for good (after retries). The message never holds a secret. Defined here rather than
+    in ``http`` so that parsers can name it without importing httpx (``mergerwatch.http`` re-exports it)."""
+
+    def __init__(
+        self,
+        url: str,
+        message: str,
+        status: int | None = None,
+        body: bytes = b"",
+        retry_after: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        *,
+        offline: bool = False,
+    ) -> None:
+        self.url = redact_url(url)
+        self.status = status
+        self.body = body
+        self.retry_after = retry_after
+        self.headers = dict(headers or {})
+        # Name resolution or connection refused: the machine may be offline (refresh says so once).
+        self.offline = offline
+        super().__init__(redact(message))

@@ -23,8 +23,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import httpx
 
 from mergerwatch import __version__
-from mergerwatch.errors import UsageError
-from mergerwatch.redaction import SECRET_HEADERS, SECRET_PARAMS, redact, redact_url
+from mergerwatch.errors import HttpError, UsageError
+from mergerwatch.redaction import SECRET_HEADERS, SECRET_PARAMS, redact_url
 
 log = logging.getLogger("mergerwatch.http")
 
@@ -125,30 +125,6 @@ class Response:
     def validators(self) -> tuple[str, str | None, str | None] | None:
         etag, last_mod = self.headers.get("etag"), self.headers.get("last-modified")
         return (self.url, etag, last_mod) if (etag or last_mod) else None
-
-
-class HttpError(Exception):
-    """A request that failed for good (after retries). The message never holds a secret."""
-
-    def __init__(
-        self,
-        url: str,
-        message: str,
-        status: int | None = None,
-        body: bytes = b"",
-        retry_after: float | None = None,
-        headers: Mapping[str, str] | None = None,
-        *,
-        offline: bool = False,
-    ) -> None:
-        self.url = redact_url(url)
-        self.status = status
-        self.body = body
-        self.retry_after = retry_after
-        self.headers = dict(headers or {})
-        # Name resolution or connection refused: the machine may be offline (refresh says so once).
-        self.offline = offline
-        super().__init__(redact(message))
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:

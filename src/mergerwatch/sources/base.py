@@ -11,12 +11,14 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from mergerwatch.errors import ParseError
-from mergerwatch.http import Client, HttpError
+from mergerwatch.errors import HttpError, ParseError
 from mergerwatch.model import Filing
 from mergerwatch.payload import Payload
+
+if TYPE_CHECKING:
+    from mergerwatch.http import Client  # fetching only: parsing never imports httpx
 
 
 @dataclass

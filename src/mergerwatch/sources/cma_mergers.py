@@ -17,8 +17,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from mergerwatch.errors import ParseError, SourceError
-from mergerwatch.http import HttpError
+from mergerwatch.errors import HttpError, ParseError, SourceError
 from mergerwatch.matching import clean_text
 from mergerwatch.model import Filing, Party, Role, Status, StatusEvent
 from mergerwatch.sources.base import (

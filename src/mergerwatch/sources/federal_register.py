@@ -13,8 +13,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from mergerwatch.classify import UNDETERMINED, classify_fr
-from mergerwatch.errors import ParseError, SourceError
-from mergerwatch.http import HttpError
+from mergerwatch.errors import HttpError, ParseError, SourceError
 from mergerwatch.matching import clean_text
 from mergerwatch.sources.base import (
     FetchContext,

@@ -22,8 +22,7 @@ from zoneinfo import ZoneInfo
 
 from defusedxml import ElementTree as SafeET
 
-from mergerwatch.errors import BackfillPaused, ParseError, RateLimited, SourceError
-from mergerwatch.http import HttpError
+from mergerwatch.errors import BackfillPaused, HttpError, ParseError, RateLimited, SourceError
 from mergerwatch.matching import clean_text, normalise_name
 from mergerwatch.model import Filing, Party, Role, Status
 from mergerwatch.redaction import register_secret

@@ -20,9 +20,8 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from mergerwatch.errors import ParseError, SourceError
+from mergerwatch.errors import HttpError, ParseError, SourceError
 from mergerwatch.hsr_text import extract, sentences
-from mergerwatch.http import HttpError
 from mergerwatch.matching import clean_text
 from mergerwatch.model import Filing, Party, Role, Status, StatusEvent
 from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, http_hint, loads_json
