@@ -50,3 +50,16 @@ def cli_json(*args: str, db: str | None = None, env: dict | None = None):
     r = run_cli(*args, "--json", db=db, env=env)
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout)
+
+
+def name_index_entries(conn) -> list[tuple[str, int, int]]:
+    """(word, filing pk, party position) of a SQLite store's name index, sorted, whichever form it takes: the FTS5
+    table (store/name_index.py, read through an fts5vocab view) or the name_tokens table."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'name_index'").fetchone():
+        return sorted(conn.execute("SELECT token, filing_pk, position FROM name_tokens"))
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.name_index_words USING fts5vocab(main, name_index, instance)")
+    out = []
+    for term, key in conn.execute("SELECT term, doc FROM temp.name_index_words"):
+        word = bytes.fromhex(term[1:]).decode() if term.startswith("_") else term
+        out.append((word, key >> 16, key & 0xFFFF))
+    return sorted(out)

@@ -21,7 +21,7 @@ from mergerwatch.store import Store
 from mergerwatch.store.store import prepare
 from mergerwatch.testing import ftc_pages
 
-from .conftest import FIXTURES, run_cli
+from .conftest import FIXTURES, name_index_entries, run_cli
 
 FTC = FIXTURES / "ftc-early-termination"
 TIMES = {"first_seen", "last_changed", "observed_at", "fetched_at", "updated_at_run"}
@@ -52,9 +52,10 @@ def _files(tmp: Path) -> list[str]:
 def _dump(db: Path) -> dict[str, list[tuple]]:
     out = {}
     with sqlite3.connect(db) as conn:
-        for table in ("filings", "parties", "name_tokens", "status_events", "raw_payloads"):
+        for table in ("filings", "parties", "status_events", "raw_payloads"):
             cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] not in TIMES]
             out[table] = sorted(conn.execute(f"SELECT {', '.join(cols)} FROM {table}").fetchall(), key=repr)
+        out["name_index"] = name_index_entries(conn)
     return out
 
 

@@ -19,7 +19,7 @@ from mergerwatch.http import save_recording
 from mergerwatch.sources.ftc_early_termination import API_URL, PAGE_LIMIT, RSS_URL
 from mergerwatch.testing import ftc_pages
 
-from .conftest import FIXTURES, cli_json, run_cli
+from .conftest import FIXTURES, cli_json, name_index_entries, run_cli
 
 DEMO = Path(str(files("mergerwatch.demo") / "recordings"))
 
@@ -41,7 +41,7 @@ def _snapshot(db: str) -> dict:
                     "JOIN filings f ON f.pk = e.filing_pk"
                 )
             ),
-            "tokens": conn.execute("SELECT count(*) FROM name_tokens").fetchone()[0],
+            "tokens": len(name_index_entries(conn)),
         }
 
 

@@ -9,6 +9,8 @@ import sys
 import time
 from datetime import UTC, date, datetime
 
+import pytest
+
 from mergerwatch.model import Filing, Party, Role, Status
 from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
@@ -16,7 +18,7 @@ from mergerwatch.store import Store
 from mergerwatch.store.db import head_revision
 from mergerwatch.testing import ftc_pages
 
-from .conftest import FIXTURES, run_cli
+from .conftest import FIXTURES, name_index_entries, run_cli
 from .migrations import build_0001_store, check_upgraded, schema_differences
 
 
@@ -151,11 +153,39 @@ def test_changed_names_replace_their_tokens(store: Store):
     store.import_filings([a])
     assert store.import_filings([renamed]).updated == 1
     with sqlite3.connect(store.url.removeprefix("sqlite:///")) as conn:
-        tokens = sorted(conn.execute("SELECT token, position FROM name_tokens"))
+        tokens = sorted((w, pos) for w, _pk, pos in name_index_entries(conn))
         parties = sorted(conn.execute("SELECT position, name FROM parties"))
     assert tokens == [("a", 0), ("quantum", 1), ("zephyr", 1)]
     assert parties == [(0, "A Inc."), (1, "Zephyr Quantum LLC")]
     assert find_company(store, "Zephyr Quantum").by_filing and not find_company(store, "B LLC").by_filing
+
+
+@pytest.mark.parametrize("fts5", [True, False])
+def test_both_forms_of_the_name_index_find_the_same_parties(tmp_path, monkeypatch, fts5):
+    """A SQLite without FTS5 keeps the name_tokens table: blocking, renaming and a name in another script read the
+    same through either form (PostgreSQL uses name_tokens too: test_postgres.py)."""
+    from mergerwatch.deals import find_company
+    from mergerwatch.store import name_index
+
+    monkeypatch.setattr(name_index, "fts5_available", lambda _cur: fts5)
+    store = Store(str(tmp_path / "s.db"))
+    assert store.name_index is fts5
+    a = _filing(Status.notified, "Notified", date(2026, 1, 5))
+    a = a.model_copy(update={"parties": [Party(name="Société Générale Zürich AG", role=Role.acquirer),
+                                         Party(name="北京 Quantum Holdings", role=Role.target)]})  # fmt: skip
+    store.import_filings([a])
+    assert find_company(store, "Societe Generale Zurich").by_filing
+    assert find_company(store, "北京 Quantum").by_filing and not find_company(store, "北京 Photon").by_filing
+    zephyr = [Party(name="Zephyr Quantum LLC", role=Role.acquirer)]
+    renamed = a.model_copy(update={"parties": zephyr, "updated_at": datetime(2026, 2, 1, tzinfo=UTC)})
+    assert store.import_filings([renamed]).updated == 1
+    assert find_company(store, "Zephyr Quantum").by_filing and not find_company(store, "北京 Quantum").by_filing
+    with sqlite3.connect(tmp_path / "s.db") as conn:
+        assert [(w, pos) for w, _pk, pos in name_index_entries(conn)] == [("quantum", 0), ("zephyr", 0)]
+        assert bool(conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'name_tokens'").fetchone()) is not fts5
+        if fts5:
+            conn.execute("INSERT INTO name_index (name_index) VALUES ('integrity-check')")
+    store.close()
 
 
 def test_two_long_words_sharing_their_first_80_characters_index_once(store: Store):
@@ -166,7 +196,7 @@ def test_two_long_words_sharing_their_first_80_characters_index_once(store: Stor
     a = a.model_copy(update={"parties": [Party(name=f"{long}a {long}b Holdings", role=Role.acquirer)]})
     assert store.import_filings([a]).inserted == 1
     with sqlite3.connect(store.url.removeprefix("sqlite:///")) as conn:
-        assert sorted(conn.execute("SELECT token FROM name_tokens")) == [("holdings",), ("x" * 80,)]
+        assert [w for w, _pk, _pos in name_index_entries(conn)] == ["holdings", "x" * 80]
     renamed = a.model_copy(
         update={
             "parties": [Party(name="Plain Name Inc", role=Role.acquirer)],
@@ -175,7 +205,7 @@ def test_two_long_words_sharing_their_first_80_characters_index_once(store: Stor
     )
     assert store.import_filings([renamed]).updated == 1
     with sqlite3.connect(store.url.removeprefix("sqlite:///")) as conn:
-        assert sorted(conn.execute("SELECT token FROM name_tokens")) == [("name",), ("plain",)]
+        assert [w for w, _pk, _pos in name_index_entries(conn)] == ["name", "plain"]
 
 
 def test_one_notice_from_two_surfaces_in_one_batch_is_one_filing(store: Store):
@@ -270,7 +300,7 @@ def _sqlite_schema(path) -> dict[str, object]:
             sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (tb,)).fetchone()[0]
             indexes = set()
             for _seq, name, unique, origin, partial in conn.execute(f"PRAGMA index_list('{tb}')"):
-                cols = tuple(r[2] for r in conn.execute(f"PRAGMA index_info('{name}')"))
+                cols = tuple((r[2], r[3]) for r in conn.execute(f"PRAGMA index_xinfo('{name}')") if r[5])  # name, desc
                 indexes.add((name if origin == "c" else origin, unique, partial, cols))
             out[tb] = {
                 "columns": {r[1:] for r in conn.execute(f"PRAGMA table_info('{tb}')")},
@@ -639,6 +669,50 @@ def test_upgrade_0006_shortens_digests_without_anything_looking_changed(tmp_path
     rep = store.import_filings(rss.filings, match_key=src.match_key)
     assert rep.inserted == 18 and rep.updated == 2 and store.stats()["filings"] == 20
     lengths = _rows(store, "SELECT max(length(content_hash)), max(length(match_key)) FROM filings")
-    assert lengths == [(32, 24)]
+    assert lengths == [(16, 24)]  # 0007 cut the content digest again
     assert _rows(store, "SELECT max(length(event_key)) FROM status_events") == [(16,)]
+    store.close()
+
+
+def test_upgrade_0007_compacts_filings_and_every_record_reads_the_same(tmp_path):
+    """A 0006 store keeps every url in full, last_changed as a copy of first_seen, 32-digit content digests and
+    ascending date indexes. After 0007 every record and event reads as before, the same notices read again are
+    unchanged, and a changed one gets its own last_changed."""
+    src, rss, api = _rss_and_api()
+    db = str(tmp_path / "s.db")
+    store = Store(db)
+    store.import_filings([*api.filings, *rss.filings], match_key=src.match_key)
+    ids = [r[0] for r in _rows(store, "SELECT id FROM filings ORDER BY id")]
+    before = store.filing_records(ids)
+    changes_before = store.reader().events_since("2000-01-01")
+    store.close()
+    with sqlite3.connect(db) as conn:  # the rows as mergerwatch 0006 wrote them
+        compact = conn.execute("SELECT count(*) FROM filings WHERE url = ''").fetchone()[0]
+        assert compact >= 1  # an API notice's own address
+        for r in before:
+            conn.execute(
+                "UPDATE filings SET url = ?, last_changed = first_seen, content_hash = content_hash || ? WHERE id = ?",
+                (r["url"], "0" * 16, r["id"]),
+            )
+        conn.execute("DROP INDEX ix_filings_stats")
+        conn.execute("CREATE INDEX ix_filings_stats ON filings (tells, authority, status, detail, status_date)")
+        conn.execute("DROP INDEX ix_filings_authority_date")
+        conn.execute("CREATE INDEX ix_filings_authority_date ON filings (authority, status_date)")
+        conn.execute("UPDATE alembic_version SET version_num = '0006'")
+    store = Store(db)
+    assert store.filing_records(ids) == before
+    assert store.reader().events_since("2000-01-01") == changes_before
+    assert _rows(store, "SELECT count(*) FROM filings WHERE url = ''") == [(compact,)]
+    assert _rows(store, "SELECT count(*) FROM filings WHERE last_changed <> ''") == [(0,)]
+    assert _rows(store, "SELECT max(length(content_hash)) FROM filings") == [(16,)]
+    again = store.import_filings([*api.filings, *rss.filings], match_key=src.match_key)
+    assert (again.updated, again.inserted, again.events) == (0, 0, 0)
+    newer = datetime(2030, 1, 1, tzinfo=UTC)
+    moved = api.filings[0].model_copy(update={"title": "Corrected title", "updated_at": newer})
+    assert store.import_filings([moved], observed_at="2030-01-01T00:00:00+00:00").updated == 1
+    rec = store.filing_records([moved.id])[0]
+    assert rec["last_changed"] == "2030-01-01T00:00:00+00:00" and rec["first_seen"] < rec["last_changed"]
+    assert rec["url"] == moved.url  # the winning observation's own address, stored as ''
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     store.close()

@@ -178,7 +178,13 @@ def normalise_name(name: str) -> NormalisedName:
     if not key:
         # Nothing but legal words ("Company Limited"): keep the folded original rather than nothing.
         key = " ".join(text.split()) or name.strip().casefold()
-    return NormalisedName(key=key, legal_form=" ".join(forms), index_tokens=tuple({t[:80]: None for t in key.split()}))
+    return NormalisedName(key=key, legal_form=" ".join(forms), index_tokens=index_tokens_of(key))
+
+
+def index_tokens_of(key: str) -> tuple[str, ...]:
+    """A normalised name's words as the name index holds them: distinct, each cut to 80 characters. The store
+    finds a party's entries again from its stored key (parties.norm) with this when the party changes."""
+    return tuple({t[:80]: None for t in key.split()})
 
 
 def blocking_tokens(key: str) -> list[str]:

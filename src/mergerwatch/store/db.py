@@ -19,7 +19,7 @@ from mergerwatch.store.reader import HEAD_REVISION
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration this mergerwatch knows (HEAD_REVISION, kept beside the read path that checks it too) is
 # checked with one query on every open, so alembic (and mako) are imported only when a migration really runs.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 
 
 __all__ = ["HEAD_REVISION", "create_db_engine", "default_db_path", "migrate", "resolve_db_url"]
@@ -67,6 +67,9 @@ def create_db_engine(url: str) -> Engine:
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
             cur = dbapi_conn.cursor()
+            # 8 KiB pages for a new file (ignored by an existing one): a filings row is ~600 bytes, and a 4 KiB page
+            # left a tenth of itself unused at its end (40 bytes a filing).
+            cur.execute("PRAGMA page_size=8192")
             # WAL: readers never block the nightly writer; NORMAL sync is safe with WAL.
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
@@ -76,7 +79,8 @@ def create_db_engine(url: str) -> Engine:
             cur.execute("PRAGMA cache_size=-16384")
             # Checkpoint (and fsync) every ~40 MB of WAL rather than every 4 MB: a third less time per page of
             # notices stored (benchmarks/bench_ftc_ingest.py).
-            cur.execute("PRAGMA wal_autocheckpoint=10000")
+            page = int(cur.execute("PRAGMA page_size").fetchone()[0])
+            cur.execute(f"PRAGMA wal_autocheckpoint={40_000_000 // page}")
             cur.close()
             # Transactions are begun by us (below), not implicitly by the driver.
             dbapi_conn.isolation_level = None
@@ -207,9 +211,16 @@ def _create_at_head(conn: sa.Connection) -> None:
     """A new SQLite store is created as schema.py declares it and stamped with the head revision, as running every
     migration from an empty file would leave it (tests/test_store.py compares the two, table by table): alembic,
     mako and pygments (a tenth of a second, 10 MB) are imported only to upgrade a store that holds data."""
+    from mergerwatch.store import name_index
     from mergerwatch.store.schema import metadata
 
-    metadata.create_all(conn, checkfirst=False)
+    # The name index in FTS5 where this SQLite has it (store/name_index.py), else the name_tokens table.
+    fts = name_index.fts5_available(conn.connection.dbapi_connection.cursor())
+    metadata.create_all(
+        conn, tables=[tb for tb in metadata.sorted_tables if not (fts and tb.name == "name_tokens")], checkfirst=False
+    )
+    if fts:
+        conn.exec_driver_sql(name_index.DDL)
     conn.exec_driver_sql(
         "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
         "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"

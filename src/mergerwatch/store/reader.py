@@ -18,16 +18,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
+from mergerwatch.catalog import full_url
+from mergerwatch.store import name_index
 from mergerwatch.store.location import resolve_db_url, sqlite_path
 
 # The newest migration this mergerwatch knows (tests/test_store.py checks it against the migration scripts).
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0008"
 CHUNK = 500
 
 # A filing and its provenance, read from the raw payload it came from (FROM filings f LEFT JOIN raw_payloads r).
 FILING_COLS = (
     "f.pk, f.id, f.source, f.source_id, f.authority, f.jurisdiction, f.case_ref, f.title, f.status, f.status_raw, "
-    "f.status_date, f.detail, f.deadline, f.url, f.published_at, f.extra, f.alt_ids, f.first_seen, f.last_changed, "
+    "f.status_date, f.detail, f.deadline, f.url, f.published_at, f.extra, f.alt_ids, f.first_seen, "
+    "coalesce(nullif(f.last_changed, ''), f.first_seen), "
     "r.fetched_at, r.sha256, f.parser_version"
 )
 FILING_FROM = "filings f LEFT JOIN raw_payloads r ON r.id = f.payload_id"
@@ -107,7 +110,7 @@ def filing_record(r: Sequence[Any]) -> dict[str, Any]:
         "status_date": r[10],
         "detail": r[11],
         "deadline": r[12],
-        "url": r[13],
+        "url": full_url(r[1], r[13]),
         "published_at": r[14],
         "extra": _json(r[15]) or {},
         "alt_ids": _json(r[16]) or [],
@@ -148,6 +151,7 @@ class Reader:
         self.url = url
         self._pyformat = mark != "?"
         self._close = close
+        self._fts: bool | None = None  # asked once (_name_index)
 
     def close(self) -> None:
         if self._close is not None:
@@ -368,13 +372,34 @@ class Reader:
             [key],
         )
 
+    def _name_index(self) -> bool:
+        """The store keeps its name index in FTS5 (SQLite: store/name_index.py), not in name_tokens."""
+        if self._fts is None:
+            self._fts = not self._pyformat and bool(
+                self.rows("SELECT 1 FROM sqlite_master WHERE name = ?", [name_index.TABLE])
+            )
+        return self._fts
+
     def token_counts(self, tokens: Sequence[str]) -> dict[str, int]:
+        if self._name_index():
+            sql = f"SELECT count(*) FROM {name_index.TABLE} WHERE {name_index.TABLE} MATCH ?"
+            counts = {tok: int(self.rows(sql, [name_index.match([tok])])[0][0]) for tok in dict.fromkeys(tokens)}
+            return {tok: n for tok, n in counts.items() if n}
         marks = ", ".join("?" * len(tokens))
         sql = f"SELECT token, count(*) FROM name_tokens WHERE token IN ({marks}) GROUP BY token"
         return {r[0]: int(r[1]) for r in self.rows(sql, tokens)}
 
     def parties_with_tokens(self, tokens: Sequence[str], limit: int) -> list[tuple[Any, ...]]:
         """Parties (as in ``parties_named``) whose names hold every one of ``tokens``: the blocking step."""
+        if self._name_index():
+            sql = (
+                "SELECT f.id, p.name, p.role, p.norm, p.legal_form "
+                f"FROM (SELECT rowid AS k FROM {name_index.TABLE} WHERE {name_index.TABLE} MATCH ?) h "
+                f"JOIN parties p ON p.filing_pk = (h.k >> {name_index.SHIFT}) "
+                f"AND p.position = (h.k & {(1 << name_index.SHIFT) - 1}) "
+                f"JOIN filings f ON f.pk = p.filing_pk LIMIT {int(limit)}"
+            )
+            return self.rows(sql, [name_index.match(tokens)])
         one = "SELECT filing_pk, position FROM name_tokens WHERE token = ?"
         posting = " INTERSECT ".join([one] * len(tokens))
         sql = (
@@ -411,7 +436,7 @@ class Reader:
             [cutoff],
         )
         for r in rows:
-            r["url"] = event_url(r["url"], r.pop("filing_url"))
+            r["url"] = event_url(r["url"], full_url(r["filing_id"], r.pop("filing_url")))
         return rows
 
     def party_rows(self, pks: Sequence[int]) -> list[tuple[Any, ...]]:

@@ -22,10 +22,12 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from mergerwatch.catalog import full_url, store_url
 from mergerwatch.errors import LockHeld
-from mergerwatch.matching import normalise_name
+from mergerwatch.matching import index_tokens_of, normalise_name
 from mergerwatch.payload import Payload
 from mergerwatch.redaction import redact, redact_bytes, redact_url
+from mergerwatch.store import name_index
 from mergerwatch.store import schema as t
 from mergerwatch.store.db import create_db_engine, migrate, resolve_db_url
 from mergerwatch.store.reader import TELLS_SQL, Reader, _json, tells
@@ -88,7 +90,7 @@ def event_key(ev: StatusEvent) -> str:
 
 
 def content_digest(f: Filing) -> str:
-    return f.content_hash()[:32]
+    return f.content_hash()[:16]
 
 
 def match_digest(key: str | None) -> str | None:
@@ -146,6 +148,10 @@ class Store:
         self._tx = threading.local()  # this thread's open write transaction, if any
         self._reader: Reader | None = None
         migrate(self.engine)
+        self.name_index = False  # FTS5 (store/name_index.py) rather than the name_tokens table
+        if self.dialect == "sqlite":
+            with self.engine.connect() as conn:
+                self.name_index = name_index.has_name_index(conn.connection.dbapi_connection.cursor())
 
     @contextmanager
     def write(self, savepoint: bool = False) -> Iterator[sa.Connection]:
@@ -374,7 +380,7 @@ class Store:
                 history.pop(pk, None)
             known = self._event_keys(conn, [*updates, *history]) if updates or history else {}
             for pk, entry in updates.items():
-                vals = {k: v for k, v in entry["row"].items() if k not in ("id", "first_seen")}
+                vals = {k: v for k, v in _as_stored(entry["row"], new=False).items() if k not in ("id", "first_seen")}
                 if vals["url"] != entry["url"]:
                     # Stored events that said "the filing's url" keep the url they were seen with.
                     conn.execute(
@@ -440,7 +446,7 @@ class Store:
         JSON text already (prepare)."""
         if not inserts:
             return
-        rows = [e["row"] for e in inserts]
+        rows = [_as_stored(e["row"], new=True) for e in inserts]
         if self.dialect == "sqlite":
             # We hold SQLite's write lock (BEGIN IMMEDIATE): nobody else can take these keys.
             first = int(conn.exec_driver_sql("SELECT coalesce(max(pk), 0) + 1 FROM filings").scalar_one())
@@ -554,15 +560,35 @@ class Store:
         tokens: list[tuple[Any, ...]] = []
         for pk, parties, toks in filings:
             rows += [(pk, *p) for p in parties]
-            tokens += [(tok, pk, pos) for tok, pos in toks]
+            if self.name_index:
+                tokens += name_index.rows(pk, toks)
+            else:
+                tokens += [(tok, pk, pos) for tok, pos in toks]
         self._insert_rows(conn, t.parties, PARTY_COLS, rows)
+        if self.name_index:
+            if tokens:
+                conn.exec_driver_sql(f"INSERT INTO {name_index.TABLE} (rowid, terms) VALUES (?, ?)", tokens)
+            return
         tokens.sort()  # in key order, each insert lands next to the one before: fewer pages visited
         self._insert_rows(conn, t.name_tokens, TOKEN_COLS, tokens)
 
     def _delete_parties(self, conn: sa.Connection, pks: list[int]) -> None:
         """Remove the parties of changed filings and their name tokens (found from the names they were made of)."""
         old = _select_in(conn, "SELECT filing_pk, position, norm FROM parties WHERE filing_pk IN ({})", pks)
-        dead = sorted({(tok[:80], pk, pos) for pk, pos, norm in old for tok in norm.split()})
+        if self.name_index:
+            # A contentless FTS5 row is deleted by naming the very terms it was given: made again from the key.
+            gone = [
+                (name_index.key(pk, pos), name_index.terms_text(toks))
+                for pk, pos, norm in old
+                for toks in [index_tokens_of(norm)]
+                if toks and pos < 1 << name_index.SHIFT
+            ]
+            if gone:
+                conn.exec_driver_sql(
+                    f"INSERT INTO {name_index.TABLE} ({name_index.TABLE}, rowid, terms) VALUES ('delete', ?, ?)", gone
+                )
+            old = []
+        dead = sorted({(tok, pk, pos) for pk, pos, norm in old for tok in index_tokens_of(norm)})
         if dead:
             tk = t.name_tokens.c
             q = t.name_tokens.delete().where(
@@ -830,6 +856,16 @@ def _dumps(value: Any) -> str:
     return json.dumps(value) if value else ("[]" if isinstance(value, list) else "{}")
 
 
+def _as_stored(row: dict[str, Any], new: bool) -> dict[str, Any]:
+    """A filings row as the table keeps it (a copy: the caller's row goes on with the url its events compare
+    with): the source's own url of the record as '', and a new filing's last_changed as '' (it is first_seen)."""
+    out = dict(row)
+    out["url"] = store_url(row["source"], row["id"].split(":", 1)[1], row["url"])
+    if new:
+        out["last_changed"] = ""
+    return out
+
+
 def _existing(r: Any) -> dict[str, Any]:
     return {
         "pk": r[0],
@@ -837,7 +873,7 @@ def _existing(r: Any) -> dict[str, Any]:
         "content_hash": r[2],
         "alt_ids": _json(r[3]) or [],
         "extra": _json(r[4]) or {},
-        "url": r[5],
+        "url": full_url(r[1], r[5]),
         "precedence": _precedence_key(r[7], r[8], r[9] or r[10], r[11], r[12], r[13], r[2]),
     }
 
