@@ -92,8 +92,8 @@ def test_the_worker_prepares_good_payloads_and_leaves_the_rest(tmp_path, monkeyp
     first = by_key[files[0]]
     assert first is not None and len(first.records) == 50
     expected = prepare(src.parse(items[0][1]).filings, src.match_key)
-    assert [(p.id, p.row, p.events, p.parties, p.tokens) for p in first.records] == [
-        (p.id, p.row, p.events, p.parties, p.tokens) for p in expected
+    assert [(p.id, p.row, p.events, p.parties, p.words) for p in first.records] == [
+        (p.id, p.row, p.events, p.parties, p.words) for p in expected
     ]
 
 
@@ -101,17 +101,17 @@ PREPARE = pipeline.prepare_payload
 TEST_PID = os.getpid()
 
 
-def _marked(source_name: str, payload: Payload):
-    out = PREPARE(source_name, payload)
+def _marked(source_name: str, payload: Payload, fts: bool = True):
+    out = PREPARE(source_name, payload, fts)
     if out is not None:
         out.warnings.append(f"prepared in {'the test' if os.getpid() == TEST_PID else 'the worker'}")
     return out
 
 
-def _die_from_page_3(source_name: str, payload: Payload):
+def _die_from_page_3(source_name: str, payload: Payload, fts: bool = True):
     if int(payload.url.rsplit("page-", 1)[1].split(".")[0]) >= 3 and os.getpid() != TEST_PID:
         os._exit(3)  # the worker process dies (killed, out of memory)
-    return _marked(source_name, payload)
+    return _marked(source_name, payload, fts)
 
 
 def test_a_dead_worker_leaves_every_later_payload_to_this_process(tmp_path, monkeypatch):
@@ -129,10 +129,10 @@ def test_a_dead_worker_leaves_every_later_payload_to_this_process(tmp_path, monk
     assert "left to the caller" in {where[f"page-{i}.json"] for i in (3, 4, 5)}
 
 
-def _slow_first_page(source_name: str, payload: Payload):
+def _slow_first_page(source_name: str, payload: Payload, fts: bool = True):
     if payload.url.endswith("page-0.json") and os.getpid() != TEST_PID:
         time.sleep(1.5)  # the worker is busy with the first file: this process takes the later ones
-    return _marked(source_name, payload)
+    return _marked(source_name, payload, fts)
 
 
 def test_while_the_worker_is_busy_this_process_prepares_the_newest_payloads_itself(tmp_path, monkeypatch):
@@ -149,8 +149,8 @@ def test_while_the_worker_is_busy_this_process_prepares_the_newest_payloads_itse
     assert where["page-5.json"] == "prepared in the test"
     for _k, p, r in got:
         expected = prepare(src.parse(p).filings, src.match_key)
-        assert [(x.id, x.row, x.parties, x.tokens) for x in r.records] == [
-            (x.id, x.row, x.parties, x.tokens) for x in expected
+        assert [(x.id, x.row, x.parties, x.words) for x in r.records] == [
+            (x.id, x.row, x.parties, x.words) for x in expected
         ]
 
 
@@ -187,6 +187,21 @@ def test_import_new_writes_only_a_batch_that_is_all_new(tmp_path):
     other.import_filings([a, b], "2026-03-02T00:00:00+00:00", match_key=key)
     assert _dump(tmp_path / "s.db") == _dump(tmp_path / "o.db")  # the rows import_filings writes
     store.close(), other.close()
+
+
+def test_records_prepared_for_the_other_form_of_name_index_are_parsed_again(tmp_path):
+    src = get_source("ftc-early-termination")
+    body = ftc_pages(50, page_size=50, seed=5)[0]
+    runs = {}
+    for fts in (True, False):
+        store = Store(str(tmp_path / f"{fts}.db"))
+        assert store.name_index  # this SQLite has FTS5
+        payload = Payload(src.name, "file:///page.json", body, kind="api")
+        out = pipeline.process_payload(store, src, payload, prepared=pipeline.prepare_payload(src.name, payload, fts))
+        assert out.refused is not fts and out.report.inserted == 50
+        store.close()
+        runs[fts] = _dump(tmp_path / f"{fts}.db")
+    assert runs[True] == runs[False]
 
 
 @pytest.mark.parametrize("asked, payloads, cpus, worker", [

@@ -710,7 +710,7 @@ def ingest(
                 yield f, exc
 
     # Files are parsed and their records prepared in a worker process while this one stores the ones before.
-    ahead = PreparedAhead(src, read(), len(files))
+    ahead = PreparedAhead(src, read(), len(files), fts=store.name_index)
     with GroupCommit(store) as group:
         for f, payload, prepared in ahead:
             if isinstance(payload, SourceError):

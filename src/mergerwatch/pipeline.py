@@ -128,7 +128,9 @@ def _store_step(
                 records = len(prepared.records) if prepared else len(result.filings) if result else 0
                 body_zlib = prepared.body_zlib if prepared else None
                 raw_id = store.save_payload(payload, status="ok", records=records, body_zlib=body_zlib)
-                report = store.import_new(prepared.records, observed_at, payload_id=raw_id) if prepared else None
+                # Records prepared for the other form of name index (never, but cheap to rule out) are refused too.
+                fits = prepared is not None and prepared.fts == store.name_index
+                report = store.import_new(prepared.records, observed_at, payload_id=raw_id) if fits else None
                 refused = prepared is not None and report is None
                 if report is None:
                     result = result or parse_checked(source, payload)
@@ -230,9 +232,10 @@ class Prepared:
     records: list[PreparedFiling]
     warnings: list[str]
     body_zlib: bytes | None = None  # the payload's body as the store keeps it (Store.save_payload)
+    fts: bool = True  # the records' name index entries are for an FTS5 index (Store.name_index)
 
 
-def prepare_payload(source_name: str, payload: Payload) -> Prepared | None:
+def prepare_payload(source_name: str, payload: Payload, fts: bool = True) -> Prepared | None:
     """In the worker: parse (with the zero-record rule) and prepare. None when anything fails: the main process then
     reads that payload itself, so its error is reported and kept exactly as it is without a worker."""
     from mergerwatch.sources import get_source
@@ -241,8 +244,8 @@ def prepare_payload(source_name: str, payload: Payload) -> Prepared | None:
     try:
         source = get_source(source_name)
         result = parse_checked(source, payload)
-        records = prepare(result.filings, match_key_for(source))
-        return Prepared(records, result.warnings, compress_body(payload.body))
+        records = prepare(result.filings, match_key_for(source), fts)
+        return Prepared(records, result.warnings, compress_body(payload.body), fts)
     except Exception:
         return None
 
@@ -306,8 +309,10 @@ class PreparedAhead:
         count: int,
         window: int = 8,
         give_up: int = 3,
+        fts: bool = True,
     ) -> None:
         self.source, self.items, self.count, self.window, self.give_up = source, items, count, window, give_up
+        self.fts = fts  # the form of the store's name index (Store.name_index), which the records are prepared for
         self.misses = 0
         self._alive = True
 
@@ -347,7 +352,7 @@ class PreparedAhead:
                 if later is not head and later.future is not None and later.future.cancel():
                     later.future = None
                     if isinstance(later.payload, Payload):
-                        later.prepared = prepare_payload(self.source.name, later.payload)
+                        later.prepared = prepare_payload(self.source.name, later.payload, self.fts)
                     break
             else:
                 break  # every later job has started (or there is none): wait for the worker
@@ -359,7 +364,7 @@ class PreparedAhead:
         if not self._alive or not isinstance(p, Payload):
             return None
         try:
-            return pool.submit(prepare_payload, self.source.name, p)
+            return pool.submit(prepare_payload, self.source.name, p, self.fts)
         except Exception:  # the pool broke (a killed worker): the rest is done in this process
             self._alive = False
             return None

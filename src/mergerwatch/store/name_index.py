@@ -14,7 +14,7 @@ keep the name_tokens table; the store and the reader ask which one a store has (
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 TABLE = "name_index"
@@ -35,16 +35,6 @@ def terms_text(tokens: Iterable[str]) -> str:
 
 def key(filing_pk: int, position: int) -> int:
     return (filing_pk << SHIFT) | position
-
-
-def rows(filing_pk: int, tokens: Sequence[tuple[str, int]]) -> Iterator[tuple[int, str]]:
-    """(rowid, terms) of one filing's parties from its (token, position) pairs (store._party_rows)."""
-    by_position: dict[int, list[str]] = {}
-    for tok, pos in tokens:
-        by_position.setdefault(pos, []).append(tok)
-    for pos, toks in by_position.items():
-        if pos < 1 << SHIFT:
-            yield key(filing_pk, pos), terms_text(toks)
 
 
 def match(tokens: Sequence[str]) -> str:

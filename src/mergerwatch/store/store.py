@@ -113,12 +113,13 @@ class PreparedFiling:
     row: dict[str, Any]  # its JSON columns as JSON text
     events: list[tuple[Any, ...]]  # Store._event_rows
     parties: list[tuple[Any, ...]]  # _party_rows
-    tokens: list[tuple[str, int]]
+    words: list[tuple[int, str]]  # _party_rows, for a store whose name index has the form asked for
 
 
-def prepare(filings: Iterable[Filing], match_key: Any = None) -> list[PreparedFiling]:
+def prepare(filings: Iterable[Filing], match_key: Any = None, fts: bool = True) -> list[PreparedFiling]:
     """What import_filings computes for each new record (digests, tells, events, normalised names), done without
-    the store. The batch is taken as it is: import_new refuses one with an id or match key twice."""
+    the store; ``fts``: the store's name index is FTS5 (Store.name_index). The batch is taken as it is: import_new
+    refuses one with an id or match key twice."""
     out = []
     for f in filings:
         fid = f.id
@@ -126,19 +127,23 @@ def prepare(filings: Iterable[Filing], match_key: Any = None) -> list[PreparedFi
         row = Store._filing_row(f, fid, mk, f.extra, sorted(set(f.alt_ids)), "", None)  # import_new sets the last 2
         row["alt_ids"], row["extra"] = _dumps(row["alt_ids"]), _dumps(row["extra"])  # as _bulk_insert writes them
         events = Store._event_rows(f.all_events(), set(), row["url"])
-        out.append(PreparedFiling(fid, mk, row, events, *_party_rows(f)))
+        out.append(PreparedFiling(fid, mk, row, events, *_party_rows(f, fts)))
     return out
 
 
-def _party_rows(f: Filing) -> tuple[list[tuple[Any, ...]], list[tuple[str, int]]]:
-    """One filing's parties (PARTY_COLS without the filing) and name tokens (token, party position)."""
+def _party_rows(f: Filing, fts: bool) -> tuple[list[tuple[Any, ...]], list[tuple[int, str]]]:
+    """One filing's parties (PARTY_COLS without the filing) and their entries in the name index: (position, terms)
+    a party for the FTS5 index (made here, where a worker can make them), (position, word) a word for name_tokens."""
     rows: list[tuple[Any, ...]] = []
-    tokens: list[tuple[str, int]] = []
+    words: list[tuple[int, str]] = []
     for pos, p in enumerate(f.parties):
         n = normalise_name(p.name)
         rows.append((pos, p.name, p.role.value, n.key, n.legal_form))
-        tokens += [(tok, pos) for tok in n.index_tokens]
-    return rows, tokens
+        if not fts:
+            words += [(pos, tok) for tok in n.index_tokens]
+        elif n.index_tokens:
+            words.append((pos, name_index.terms_text(n.index_tokens)))
+    return rows, words
 
 
 class Store:
@@ -392,7 +397,7 @@ class Store:
             if updates:
                 self._delete_parties(conn, list(updates))
             changed = [*inserts, *updates.values()]
-            self._insert_parties(conn, [(e["pk"], *_party_rows(e["filing"])) for e in changed])
+            self._insert_parties(conn, [(e["pk"], *_party_rows(e["filing"], self.name_index)) for e in changed])
             events = [
                 (e["pk"], *ev, observed, payload_id)
                 for e in [*changed, *history.values()]
@@ -426,7 +431,7 @@ class Store:
                        for p in prepared]  # fmt: skip
             self._insert_new(conn, inserts, json_text=True)
             pairs = list(zip((e["pk"] for e in inserts), prepared, strict=True))
-            self._insert_parties(conn, [(pk, p.parties, p.tokens) for pk, p in pairs])
+            self._insert_parties(conn, [(pk, p.parties, p.words) for pk, p in pairs])
             events = [(pk, *ev, observed, payload_id) for pk, p in pairs for ev in p.events]
             self._insert_rows(conn, t.status_events, EVENT_COLS, events)
         return ImportReport(inserted=len(ids), events=len(events), actions=[(i, "insert") for i in ids])
@@ -555,15 +560,15 @@ class Store:
         return out
 
     def _insert_parties(self, conn: sa.Connection, filings: Iterable[tuple[int, list[Any], list[Any]]]) -> None:
-        """(filing pk, its parties, its name tokens) as _party_rows makes them."""
+        """(filing pk, its parties, its name index entries) as _party_rows makes them for this store."""
         rows: list[tuple[Any, ...]] = []
         tokens: list[tuple[Any, ...]] = []
-        for pk, parties, toks in filings:
+        for pk, parties, words in filings:
             rows += [(pk, *p) for p in parties]
             if self.name_index:
-                tokens += name_index.rows(pk, toks)
+                tokens += [(name_index.key(pk, pos), terms) for pos, terms in words if pos < 1 << name_index.SHIFT]
             else:
-                tokens += [(tok, pk, pos) for tok, pos in toks]
+                tokens += [(tok, pk, pos) for pos, tok in words]
         self._insert_rows(conn, t.parties, PARTY_COLS, rows)
         if self.name_index:
             if tokens:
