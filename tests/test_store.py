@@ -370,9 +370,9 @@ def test_provenance_is_the_raw_payload_each_version_was_read_from(store: Store):
     assert _rows(store, "SELECT DISTINCT payload_id FROM status_events") == [(raw["id"],)]
 
 
-def _rows(store: Store, sql: str) -> list[tuple]:
+def _rows(store: Store, sql: str, *params: object) -> list[tuple]:
     with sqlite3.connect(store.url.removeprefix("sqlite:///")) as conn:
-        return conn.execute(sql).fetchall()
+        return conn.execute(sql, params).fetchall()
 
 
 def test_event_urls_are_stored_once_and_read_back_as_seen(store: Store):
@@ -713,6 +713,34 @@ def test_upgrade_0007_compacts_filings_and_every_record_reads_the_same(tmp_path)
     rec = store.filing_records([moved.id])[0]
     assert rec["last_changed"] == "2030-01-01T00:00:00+00:00" and rec["first_seen"] < rec["last_changed"]
     assert rec["url"] == moved.url  # the winning observation's own address, stored as ''
+    # A change at the same address: the events keep saying "the filing's url" (NULL), none is copied out.
+    filing_events = (
+        "SELECT count(*) FROM status_events WHERE url IS NULL AND filing_pk = (SELECT pk FROM filings WHERE id = ?)"
+    )
+    own = [f for f in api.filings if _rows(store, filing_events, f.id) != [(0,)]][0]
+    plain = _rows(store, filing_events, own.id)
+    again = own.model_copy(update={"title": "Corrected again", "updated_at": datetime(2030, 2, 1, tzinfo=UTC)})
+    assert store.import_filings([again], observed_at="2030-02-01T00:00:00+00:00").updated == 1
+    assert _rows(store, filing_events, own.id) == plain
+    assert store.filing_records([own.id])[0]["url"] == own.url
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     store.close()
+
+
+def test_a_url_is_kept_short_only_where_it_reads_back_the_same():
+    from mergerwatch.catalog import URL_PREFIXES, full_url, store_url
+
+    ftc = URL_PREFIXES["ftc-early-termination"]
+    assert store_url("ftc-early-termination", "abc-1", ftc + "abc-1") == ""
+    assert full_url("ftc-early-termination:abc-1", "") == ftc + "abc-1"
+    for source, sid, url in [
+        ("ftc-early-termination", "abc-1", ftc + "abc-1?x=1"),  # not exactly prefix + id: kept whole
+        ("ftc-early-termination", "d7-5", "https://www.ftc.gov/enforcement/early-termination-notices/5"),
+        ("ftc-press", "node-1", "https://www.ftc.gov/news-events/news/press-releases/x"),  # no prefix for it
+        ("ec-mergers", "M.1", "https://competition-cases.ec.europa.eu/cases/M.1"),
+    ]:
+        assert full_url(f"{source}:{sid}", store_url(source, sid, url)) == url
+    assert store_url("ec-mergers", "M.1", None) is None and store_url("ec-mergers", "M.1", "") is None
+    assert full_url("ftc-press:node-1", None) is None
+    assert full_url("ftc-press:node-1", "") is None  # never written so; read as no url rather than failing

@@ -37,4 +37,5 @@ def full_url(filing_id: str, stored: str | None) -> str | None:
     if stored != "":
         return stored
     source, source_id = filing_id.split(":", 1)
-    return URL_PREFIXES[source] + source_id
+    prefix = URL_PREFIXES.get(source)
+    return prefix + source_id if prefix is not None else None

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -102,11 +102,11 @@ def compress_body(body: bytes) -> bytes:
     return zlib.compress(body, 3)
 
 
-@dataclass(slots=True)
-class PreparedFiling:
+class PreparedFiling(NamedTuple):
     """A record made ready for a store that does not hold it yet (``prepare``, ``Store.import_new``): its filings
     row, events, parties and name tokens as import_filings writes them, less the values of the write itself (row
-    keys, observation time, payload). Plain values only, so that a worker process can make them."""
+    keys, observation time, payload). Plain values only, so that a worker process can make them (a tuple: it
+    pickles for the way back in less time than a dataclass)."""
 
     id: str
     match_key: str | None  # its digest (match_digest)
@@ -386,7 +386,7 @@ class Store:
             known = self._event_keys(conn, [*updates, *history]) if updates or history else {}
             for pk, entry in updates.items():
                 vals = {k: v for k, v in _as_stored(entry["row"], new=False).items() if k not in ("id", "first_seen")}
-                if vals["url"] != entry["url"]:
+                if entry["row"]["url"] != entry["url"]:  # both in full (vals holds the stored form)
                     # Stored events that said "the filing's url" keep the url they were seen with.
                     conn.execute(
                         t.status_events.update()
