@@ -744,3 +744,22 @@ def test_a_url_is_kept_short_only_where_it_reads_back_the_same():
     assert store_url("ec-mergers", "M.1", None) is None and store_url("ec-mergers", "M.1", "") is None
     assert full_url("ftc-press:node-1", None) is None
     assert full_url("ftc-press:node-1", "") is None  # never written so; read as no url rather than failing
+
+
+def test_a_store_with_the_fts5_index_on_a_sqlite_without_fts5_says_so(tmp_path, monkeypatch):
+    from mergerwatch.deals import find_company
+    from mergerwatch.errors import MergerwatchError
+    from mergerwatch.store import name_index
+    from mergerwatch.store.reader import open_reader
+
+    db = str(tmp_path / "s.db")
+    store = Store(db)
+    store.import_filings([_filing(Status.notified, "Notified", date(2026, 1, 5))])
+    store.close()
+    monkeypatch.setattr(name_index, "fts5_available", lambda _cur: False)  # the store copied to such a machine
+    with pytest.raises(MergerwatchError, match="FTS5"):
+        Store(db)
+    reader = open_reader(db)
+    with pytest.raises(MergerwatchError, match="built without"):
+        find_company(reader, "Target Co")
+    reader.close()

@@ -46,6 +46,19 @@ def fts5_available(cursor: Any) -> bool:
     return any(r[0] == "ENABLE_FTS5" for r in cursor.execute("PRAGMA compile_options").fetchall())
 
 
+def check_usable(cursor: Any) -> None:
+    """A store with the FTS5 index opened by a Python whose SQLite lacks FTS5 (a store copied to another machine):
+    one sentence that says so, rather than "no such module" from the first question that needs the index."""
+    if not fts5_available(cursor):
+        from mergerwatch.errors import MergerwatchError
+
+        raise MergerwatchError(
+            "this store keeps its index of names in SQLite's FTS5, which the SQLite of this Python was built "
+            "without; open it with a Python whose SQLite has FTS5 (python.org, Homebrew, conda and the common "
+            "Linux distributions' builds do), or run `mergerwatch refresh` into a new store here"
+        )
+
+
 def has_name_index(cursor: Any) -> bool:
     """The SQLite store behind ``cursor`` keeps its name index in FTS5 (else in name_tokens)."""
     return cursor.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (TABLE,)).fetchone() is not None

@@ -375,9 +375,11 @@ class Reader:
     def _name_index(self) -> bool:
         """The store keeps its name index in FTS5 (SQLite: store/name_index.py), not in name_tokens."""
         if self._fts is None:
-            self._fts = not self._pyformat and bool(
-                self.rows("SELECT 1 FROM sqlite_master WHERE name = ?", [name_index.TABLE])
-            )
+            with self._connect() as conn:
+                cur = conn.cursor()
+                self._fts = not self._pyformat and name_index.has_name_index(cur)
+                if self._fts:
+                    name_index.check_usable(cur)
         return self._fts
 
     def token_counts(self, tokens: Sequence[str]) -> dict[str, int]:

@@ -156,7 +156,10 @@ class Store:
         self.name_index = False  # FTS5 (store/name_index.py) rather than the name_tokens table
         if self.dialect == "sqlite":
             with self.engine.connect() as conn:
-                self.name_index = name_index.has_name_index(conn.connection.dbapi_connection.cursor())
+                cur = conn.connection.dbapi_connection.cursor()
+                self.name_index = name_index.has_name_index(cur)
+                if self.name_index:
+                    name_index.check_usable(cur)
 
     @contextmanager
     def write(self, savepoint: bool = False) -> Iterator[sa.Connection]:
