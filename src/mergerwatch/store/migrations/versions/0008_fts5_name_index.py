@@ -38,13 +38,17 @@ def upgrade() -> None:
     if cur.execute("SELECT 1 FROM sqlite_master WHERE name = 'name_index'").fetchone():
         return  # made by a newer mergerwatch and marked older by hand: nothing to move
     cur.execute(DDL)
-    parties = cur.execute("SELECT filing_pk, position, norm FROM parties ORDER BY filing_pk, position").fetchall()
+    write = bind.connection.dbapi_connection.cursor()
     rows = []
-    for pk, pos, norm in parties:
+    # Read as a stream and written 10,000 at a time: a store of a million parties is never all in memory.
+    for pk, pos, norm in cur.execute("SELECT filing_pk, position, norm FROM parties ORDER BY filing_pk, position"):
         tokens = {t[:80]: None for t in norm.split()}  # matching.index_tokens_of
         if tokens and pos < 1 << 16:
             rows.append(((pk << 16) | pos, " ".join(_term(t) for t in tokens)))
-    cur.executemany("INSERT INTO name_index (rowid, terms) VALUES (?, ?)", rows)
+        if len(rows) >= 10_000:
+            write.executemany("INSERT INTO name_index (rowid, terms) VALUES (?, ?)", rows)
+            rows = []
+    write.executemany("INSERT INTO name_index (rowid, terms) VALUES (?, ?)", rows)
     cur.execute("DROP TABLE name_tokens")
 
 
