@@ -67,12 +67,24 @@ def _run(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     return took, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def _size_per_filing(db: Path) -> tuple[float, int]:
+def _size_per_filing(db: Path, table: str = "filings") -> tuple[float, int]:
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    n = conn.execute("SELECT count(*) FROM filings").fetchone()[0]
+    n = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     conn.close()
     return db.stat().st_size / n, n
+
+
+def _where_the_bytes_go(db: Path, n: int) -> str:
+    """Bytes per filing of each table and index (SQLite's dbstat view, where this SQLite has it)."""
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
+    except sqlite3.OperationalError:
+        return "(this SQLite has no dbstat view)"
+    finally:
+        conn.close()
+    return ", ".join(f"{name} {size / n:,.0f}" for name, size in rows if size / n >= 1)
 
 
 def main() -> None:
@@ -88,7 +100,8 @@ def main() -> None:
         res: dict[str, list[float]] = {k: [] for k in keys}
         cpu: dict[str, list[float]] = {k: [] for k in keys}
         mem: dict[str, list[float]] = {k: [] for k in keys}
-        size = 0.0
+        size = floor_size = 0.0
+        breakdown = ""
         mw = [sys.executable, "-m", "mergerwatch", "--db"]
         for r in range(args.rounds):
             base, db, db1 = Path(d) / f"floor-{r}.db", Path(d) / f"mw-{r}.db", Path(d) / f"one-{r}.db"
@@ -104,6 +117,9 @@ def main() -> None:
                 mem[key].append(peak)
                 if key == "ingest":
                     size, filings = _size_per_filing(db)
+                    breakdown = _where_the_bytes_go(db, filings)
+                if key == "floor":
+                    floor_size, _ = _size_per_filing(base, "n")
         floor = statistics.median(res["floor"])
         print(f"machine: {describe()}")
         print(f"{args.n:,} FTC notices in {len(files)} files of 50; {args.rounds} paired rounds (seconds: all runs)")
@@ -115,7 +131,11 @@ def main() -> None:
                 f"{key:9s} {med:6.2f} s  {med / floor:5.1f}x the floor  cpu {used:5.2f} s ({used / cpu_floor:4.1f}x)"
                 f"  peak {max(mem[key]):5.0f} MB  [{runs}]"
             )
-        print(f"store: {size:,.0f} bytes per filing ({filings:,} filings, raw pages included, after a checkpoint)")
+        print(
+            f"store: {size:,.0f} bytes per filing ({filings:,} filings, raw pages included, after a checkpoint; "
+            f"the floor's {floor_size:,.0f})"
+        )
+        print(f"  by table and index: {breakdown}")
 
 
 if __name__ == "__main__":
