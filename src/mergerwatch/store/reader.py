@@ -146,12 +146,20 @@ Connect = Callable[[], AbstractContextManager[Any]]
 class Reader:
     """Read-only queries over one store. ``connect()`` lends a DB-API connection for one question."""
 
-    def __init__(self, connect: Connect, url: str, mark: str = "?", close: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        connect: Connect,
+        url: str,
+        mark: str = "?",
+        close: Callable[[], None] | None = None,
+        fts: bool | None = None,
+    ) -> None:
         self._connect = connect
         self.url = url
         self._pyformat = mark != "?"
         self._close = close
-        self._fts: bool | None = None  # asked once (_name_index)
+        # The store's name index is FTS5: known already when a Store lends its connections, else asked once.
+        self._fts = fts
 
     def close(self) -> None:
         if self._close is not None:

@@ -595,14 +595,14 @@ class Store:
                 conn.exec_driver_sql(
                     f"INSERT INTO {name_index.TABLE} ({name_index.TABLE}, rowid, terms) VALUES ('delete', ?, ?)", gone
                 )
-            old = []
-        dead = sorted({(tok, pk, pos) for pk, pos, norm in old for tok in index_tokens_of(norm)})
-        if dead:
-            tk = t.name_tokens.c
-            q = t.name_tokens.delete().where(
-                tk.token == sa.bindparam("t"), tk.filing_pk == sa.bindparam("f"), tk.position == sa.bindparam("p")
-            )
-            conn.execute(q, [{"t": a, "f": b, "p": c} for a, b, c in dead])
+        else:
+            dead = sorted({(tok, pk, pos) for pk, pos, norm in old for tok in index_tokens_of(norm)})
+            if dead:
+                tk = t.name_tokens.c
+                q = t.name_tokens.delete().where(
+                    tk.token == sa.bindparam("t"), tk.filing_pk == sa.bindparam("f"), tk.position == sa.bindparam("p")
+                )
+                conn.execute(q, [{"t": a, "f": b, "p": c} for a, b, c in dead])
         for chunk in _chunks(pks):
             conn.execute(t.parties.delete().where(t.parties.c.filing_pk.in_(chunk)))
 
@@ -645,7 +645,7 @@ class Store:
         """The read-only query room over this store (the same queries the read path runs without SQLAlchemy)."""
         if self._reader is None:
             mark = _mark(self.engine.dialect)
-            self._reader = Reader(self._lend, self.url, mark)
+            self._reader = Reader(self._lend, self.url, mark, fts=self.name_index)
         return self._reader
 
     @contextmanager
@@ -868,7 +868,7 @@ def _as_stored(row: dict[str, Any], new: bool) -> dict[str, Any]:
     """A filings row as the table keeps it (a copy: the caller's row goes on with the url its events compare
     with): the source's own url of the record as '', and a new filing's last_changed as '' (it is first_seen)."""
     out = dict(row)
-    out["url"] = store_url(row["source"], row["id"].split(":", 1)[1], row["url"])
+    out["url"] = store_url(row["source"], row["source_id"], row["url"])
     if new:
         out["last_changed"] = ""
     return out
