@@ -47,8 +47,8 @@ def _state(store: Store) -> dict[frozenset, tuple]:
 
     with store.engine.connect() as conn:
         rows = conn.exec_driver_sql(
-            "SELECT source_id, alt_ids, source, status, status_raw, status_date, detail, title, deadline, case_ref, "
-            "content_hash FROM filings"
+            "SELECT substr(id, length(source) + 2), alt_ids, source, status, status_raw, status_date, detail, title, "
+            "deadline, case_ref, content_hash FROM filings"
         ).fetchall()
     return {frozenset([r[0], *json.loads(r[1] or "[]")]): tuple(r[2:]) for r in rows}
 

@@ -631,6 +631,60 @@ def test_upgrade_0005_finds_each_filing_payload_by_digest_or_by_its_fetch_time(t
     store.close()
 
 
+def _as_before_0009(conn: sqlite3.Connection) -> None:
+    """filings.source_id, the index on parties.norm and updated_at as a store made before 0009 holds them (a store
+    made now and marked older by hand must have what the older migrations it then runs read)."""
+    conn.execute("UPDATE filings SET source_id = substr(id, length(source) + 2)")
+    conn.execute("CREATE INDEX ix_parties_norm ON parties (norm)")
+    conn.execute("UPDATE filings SET updated_at = published_at WHERE updated_at IS NULL")
+
+
+def test_upgrade_0009_reads_the_same_without_source_ids_or_norm_index(tmp_path):
+    """An 0008 store (filings.source_id filled, ix_parties_norm beside the FTS5 name index): after 0009 source_id
+    holds '', the index is gone, the schema is the one a new store gets, and every record, source id and exact-name
+    match reads as before; the same notices read again change nothing."""
+    from mergerwatch.deals import find_company
+    from mergerwatch.matching import normalise_name
+
+    src, rss, api = _rss_and_api()
+    db = str(tmp_path / "s.db")
+    store = Store(db)
+    store.import_filings([*api.filings, *rss.filings], match_key=src.match_key)
+    assert _rows(store, "SELECT count(*) FROM filings WHERE source_id <> ''") == [(0,)]  # a new store's rows
+    ids = [r[0] for r in _rows(store, "SELECT id FROM filings ORDER BY id")]
+    before = store.filing_records(ids)
+    name = before[0]["parties"][0]["name"]
+    key = normalise_name(name).key
+    store.close()
+    with sqlite3.connect(db) as conn:
+        _as_before_0009(conn)
+        # 24-digit match keys: the new ones lengthened, which 0009 cuts back to what the store makes now
+        conn.execute("UPDATE filings SET match_key = match_key || 'abcdef01' WHERE match_key IS NOT NULL")
+        conn.execute("UPDATE alembic_version SET version_num = '0008'")
+        assert conn.execute("SELECT count(*) FROM filings WHERE source_id = ''").fetchone() == (0,)
+        # the exact-name lookup as 0008 made it, through ix_parties_norm
+        named_before = sorted(
+            conn.execute(
+                "SELECT f.id, p.name, p.role, p.norm, p.legal_form FROM parties p JOIN filings f ON f.pk = p.filing_pk "
+                "WHERE p.norm = ?",
+                (key,),
+            ).fetchall()
+        )
+    store = Store(db)
+    assert _rows(store, "SELECT count(*) FROM filings WHERE source_id <> ''") == [(0,)]
+    assert _rows(store, "SELECT name FROM sqlite_master WHERE name = 'ix_parties_norm'") == []
+    assert _rows(store, "SELECT count(*) FROM filings WHERE updated_at = published_at") == [(0,)]
+    assert _rows(store, "SELECT DISTINCT length(match_key) FROM filings WHERE match_key IS NOT NULL") == [(16,)]
+    assert schema_differences(store.engine) == []
+    assert store.filing_records(ids) == before
+    assert [r["source_id"] for r in before] == [i.split(":", 1)[1] for i in ids]
+    assert named_before and sorted(store.reader().parties_named(key)) == named_before
+    assert before[0]["id"] in find_company(store, name).by_filing
+    again = store.import_filings([*api.filings, *rss.filings], match_key=src.match_key)
+    assert (again.updated, again.inserted, again.events) == (0, 0, 0)
+    store.close()
+
+
 def test_upgrade_0006_shortens_digests_without_anything_looking_changed(tmp_path):
     """A 0005 store holds full content digests, 32-digit event keys and readable match keys; after 0006 the same
     notices read again are unchanged, and the other surface of a notice still merges into it by its match key."""
@@ -656,6 +710,7 @@ def test_upgrade_0006_shortens_digests_without_anything_looking_changed(tmp_path
                     "AND filing_pk = (SELECT pk FROM filings WHERE id = ?)",
                     (old_key, event_key(ev), f.id),
                 )
+        _as_before_0009(conn)
         conn.execute("UPDATE alembic_version SET version_num = '0005'")
         assert (
             conn.execute(
@@ -669,7 +724,7 @@ def test_upgrade_0006_shortens_digests_without_anything_looking_changed(tmp_path
     rep = store.import_filings(rss.filings, match_key=src.match_key)
     assert rep.inserted == 18 and rep.updated == 2 and store.stats()["filings"] == 20
     lengths = _rows(store, "SELECT max(length(content_hash)), max(length(match_key)) FROM filings")
-    assert lengths == [(16, 24)]  # 0007 cut the content digest again
+    assert lengths == [(16, 16)]  # 0007 cut the content digest again, 0009 the match key
     assert _rows(store, "SELECT max(length(event_key)) FROM status_events") == [(16,)]
     store.close()
 
@@ -698,6 +753,7 @@ def test_upgrade_0007_compacts_filings_and_every_record_reads_the_same(tmp_path)
         conn.execute("CREATE INDEX ix_filings_stats ON filings (tells, authority, status, detail, status_date)")
         conn.execute("DROP INDEX ix_filings_authority_date")
         conn.execute("CREATE INDEX ix_filings_authority_date ON filings (authority, status_date)")
+        _as_before_0009(conn)
         conn.execute("UPDATE alembic_version SET version_num = '0006'")
     store = Store(db)
     assert store.filing_records(ids) == before

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from mergerwatch.store.reader import HEAD_REVISION
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration this mergerwatch knows (HEAD_REVISION, kept beside the read path that checks it too) is
 # checked with one query on every open, so alembic (and mako) are imported only when a migration really runs.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 
 
 __all__ = ["HEAD_REVISION", "create_db_engine", "default_db_path", "migrate", "resolve_db_url"]
@@ -48,7 +50,8 @@ def head_revision() -> str:
 
 def create_db_engine(url: str) -> Engine:
     is_sqlite = url.startswith("sqlite")
-    kwargs: dict = {"future": True}
+    # JSON columns written by Core (updates, PostgreSQL) as store._dumps writes them: no spaces after separators
+    kwargs: dict = {"future": True, "json_serializer": partial(json.dumps, separators=(",", ":"))}
     if is_sqlite:
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
     try:
@@ -221,6 +224,7 @@ def _create_at_head(conn: sa.Connection) -> None:
     )
     if fts:
         conn.exec_driver_sql(name_index.DDL)
+        conn.exec_driver_sql("DROP INDEX ix_parties_norm")  # exact names are found through the name index
     conn.exec_driver_sql(
         "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
         "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"

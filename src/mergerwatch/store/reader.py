@@ -23,12 +23,14 @@ from mergerwatch.store import name_index
 from mergerwatch.store.location import resolve_db_url, sqlite_path
 
 # The newest migration this mergerwatch knows (tests/test_store.py checks it against the migration scripts).
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 CHUNK = 500
 
 # A filing and its provenance, read from the raw payload it came from (FROM filings f LEFT JOIN raw_payloads r).
 FILING_COLS = (
-    "f.pk, f.id, f.source, f.source_id, f.authority, f.jurisdiction, f.case_ref, f.title, f.status, f.status_raw, "
+    # the source's own id is the tail of id (schema.py)
+    "f.pk, f.id, f.source, substr(f.id, length(f.source) + 2), f.authority, f.jurisdiction, f.case_ref, f.title, "
+    "f.status, f.status_raw, "
     "f.status_date, f.detail, f.deadline, f.url, f.published_at, f.extra, f.alt_ids, f.first_seen, "
     "coalesce(nullif(f.last_changed, ''), f.first_seen), "
     "r.fetched_at, r.sha256, f.parser_version"
@@ -373,11 +375,30 @@ class Reader:
         )
 
     def parties_named(self, key: str) -> list[tuple[Any, ...]]:
-        """(filing id, name, role, norm, legal form) of every party whose normalised name is ``key``."""
+        """(filing id, name, role, norm, legal form) of every party whose normalised name is ``key``. A store with
+        the FTS5 name index has no index on parties.norm (0009): the parties holding every word of ``key`` are
+        found there and their norm compared."""
+        if self._name_index():
+            from mergerwatch.matching import index_tokens_of
+
+            tokens = index_tokens_of(key)
+            if tokens:
+                return self.rows(f"{self._fts_parties()} WHERE p.norm = ?", [name_index.match(tokens), key])
         return self.rows(
             "SELECT f.id, p.name, p.role, p.norm, p.legal_form FROM parties p JOIN filings f ON f.pk = p.filing_pk "
             "WHERE p.norm = ?",
             [key],
+        )
+
+    @staticmethod
+    def _fts_parties() -> str:
+        """Parties (as in ``parties_named``) whose index entry matches the FTS5 query given as the parameter."""
+        return (
+            "SELECT f.id, p.name, p.role, p.norm, p.legal_form "
+            f"FROM (SELECT rowid AS k FROM {name_index.TABLE} WHERE {name_index.TABLE} MATCH ?) h "
+            f"JOIN parties p ON p.filing_pk = (h.k >> {name_index.SHIFT}) "
+            f"AND p.position = (h.k & {(1 << name_index.SHIFT) - 1}) "
+            "JOIN filings f ON f.pk = p.filing_pk"
         )
 
     def _name_index(self) -> bool:
@@ -402,14 +423,7 @@ class Reader:
     def parties_with_tokens(self, tokens: Sequence[str], limit: int) -> list[tuple[Any, ...]]:
         """Parties (as in ``parties_named``) whose names hold every one of ``tokens``: the blocking step."""
         if self._name_index():
-            sql = (
-                "SELECT f.id, p.name, p.role, p.norm, p.legal_form "
-                f"FROM (SELECT rowid AS k FROM {name_index.TABLE} WHERE {name_index.TABLE} MATCH ?) h "
-                f"JOIN parties p ON p.filing_pk = (h.k >> {name_index.SHIFT}) "
-                f"AND p.position = (h.k & {(1 << name_index.SHIFT) - 1}) "
-                f"JOIN filings f ON f.pk = p.filing_pk LIMIT {int(limit)}"
-            )
-            return self.rows(sql, [name_index.match(tokens)])
+            return self.rows(f"{self._fts_parties()} LIMIT {int(limit)}", [name_index.match(tokens)])
         one = "SELECT filing_pk, position FROM name_tokens WHERE token = ?"
         posting = " INTERSECT ".join([one] * len(tokens))
         sql = (

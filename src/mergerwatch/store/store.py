@@ -46,7 +46,6 @@ EVENT_COLS = (
     "detail",
     "event_date",
     "deadline",
-    "published_at",
     "basis",
     "url",
     "observed_at",
@@ -94,7 +93,8 @@ def content_digest(f: Filing) -> str:
 
 
 def match_digest(key: str | None) -> str | None:
-    return hashlib.sha256(key.encode()).hexdigest()[:24] if key else None
+    # 64 bits (0009; 96 before): two different notices share a digest with odds of 1 in 10^7 at a million filings
+    return hashlib.sha256(key.encode()).hexdigest()[:16] if key else None
 
 
 def compress_body(body: bytes) -> bytes:
@@ -497,7 +497,7 @@ class Store:
         return {
             "id": fid,
             "source": f.source,
-            "source_id": fid.split(":", 1)[1],
+            "source_id": "",  # read from id (schema.py)
             "authority": f.authority,
             "jurisdiction": f.jurisdiction,
             "case_ref": f.case_ref,
@@ -509,7 +509,8 @@ class Store:
             "url": url or f.url,
             "deadline": _iso(f.deadline),
             "published_at": _iso(f.published_at),
-            "updated_at": _iso(f.updated_at),
+            # NULL when it is the publication time (0009): it is only ever read as `updated_at or published_at`
+            "updated_at": None if f.updated_at == f.published_at else _iso(f.updated_at),
             "match_key": mk,
             "alt_ids": alt,
             "extra": extra,
@@ -544,7 +545,6 @@ class Store:
                     ev.detail,
                     _iso(ev.date),
                     _iso(ev.deadline),
-                    _iso(ev.published_at),
                     ev.basis,
                     None if ev.url == url and url else (ev.url or ""),
                 )
@@ -861,14 +861,15 @@ def _select_in(conn: sa.Connection, sql: str, values: Sequence[Any], fetch: bool
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value) if value else ("[]" if isinstance(value, list) else "{}")
+    """JSON text as the store writes it: without the spaces after separators (0009)."""
+    return json.dumps(value, separators=(",", ":")) if value else ("[]" if isinstance(value, list) else "{}")
 
 
 def _as_stored(row: dict[str, Any], new: bool) -> dict[str, Any]:
     """A filings row as the table keeps it (a copy: the caller's row goes on with the url its events compare
     with): the source's own url of the record as '', and a new filing's last_changed as '' (it is first_seen)."""
     out = dict(row)
-    out["url"] = store_url(row["source"], row["source_id"], row["url"])
+    out["url"] = store_url(row["source"], row["id"][len(row["source"]) + 1 :], row["url"])
     if new:
         out["last_changed"] = ""
     return out
