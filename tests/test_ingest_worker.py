@@ -18,7 +18,7 @@ from mergerwatch.model import Filing, Party, Role, Status
 from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
 from mergerwatch.store import Store
-from mergerwatch.store.store import prepare
+from mergerwatch.store.store import PREPARED_COLS, prepare
 from mergerwatch.testing import ftc_pages
 
 from .conftest import FIXTURES, name_index_entries, run_cli
@@ -187,6 +187,10 @@ def test_import_new_writes_only_a_batch_that_is_all_new(tmp_path):
     other.import_filings([a, b], "2026-03-02T00:00:00+00:00", match_key=key)
     assert _dump(tmp_path / "s.db") == _dump(tmp_path / "o.db")  # the rows import_filings writes
     store.close(), other.close()
+    # A prepared row holds every column import_filings writes but the three import_new adds.
+    row = Store._filing_row(a, a.id, None, a.extra, [], "", None)
+    assert set(PREPARED_COLS) <= set(row)
+    assert set(row) - set(PREPARED_COLS) == {"first_seen", "last_changed", "payload_id"}
 
 
 def test_records_prepared_for_the_other_form_of_name_index_are_parsed_again(tmp_path):

@@ -53,6 +53,15 @@ EVENT_COLS = (
 )
 
 
+# The columns of a filings row that prepare makes (all but the key and the values of the write itself, which
+# import_new adds: the observation time, '' for last_changed, the payload), in Store._filing_row's order.
+PREPARED_COLS = (
+    *("id", "source", "source_id", "authority", "jurisdiction", "case_ref", "title", "status", "status_raw"),
+    *("status_date", "detail", "url", "deadline", "published_at", "updated_at", "match_key", "alt_ids", "extra"),
+    *("content_hash", "parser_version", "tells"),
+)
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
@@ -110,7 +119,7 @@ class PreparedFiling(NamedTuple):
 
     id: str
     match_key: str | None  # its digest (match_digest)
-    row: dict[str, Any]  # its JSON columns as JSON text
+    row: tuple[Any, ...]  # its filings row as stored, PREPARED_COLS (JSON columns as JSON text)
     events: list[tuple[Any, ...]]  # Store._event_rows
     parties: list[tuple[Any, ...]]  # _party_rows
     words: list[tuple[int, str]]  # _party_rows, for a store whose name index has the form asked for
@@ -124,11 +133,15 @@ def prepare(filings: Iterable[Filing], match_key: Any = None, fts: bool = True) 
     for f in filings:
         fid = f.id
         mk = match_digest(match_key(f)) if match_key else None
-        row = Store._filing_row(f, fid, mk, f.extra, sorted(set(f.alt_ids)), "", None)  # import_new sets the last 2
-        row["alt_ids"], row["extra"] = _dumps(row["alt_ids"]), _dumps(row["extra"])  # as _bulk_insert writes them
+        row = Store._filing_row(f, fid, mk, f.extra, sorted(set(f.alt_ids)), "", None)
         events = Store._event_rows(f.all_events(), set(), row["url"])
-        out.append(PreparedFiling(fid, mk, row, events, *_party_rows(f, fts)))
+        row = _as_stored(row, new=True)
+        row["alt_ids"], row["extra"] = _dumps(row["alt_ids"]), _dumps(row["extra"])  # as _bulk_insert writes them
+        out.append(PreparedFiling(fid, mk, _prepared_values(row), events, *_party_rows(f, fts)))
     return out
+
+
+_prepared_values = operator.itemgetter(*PREPARED_COLS)
 
 
 def _party_rows(f: Filing, fts: bool) -> tuple[list[tuple[Any, ...]], list[tuple[int, str]]]:
@@ -224,9 +237,9 @@ class Store:
         error = redact(error) if error else error
         with self.write() as conn:
             mark = _mark(conn.dialect)
-            row = conn.exec_driver_sql(
-                f"SELECT id FROM raw_payloads WHERE source = {mark} AND sha256 = {mark}", (p.source, sha)
-            ).first()
+            cur = _sqlite_cursor(conn) if self.dialect == "sqlite" else None
+            found, key = f"SELECT id FROM raw_payloads WHERE source = {mark} AND sha256 = {mark}", (p.source, sha)
+            row = (cur.execute(found, key) if cur else conn.exec_driver_sql(found, key)).fetchone()
             if row:
                 conn.exec_driver_sql(
                     f"UPDATE raw_payloads SET parse_status = {mark}, parse_error = {mark}, records = {mark} "
@@ -249,8 +262,8 @@ class Store:
                 "records": records,
             }
             sql = f"INSERT INTO raw_payloads ({', '.join(values)}) VALUES ({', '.join([mark] * len(values))})"
-            if self.dialect == "sqlite":
-                return int(conn.exec_driver_sql(sql, tuple(values.values())).lastrowid)
+            if cur:
+                return int(cur.execute(sql, tuple(values.values())).lastrowid)
             return int(conn.exec_driver_sql(sql + " RETURNING id", tuple(values.values())).scalar_one())
 
     def payloads(self, source: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
@@ -430,10 +443,8 @@ class Store:
                 return None
             if mks and _select_in(conn, "SELECT 1 FROM filings WHERE match_key IN ({})", mks):
                 return None
-            inserts = [{"row": {**p.row, "first_seen": observed, "last_changed": observed, "payload_id": payload_id}}
-                       for p in prepared]  # fmt: skip
-            self._insert_new(conn, inserts, json_text=True)
-            pairs = list(zip((e["pk"] for e in inserts), prepared, strict=True))
+            pks = self._insert_prepared(conn, [p.row for p in prepared], observed, payload_id)
+            pairs = list(zip(pks, prepared, strict=True))
             self._insert_parties(conn, [(pk, p.parties, p.words) for pk, p in pairs])
             events = [(pk, *ev, observed, payload_id) for pk, p in pairs for ev in p.events]
             self._insert_rows(conn, t.status_events, EVENT_COLS, events)
@@ -449,24 +460,40 @@ class Store:
             sql = sql.replace("%", "%%")  # the LIKE patterns, before the driver reads %s as placeholders
         _select_in(conn, sql, pks, fetch=False)
 
-    def _insert_new(self, conn: sa.Connection, inserts: list[dict[str, Any]], json_text: bool = False) -> None:
-        """Insert new filings and give each entry its integer key. ``json_text``: the rows' JSON columns are
-        JSON text already (prepare)."""
+    def _insert_new(self, conn: sa.Connection, inserts: list[dict[str, Any]]) -> None:
+        """Insert new filings and give each entry its integer key."""
         if not inserts:
             return
         rows = [_as_stored(e["row"], new=True) for e in inserts]
         if self.dialect == "sqlite":
-            # We hold SQLite's write lock (BEGIN IMMEDIATE): nobody else can take these keys.
-            first = int(conn.exec_driver_sql("SELECT coalesce(max(pk), 0) + 1 FROM filings").scalar_one())
+            first = _next_pk(conn)
             for i, (e, row) in enumerate(zip(inserts, rows, strict=True)):
                 e["pk"] = row["pk"] = first + i
-            self._bulk_insert(conn, t.filings, rows, json_text)
+            self._bulk_insert(conn, t.filings, rows)
             return
-        if json_text:  # Core serialises JSON columns itself
-            rows = [{**r, "alt_ids": json.loads(r["alt_ids"]), "extra": json.loads(r["extra"])} for r in rows]
         res = conn.execute(t.filings.insert().returning(t.filings.c.pk, sort_by_parameter_order=True), rows)
         for e, pk in zip(inserts, res.scalars(), strict=True):
             e["pk"] = pk
+
+    def _insert_prepared(
+        self, conn: sa.Connection, rows: list[tuple[Any, ...]], observed: str, payload_id: int | None
+    ) -> list[int]:
+        """Insert new filings from the rows prepare made (PREPARED_COLS); their integer keys, in order."""
+        if self.dialect == "sqlite":
+            first = _next_pk(conn)
+            cols = ("pk", *PREPARED_COLS, "first_seen", "last_changed", "payload_id")
+            sql = f"INSERT INTO filings ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+            _sqlite_cursor(conn).executemany(
+                sql, [(first + i, *row, observed, "", payload_id) for i, row in enumerate(rows)]
+            )
+            return list(range(first, first + len(rows)))
+        dicts = []
+        for row in rows:
+            d = dict(zip(PREPARED_COLS, row, strict=True))
+            d["alt_ids"], d["extra"] = json.loads(d["alt_ids"]), json.loads(d["extra"])  # Core serialises them
+            dicts.append({**d, "first_seen": observed, "last_changed": "", "payload_id": payload_id})
+        res = conn.execute(t.filings.insert().returning(t.filings.c.pk, sort_by_parameter_order=True), dicts)
+        return list(res.scalars())
 
     def _load_existing(
         self, conn: sa.Connection, batch: list[Filing], keys: dict[str, str | None]
@@ -575,7 +602,7 @@ class Store:
         self._insert_rows(conn, t.parties, PARTY_COLS, rows)
         if self.name_index:
             if tokens:
-                conn.exec_driver_sql(f"INSERT INTO {name_index.TABLE} (rowid, terms) VALUES (?, ?)", tokens)
+                _sqlite_cursor(conn).executemany(f"INSERT INTO {name_index.TABLE} (rowid, terms) VALUES (?, ?)", tokens)
             return
         tokens.sort()  # in key order, each insert lands next to the one before: fewer pages visited
         self._insert_rows(conn, t.name_tokens, TOKEN_COLS, tokens)
@@ -612,23 +639,20 @@ class Store:
             return
         if self.dialect == "sqlite":
             sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
-            conn.exec_driver_sql(sql, rows)
+            _sqlite_cursor(conn).executemany(sql, rows)
         else:
             conn.execute(table.insert(), [dict(zip(cols, r, strict=True)) for r in rows])
 
-    def _bulk_insert(
-        self, conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]], json_text: bool = False
-    ) -> None:
+    def _bulk_insert(self, conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
         """executemany of many rows. On SQLite the driver is called directly: SQLAlchemy's per-row parameter
-        processing costs more than the insert itself there (see benchmarks/); other dialects use Core.
-        ``json_text`` (SQLite only): the JSON columns hold JSON text already."""
+        processing costs more than the insert itself there (see benchmarks/); other dialects use Core."""
         if not rows:
             return
         if self.dialect != "sqlite":
             conn.execute(table.insert(), rows)
             return
         cols = list(rows[0])
-        json_at = [] if json_text else [i for i, c in enumerate(cols) if isinstance(table.c[c].type, sa.JSON)]
+        json_at = [i for i, c in enumerate(cols) if isinstance(table.c[c].type, sa.JSON)]
         sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
         values = operator.itemgetter(*cols)
         data = []
@@ -637,7 +661,7 @@ class Store:
             for i in json_at:
                 row[i] = _dumps(row[i])
             data.append(tuple(row))
-        conn.exec_driver_sql(sql, data)
+        _sqlite_cursor(conn).executemany(sql, data)
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -849,10 +873,28 @@ def _mark(dialect: sa.Dialect) -> str:
     return "?" if dialect.paramstyle == "qmark" else "%s"
 
 
+def _next_pk(conn: sa.Connection) -> int:
+    """The next filings key on SQLite. We hold SQLite's write lock (BEGIN IMMEDIATE): nobody else can take it."""
+    return int(_sqlite_cursor(conn).execute("SELECT coalesce(max(pk), 0) + 1 FROM filings").fetchone()[0])
+
+
+def _sqlite_cursor(conn: sa.Connection) -> Any:
+    """The sqlite3 cursor of a Connection whose transaction is begun (Store.write begins it at once): an ingest
+    runs some ten statements a file, and SQLAlchemy's own work around each cost more than a small one itself."""
+    return conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+
+
 def _select_in(conn: sa.Connection, sql: str, values: Sequence[Any], fetch: bool = True) -> list[Any]:
     """``sql`` with ``{}`` where the placeholders of ``values`` go, run in chunks straight on the driver."""
-    mark = _mark(conn.dialect)
     rows: list[Any] = []
+    if conn.dialect.name == "sqlite":
+        cur = _sqlite_cursor(conn)
+        for chunk in _chunks(values):
+            cur.execute(sql.format(", ".join("?" * len(chunk))), tuple(chunk))
+            if fetch:
+                rows += cur.fetchall()
+        return rows
+    mark = _mark(conn.dialect)
     for chunk in _chunks(values):
         res = conn.exec_driver_sql(sql.format(", ".join([mark] * len(chunk))), tuple(chunk))
         if fetch:
