@@ -279,3 +279,36 @@ def test_a_group_collects_the_cycles_parsing_leaves(tmp_path, monkeypatch):
     store.close()
     assert not any(alive[: pipeline.GroupCommit.COLLECT_EVERY - 1])  # collected at the 16th add
     assert alive[-1]  # the newest is still there: nothing has collected it yet (GC is off in the group)
+
+
+def test_the_worker_collects_the_cycles_parsing_leaves(monkeypatch):
+    """A worker forked inside a group starts with collection off (as the group left it); it collects the youngest
+    generation every COLLECT_EVERY payloads itself, so a parser's cycles do not pile up in it for the whole ingest.
+    Run here as the worker runs it: after _worker_init, through _prepare_in_worker."""
+    import gc
+    import signal
+    import weakref
+
+    refs = []
+
+    def prepare(_source_name, _payload, _fts=True):
+        c = _Cycle()
+        refs.append(weakref.ref(c))
+        return None
+
+    monkeypatch.setattr(pipeline, "prepare_payload", prepare)
+    monkeypatch.setattr(pipeline, "_prepared_here", 0)
+    was, handler = gc.isenabled(), signal.getsignal(signal.SIGINT)
+    try:
+        pipeline._worker_init()
+        assert not gc.isenabled()
+        for i in range(pipeline.GroupCommit.COLLECT_EVERY + 1):
+            pipeline._prepare_in_worker("ftc-early-termination", Payload("x", f"file:///p{i}", b"{}"), True)
+        alive = [r() is not None for r in refs]
+    finally:
+        gc.unfreeze()
+        signal.signal(signal.SIGINT, handler)
+        if was:
+            gc.enable()
+    assert not any(alive[: pipeline.GroupCommit.COLLECT_EVERY - 1])  # collected before the 16th payload
+    assert alive[-1]  # the newest is still there: nothing has collected it yet

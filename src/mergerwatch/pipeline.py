@@ -253,7 +253,23 @@ def prepare_payload(source_name: str, payload: Payload, fts: bool = True) -> Pre
 def _worker_init() -> None:
     # Ctrl-C is the main process's to handle (it stops the worker); a worker never prints a traceback for it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.freeze()  # what it inherited or imported is never scanned again; parsing's own cycles (soups) are collected
+    # A group's policy (GroupCommit): what it inherited or imported is never scanned again, collection is off, and
+    # _prepare_in_worker collects the youngest generation now and then. Forked inside a group, the worker starts
+    # with collection off and, before this, never collected the cycles parsing leaves (BeautifulSoup trees).
+    gc.freeze()
+    gc.disable()
+
+
+_prepared_here = 0  # payloads this worker process has prepared
+
+
+def _prepare_in_worker(source_name: str, payload: Payload, fts: bool = True) -> Prepared | None:
+    """prepare_payload as the worker runs it: the youngest generation is collected every COLLECT_EVERY payloads."""
+    global _prepared_here
+    _prepared_here += 1
+    if _prepared_here % GroupCommit.COLLECT_EVERY == 0:
+        gc.collect(0)
+    return prepare_payload(source_name, payload, fts)
 
 
 WORKERS_ENV = "MERGERWATCH_WORKERS"
@@ -364,7 +380,7 @@ class PreparedAhead:
         if not self._alive or not isinstance(p, Payload):
             return None
         try:
-            return pool.submit(prepare_payload, self.source.name, p, self.fts)
+            return pool.submit(_prepare_in_worker, self.source.name, p, self.fts)
         except Exception:  # the pool broke (a killed worker): the rest is done in this process
             self._alive = False
             return None
