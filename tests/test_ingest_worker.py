@@ -18,7 +18,7 @@ from mergerwatch.model import Filing, Party, Role, Status
 from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
 from mergerwatch.store import Store
-from mergerwatch.store.store import PREPARED_COLS, prepare
+from mergerwatch.store.rows import PREPARED_COLS, prepare
 from mergerwatch.testing import ftc_pages
 
 from .conftest import FIXTURES, name_index_entries, run_cli
@@ -312,3 +312,19 @@ def test_the_worker_collects_the_cycles_parsing_leaves(monkeypatch):
             gc.enable()
     assert not any(alive[: pipeline.GroupCommit.COLLECT_EVERY - 1])  # collected before the 16th payload
     assert alive[-1]  # the newest is still there: nothing has collected it yet
+
+
+def test_a_store_that_cannot_be_opened_stops_the_worker_started_before_it(tmp_path):
+    """The worker starts before the store is opened: when the store cannot be opened, the error is one sentence,
+    the exit code is not 0, and the worker is stopped (the command returns at once, nothing is written)."""
+    files = _files(tmp_path)
+    not_a_store = tmp_path / "notes.db"
+    not_a_store.write_bytes(b"these are notes, not a database\n" * 200)
+    start = time.monotonic()
+    r = run_cli(
+        "ingest", "ftc-early-termination", *files, db=str(not_a_store), env={"MERGERWATCH_WORKERS": "1"}, timeout=60
+    )
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "notes.db" in r.stderr
+    assert time.monotonic() - start < 30
+    assert not_a_store.read_bytes() == b"these are notes, not a database\n" * 200

@@ -690,7 +690,7 @@ def test_upgrade_0006_shortens_digests_without_anything_looking_changed(tmp_path
     notices read again are unchanged, and the other surface of a notice still merges into it by its match key."""
     import hashlib
 
-    from mergerwatch.store.store import event_key
+    from mergerwatch.store.rows import event_key
 
     src, rss, api = _rss_and_api()
     db = str(tmp_path / "s.db")

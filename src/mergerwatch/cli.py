@@ -106,6 +106,23 @@ def _store():  # imported late: `--help` stays fast
     return Store(STATE.db)
 
 
+def _name_index_expected() -> bool:
+    """Whether the store will keep its name index in FTS5 (Store.name_index), asked before it is opened: a SQLite
+    store does where this SQLite has FTS5 (new stores and migration 0008 make it), any other database does not."""
+    from mergerwatch.store.location import resolve_db_url
+    from mergerwatch.store.name_index import fts5_available
+
+    if not resolve_db_url(STATE.db).startswith("sqlite"):
+        return False
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    try:
+        return fts5_available(conn.cursor())
+    finally:
+        conn.close()
+
+
 def _reader():
     """The read-only query room: plain SQL on the driver, no SQLAlchemy when the store is current SQLite."""
     from mergerwatch.store.reader import open_reader
@@ -698,7 +715,6 @@ def ingest(
     for f in files:  # every file readable before anything is stored
         if not f.is_file():
             raise UsageError(f"{source}: cannot read {f}: {'a directory' if f.is_dir() else 'no such file'}")
-    store = _store()
     results, failed = [], 0
     outcomes: list[tuple[Path, Any]] = []
 
@@ -709,8 +725,17 @@ def ingest(
             except SourceError as exc:
                 yield f, exc
 
-    # Files are parsed and their records prepared in a worker process while this one stores the ones before.
-    ahead = PreparedAhead(src, read(), len(files), fts=store.name_index)
+    # Files are parsed and their records prepared in a worker process while this one stores the ones before. The
+    # worker starts before the store is opened (SQLAlchemy is loaded then), its records prepared for the form of name
+    # index a SQLite store has where this SQLite has FTS5; a store with the other form refuses them (parsed again).
+    ahead = PreparedAhead(src, read(), len(files), fts=_name_index_expected())
+    ahead.start()
+    try:
+        store = _store()
+    except BaseException:
+        ahead.close()
+        raise
+    ahead.fts = store.name_index
     with GroupCommit(store) as group:
         for f, payload, prepared in ahead:
             if isinstance(payload, SourceError):

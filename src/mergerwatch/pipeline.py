@@ -12,17 +12,15 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
 from mergerwatch.errors import ParseError
 from mergerwatch.model import Filing
 from mergerwatch.sources.base import ParseResult, Payload, Source
-from mergerwatch.store import ImportReport, Store
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    from mergerwatch.store.store import PreparedFiling
+    from mergerwatch.store import ImportReport, Store
+    from mergerwatch.store.rows import PreparedFiling
 
 MatchKey = Callable[[Filing], str | None]
 
@@ -122,6 +120,8 @@ def _store_step(
     notice seen on another surface) is parsed here after all and imported as usual (the third value says so).
     Another process's long write (a reader never blocks us, a writer can) is waited out a few more times past
     the busy timeout instead of failing the source."""
+    import sqlalchemy as sa  # loaded by the store already: this module is imported before it (PreparedAhead.start)
+
     for attempt in range(LOCK_RETRIES + 1):
         try:
             with store.write(savepoint=savepoint):
@@ -239,7 +239,7 @@ def prepare_payload(source_name: str, payload: Payload, fts: bool = True) -> Pre
     """In the worker: parse (with the zero-record rule) and prepare. None when anything fails: the main process then
     reads that payload itself, so its error is reported and kept exactly as it is without a worker."""
     from mergerwatch.sources import get_source
-    from mergerwatch.store.store import compress_body, prepare
+    from mergerwatch.store.rows import compress_body, prepare
 
     try:
         source = get_source(source_name)
@@ -327,10 +327,36 @@ class PreparedAhead:
         give_up: int = 3,
         fts: bool = True,
     ) -> None:
-        self.source, self.items, self.count, self.window, self.give_up = source, items, count, window, give_up
+        self.source, self.count, self.window, self.give_up = source, count, window, give_up
+        self.items = iter(items)
         self.fts = fts  # the form of the store's name index (Store.name_index), which the records are prepared for
         self.misses = 0
         self._alive = True
+        self._started = False
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: deque[_Ahead] = deque()
+
+    def start(self) -> None:
+        """Start the worker and hand it the first window of payloads now: it parses while this process is still
+        loading the store's modules and opening it (a fifth of a second, the first 40 files of an FTC ingest).
+        Called by iterating if not before; ``close`` stops the worker of one that is never iterated."""
+        if self._started:
+            return
+        self._started = True
+        self._pool = _pool(self.count)
+        if self._pool is None:
+            return
+        for key, p in self.items:
+            self._pending.append(_Ahead(key, p, self._submit(self._pool, p)))
+            if len(self._pending) >= self.window:
+                break
+
+    def close(self) -> None:
+        """Stop the worker, waiting at most for the payload it is on: left to the interpreter's exit, the pool's
+        manager thread can write to a closed pipe and print a traceback."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def refused(self) -> None:
         """The store parsed a prepared payload again (its batch was not all new): after ``give_up`` of them the
@@ -340,23 +366,22 @@ class PreparedAhead:
             self._alive = False
 
     def __iter__(self) -> Iterator[tuple[Any, Payload | BaseException, Prepared | None]]:
-        pool = _pool(self.count)
+        self.start()
+        pool = self._pool
         if pool is None:
             for key, p in self.items:
                 yield key, p, None
             return
-        pending: deque[_Ahead] = deque()
+        pending = self._pending
         try:
             for key, p in self.items:
-                pending.append(_Ahead(key, p, self._submit(pool, p)))
-                if len(pending) >= self.window:
+                while len(pending) >= self.window:
                     yield self._next(pending)
+                pending.append(_Ahead(key, p, self._submit(pool, p)))
             while pending:
                 yield self._next(pending)
         finally:
-            # Waited for (at most the job it is on): left to the interpreter's exit, the pool's manager thread can
-            # write to a closed pipe and print a traceback.
-            pool.shutdown(wait=True, cancel_futures=True)
+            self.close()
 
     def _next(self, pending: deque[_Ahead]) -> tuple[Any, Payload | BaseException, Prepared | None]:
         """The oldest payload with its records. While the worker is still on it, this process prepares the newest

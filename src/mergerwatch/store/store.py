@@ -17,12 +17,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from mergerwatch.catalog import full_url, store_url
+from mergerwatch.catalog import full_url
 from mergerwatch.errors import LockHeld
 from mergerwatch.matching import index_tokens_of, normalise_name
 from mergerwatch.payload import Payload
@@ -30,10 +30,23 @@ from mergerwatch.redaction import redact, redact_bytes, redact_url
 from mergerwatch.store import name_index
 from mergerwatch.store import schema as t
 from mergerwatch.store.db import create_db_engine, migrate, resolve_db_url
-from mergerwatch.store.reader import TELLS_SQL, Reader, _json, tells
+from mergerwatch.store.reader import TELLS_SQL, Reader, _json
+from mergerwatch.store.rows import (
+    PREPARED_COLS,
+    PreparedFiling,
+    _as_stored,
+    _dumps,
+    _iso,
+    _party_rows,
+    compress_body,
+    content_digest,
+    event_rows,
+    filing_row,
+    match_digest,
+)
 
 if TYPE_CHECKING:  # the read path never builds records: pydantic stays out of it
-    from mergerwatch.model import Filing, StatusEvent
+    from mergerwatch.model import Filing
 
 CHUNK = 500
 PARTY_COLS = ("filing_pk", "position", "name", "role", "norm", "legal_form")
@@ -53,21 +66,8 @@ EVENT_COLS = (
 )
 
 
-# The columns of a filings row that prepare makes (all but the key and the values of the write itself, which
-# import_new adds: the observation time, '' for last_changed, the payload), in Store._filing_row's order.
-PREPARED_COLS = (
-    *("id", "source", "source_id", "authority", "jurisdiction", "case_ref", "title", "status", "status_raw"),
-    *("status_date", "detail", "url", "deadline", "published_at", "updated_at", "match_key", "alt_ids", "extra"),
-    *("content_hash", "parser_version", "tells"),
-)
-
-
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def _chunks(seq: Sequence[Any], n: int = CHUNK) -> Iterator[Sequence[Any]]:
@@ -89,74 +89,6 @@ class ImportReport:
         self.unchanged += other.unchanged
         self.events += other.events
         self.actions.extend(other.actions)
-
-
-# Digests the store keeps short (migration 0006): 64 bits tell one filing's events apart, 128 bits one version of
-# a record from another, 96 bits one notice's cross-surface key from every other of its source.
-def event_key(ev: StatusEvent) -> str:
-    return hashlib.sha1("|".join(ev.key()).encode()).hexdigest()[:16]
-
-
-def content_digest(f: Filing) -> str:
-    return f.content_hash()[:16]
-
-
-def match_digest(key: str | None) -> str | None:
-    # 64 bits (0009; 96 before): two different notices share a digest with odds of 1 in 10^7 at a million filings
-    return hashlib.sha256(key.encode()).hexdigest()[:16] if key else None
-
-
-def compress_body(body: bytes) -> bytes:
-    """A payload's body as raw_payloads keeps it: zlib level 3, 7 % larger than level 6 and twice as fast."""
-    return zlib.compress(body, 3)
-
-
-class PreparedFiling(NamedTuple):
-    """A record made ready for a store that does not hold it yet (``prepare``, ``Store.import_new``): its filings
-    row, events, parties and name tokens as import_filings writes them, less the values of the write itself (row
-    keys, observation time, payload). Plain values only, so that a worker process can make them (a tuple: it
-    pickles for the way back in less time than a dataclass)."""
-
-    id: str
-    match_key: str | None  # its digest (match_digest)
-    row: tuple[Any, ...]  # its filings row as stored, PREPARED_COLS (JSON columns as JSON text)
-    events: list[tuple[Any, ...]]  # Store._event_rows
-    parties: list[tuple[Any, ...]]  # _party_rows
-    words: list[tuple[int, str]]  # _party_rows, for a store whose name index has the form asked for
-
-
-def prepare(filings: Iterable[Filing], match_key: Any = None, fts: bool = True) -> list[PreparedFiling]:
-    """What import_filings computes for each new record (digests, tells, events, normalised names), done without
-    the store; ``fts``: the store's name index is FTS5 (Store.name_index). The batch is taken as it is: import_new
-    refuses one with an id or match key twice."""
-    out = []
-    for f in filings:
-        fid = f.id
-        mk = match_digest(match_key(f)) if match_key else None
-        row = Store._filing_row(f, fid, mk, f.extra, sorted(set(f.alt_ids)), "", None)
-        events = Store._event_rows(f.all_events(), set(), row["url"])
-        row = _as_stored(row, new=True)
-        row["alt_ids"], row["extra"] = _dumps(row["alt_ids"]), _dumps(row["extra"])  # as _bulk_insert writes them
-        out.append(PreparedFiling(fid, mk, _prepared_values(row), events, *_party_rows(f, fts)))
-    return out
-
-
-_prepared_values = operator.itemgetter(*PREPARED_COLS)
-
-
-def _party_rows(f: Filing, fts: bool) -> tuple[list[tuple[Any, ...]], list[tuple[int, str]]]:
-    """One filing's parties (PARTY_COLS without the filing) and their entries in the name index: (position, terms)
-    a party for the FTS5 index (made here, where a worker can make them), (position, word) a word for name_tokens."""
-    rows: list[tuple[Any, ...]] = []
-    words: list[tuple[int, str]] = []
-    for pos, p in enumerate(f.parties):
-        n = normalise_name(p.name)
-        rows.append((pos, p.name, p.role.value, n.key, n.legal_form))
-        if not fts:
-            words += [(pos, tok) for tok in n.index_tokens]
-        elif n.index_tokens:
-            words.append((pos, name_index.terms_text(n.index_tokens)))
-    return rows, words
 
 
 class Store:
@@ -510,73 +442,8 @@ class Store:
                 found[("mk", r[6])] = found.get(r[1]) or _existing(r)
         return found
 
-    @staticmethod
-    def _filing_row(
-        f: Filing,
-        fid: str,
-        mk: str | None,
-        extra: dict[str, Any],
-        alt: list[str],
-        observed: str,
-        payload_id: int | None,
-        url: str | None = None,
-    ) -> dict[str, Any]:
-        return {
-            "id": fid,
-            "source": f.source,
-            "source_id": "",  # read from id (schema.py)
-            "authority": f.authority,
-            "jurisdiction": f.jurisdiction,
-            "case_ref": f.case_ref,
-            "title": f.title,
-            "status": f.status.value,
-            "status_raw": f.status_raw,
-            "status_date": _iso(f.status_date),
-            "detail": f.detail,
-            "url": url or f.url,
-            "deadline": _iso(f.deadline),
-            "published_at": _iso(f.published_at),
-            # NULL when it is the publication time (0009): it is only ever read as `updated_at or published_at`
-            "updated_at": None if f.updated_at == f.published_at else _iso(f.updated_at),
-            "match_key": mk,
-            "alt_ids": alt,
-            "extra": extra,
-            "content_hash": content_digest(f),
-            "first_seen": observed,
-            "last_changed": observed,
-            "payload_id": payload_id,
-            "parser_version": f.parser_version,
-            # The payload's events and the current status (what all_events() adds); the store recounts it in SQL
-            # for a stored filing, whose older events count too (_recount_tells).
-            "tells": tells(
-                extra,
-                [(e.status.value if e.status else None, e.detail) for e in f.events] + [(f.status.value, f.detail)],
-            ),
-        }
-
-    @staticmethod
-    def _event_rows(events: list[StatusEvent], known: set[str], url: str | None) -> list[tuple[Any, ...]]:
-        """New events as rows (EVENT_COLS but the filing, the observation time and the payload); an event whose
-        url is the filing's stores NULL (reader.event_url), one without ''."""
-        rows = []
-        for ev in events:
-            k = event_key(ev)
-            if k in known:
-                continue
-            known.add(k)
-            rows.append(
-                (
-                    k,
-                    ev.status.value if ev.status else None,
-                    ev.status_raw,
-                    ev.detail,
-                    _iso(ev.date),
-                    _iso(ev.deadline),
-                    ev.basis,
-                    None if ev.url == url and url else (ev.url or ""),
-                )
-            )
-        return rows
+    _filing_row = staticmethod(filing_row)
+    _event_rows = staticmethod(event_rows)
 
     @staticmethod
     def _event_keys(conn: sa.Connection, pks: list[int]) -> dict[int, set[str]]:
@@ -900,21 +767,6 @@ def _select_in(conn: sa.Connection, sql: str, values: Sequence[Any], fetch: bool
         if fetch:
             rows += res.fetchall()
     return rows
-
-
-def _dumps(value: Any) -> str:
-    """JSON text as the store writes it: without the spaces after separators (0009)."""
-    return json.dumps(value, separators=(",", ":")) if value else ("[]" if isinstance(value, list) else "{}")
-
-
-def _as_stored(row: dict[str, Any], new: bool) -> dict[str, Any]:
-    """A filings row as the table keeps it (a copy: the caller's row goes on with the url its events compare
-    with): the source's own url of the record as '', and a new filing's last_changed as '' (it is first_seen)."""
-    out = dict(row)
-    out["url"] = store_url(row["source"], row["id"][len(row["source"]) + 1 :], row["url"])
-    if new:
-        out["last_changed"] = ""
-    return out
 
 
 def _existing(r: Any) -> dict[str, Any]:
