@@ -337,8 +337,8 @@ class PreparedAhead:
         self._pending: deque[_Ahead] = deque()
 
     def start(self) -> None:
-        """Start the worker and hand it the first window of payloads now: it parses while this process is still
-        loading the store's modules and opening it (a fifth of a second, the first 40 files of an FTC ingest).
+        """Start the worker and hand it the first window of payloads now: it parses them while this process is still
+        loading the store's modules and opening it (a fifth of a second at the start of an ingest).
         Called by iterating if not before; ``close`` stops the worker of one that is never iterated."""
         if self._started:
             return
