@@ -18,7 +18,7 @@ from mergerwatch.model import Filing, Party, Role, Status
 from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
 from mergerwatch.store import Store
-from mergerwatch.store.rows import PREPARED_COLS, prepare
+from mergerwatch.store.rows import PREPARED_COLS, filing_row, prepare
 from mergerwatch.testing import ftc_pages
 
 from .conftest import FIXTURES, name_index_entries, run_cli
@@ -188,7 +188,7 @@ def test_import_new_writes_only_a_batch_that_is_all_new(tmp_path):
     assert _dump(tmp_path / "s.db") == _dump(tmp_path / "o.db")  # the rows import_filings writes
     store.close(), other.close()
     # A prepared row holds every column import_filings writes but the three import_new adds.
-    row = Store._filing_row(a, a.id, None, a.extra, [], "", None)
+    row = filing_row(a, a.id, None, a.extra, [], "", None)
     assert set(PREPARED_COLS) <= set(row)
     assert set(row) - set(PREPARED_COLS) == {"first_seen", "last_changed", "payload_id"}
 

@@ -50,7 +50,7 @@ def head_revision() -> str:
 
 def create_db_engine(url: str) -> Engine:
     is_sqlite = url.startswith("sqlite")
-    # JSON columns written by Core (updates, PostgreSQL) as store._dumps writes them: no spaces after separators
+    # JSON columns written by Core (updates, PostgreSQL) as rows.json_text writes them: no spaces after separators
     kwargs: dict = {"future": True, "json_serializer": partial(json.dumps, separators=(",", ":"))}
     if is_sqlite:
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}

@@ -28,7 +28,7 @@ PREPARED_COLS = (
 )
 
 
-def _iso(value: Any) -> str | None:
+def iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
@@ -62,8 +62,8 @@ class PreparedFiling(NamedTuple):
     match_key: str | None  # its digest (match_digest)
     row: tuple[Any, ...]  # its filings row as stored, PREPARED_COLS (JSON columns as JSON text)
     events: list[tuple[Any, ...]]  # event_rows
-    parties: list[tuple[Any, ...]]  # _party_rows
-    words: list[tuple[int, str]]  # _party_rows, for a store whose name index has the form asked for
+    parties: list[tuple[Any, ...]]  # party_rows
+    words: list[tuple[int, str]]  # party_rows, for a store whose name index has the form asked for
 
 
 def prepare(filings: Iterable[Filing], match_key: Any = None, fts: bool = True) -> list[PreparedFiling]:
@@ -76,16 +76,16 @@ def prepare(filings: Iterable[Filing], match_key: Any = None, fts: bool = True) 
         mk = match_digest(match_key(f)) if match_key else None
         row = filing_row(f, fid, mk, f.extra, sorted(set(f.alt_ids)), "", None)
         events = event_rows(f.all_events(), set(), row["url"])
-        row = _as_stored(row, new=True)
-        row["alt_ids"], row["extra"] = _dumps(row["alt_ids"]), _dumps(row["extra"])  # as _bulk_insert writes them
-        out.append(PreparedFiling(fid, mk, _prepared_values(row), events, *_party_rows(f, fts)))
+        row = as_stored(row, new=True)
+        row["alt_ids"], row["extra"] = json_text(row["alt_ids"]), json_text(row["extra"])  # as _bulk_insert writes them
+        out.append(PreparedFiling(fid, mk, _prepared_values(row), events, *party_rows(f, fts)))
     return out
 
 
 _prepared_values = operator.itemgetter(*PREPARED_COLS)
 
 
-def _party_rows(f: Filing, fts: bool) -> tuple[list[tuple[Any, ...]], list[tuple[int, str]]]:
+def party_rows(f: Filing, fts: bool) -> tuple[list[tuple[Any, ...]], list[tuple[int, str]]]:
     """One filing's parties (PARTY_COLS without the filing) and their entries in the name index: (position, terms)
     a party for the FTS5 index (made here, where a worker can make them), (position, word) a word for name_tokens."""
     rows: list[tuple[Any, ...]] = []
@@ -120,13 +120,13 @@ def filing_row(
         "title": f.title,
         "status": f.status.value,
         "status_raw": f.status_raw,
-        "status_date": _iso(f.status_date),
+        "status_date": iso(f.status_date),
         "detail": f.detail,
         "url": url or f.url,
-        "deadline": _iso(f.deadline),
-        "published_at": _iso(f.published_at),
+        "deadline": iso(f.deadline),
+        "published_at": iso(f.published_at),
         # NULL when it is the publication time (0009): it is only ever read as `updated_at or published_at`
-        "updated_at": None if f.updated_at == f.published_at else _iso(f.updated_at),
+        "updated_at": None if f.updated_at == f.published_at else iso(f.updated_at),
         "match_key": mk,
         "alt_ids": alt,
         "extra": extra,
@@ -159,8 +159,8 @@ def event_rows(events: list[StatusEvent], known: set[str], url: str | None) -> l
                 ev.status.value if ev.status else None,
                 ev.status_raw,
                 ev.detail,
-                _iso(ev.date),
-                _iso(ev.deadline),
+                iso(ev.date),
+                iso(ev.deadline),
                 ev.basis,
                 None if ev.url == url and url else (ev.url or ""),
             )
@@ -168,12 +168,12 @@ def event_rows(events: list[StatusEvent], known: set[str], url: str | None) -> l
     return rows
 
 
-def _dumps(value: Any) -> str:
+def json_text(value: Any) -> str:
     """JSON text as the store writes it: without the spaces after separators (0009)."""
     return json.dumps(value, separators=(",", ":")) if value else ("[]" if isinstance(value, list) else "{}")
 
 
-def _as_stored(row: dict[str, Any], new: bool) -> dict[str, Any]:
+def as_stored(row: dict[str, Any], new: bool) -> dict[str, Any]:
     """A filings row as the table keeps it (a copy: the caller's row goes on with the url its events compare
     with): the source's own url of the record as '', and a new filing's last_changed as '' (it is first_seen)."""
     out = dict(row)

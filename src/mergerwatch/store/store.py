@@ -34,15 +34,15 @@ from mergerwatch.store.reader import TELLS_SQL, Reader, _json
 from mergerwatch.store.rows import (
     PREPARED_COLS,
     PreparedFiling,
-    _as_stored,
-    _dumps,
-    _iso,
-    _party_rows,
+    as_stored,
     compress_body,
     content_digest,
     event_rows,
     filing_row,
+    iso,
+    json_text,
     match_digest,
+    party_rows,
 )
 
 if TYPE_CHECKING:  # the read path never builds records: pydantic stays out of it
@@ -183,7 +183,7 @@ class Store:
                 "source": p.source,
                 "kind": p.kind,
                 "url": redact_url(p.url),
-                "fetched_at": _iso(p.fetched_at),
+                "fetched_at": iso(p.fetched_at),
                 "sha256": sha,
                 "content_type": p.content_type or "",
                 "http_status": p.status,
@@ -267,7 +267,7 @@ class Store:
                 old = existing.get(f.id) or (existing.get(("mk", mk)) if mk else None)
                 if old is None:
                     alt = sorted(set(f.alt_ids))
-                    row = self._filing_row(f, f.id, mk, f.extra, alt, observed, payload_id)
+                    row = filing_row(f, f.id, mk, f.extra, alt, observed, payload_id)
                     entry = {"pk": None, "id": f.id, "content_hash": row["content_hash"], "alt_ids": alt}
                     entry["precedence"] = precedence(f, row["content_hash"])
                     entry.update(extra=f.extra, url=row["url"], row=row, filing=f, events=f.all_events())
@@ -317,7 +317,7 @@ class Store:
                 extra = {**(old["extra"] or {}), **f.extra}
                 merged = f.model_copy(update={"extra": extra}) if extra != f.extra else f
                 # The stored digest is the winning observation's own: the next time it is seen it is recognised.
-                row = self._filing_row(merged, fid, mk, extra, alt, observed, payload_id, url=merged.url or old["url"])
+                row = filing_row(merged, fid, mk, extra, alt, observed, payload_id, url=merged.url or old["url"])
                 row["content_hash"] = own[-1]
                 report.updated += 1
                 report.actions.append((fid, "update"))
@@ -333,7 +333,7 @@ class Store:
                 history.pop(pk, None)
             known = self._event_keys(conn, [*updates, *history]) if updates or history else {}
             for pk, entry in updates.items():
-                vals = {k: v for k, v in _as_stored(entry["row"], new=False).items() if k not in ("id", "first_seen")}
+                vals = {k: v for k, v in as_stored(entry["row"], new=False).items() if k not in ("id", "first_seen")}
                 if entry["row"]["url"] != entry["url"]:  # both in full (vals holds the stored form)
                     # Stored events that said "the filing's url" keep the url they were seen with.
                     conn.execute(
@@ -345,11 +345,11 @@ class Store:
             if updates:
                 self._delete_parties(conn, list(updates))
             changed = [*inserts, *updates.values()]
-            self._insert_parties(conn, [(e["pk"], *_party_rows(e["filing"], self.name_index)) for e in changed])
+            self._insert_parties(conn, [(e["pk"], *party_rows(e["filing"], self.name_index)) for e in changed])
             events = [
                 (e["pk"], *ev, observed, payload_id)
                 for e in [*changed, *history.values()]
-                for ev in self._event_rows(
+                for ev in event_rows(
                     e["events"], known.get(e["pk"], set()), e["row"]["url"] if "row" in e else e["url"]
                 )
             ]
@@ -396,7 +396,7 @@ class Store:
         """Insert new filings and give each entry its integer key."""
         if not inserts:
             return
-        rows = [_as_stored(e["row"], new=True) for e in inserts]
+        rows = [as_stored(e["row"], new=True) for e in inserts]
         if self.dialect == "sqlite":
             first = _next_pk(conn)
             for i, (e, row) in enumerate(zip(inserts, rows, strict=True)):
@@ -442,9 +442,6 @@ class Store:
                 found[("mk", r[6])] = found.get(r[1]) or _existing(r)
         return found
 
-    _filing_row = staticmethod(filing_row)
-    _event_rows = staticmethod(event_rows)
-
     @staticmethod
     def _event_keys(conn: sa.Connection, pks: list[int]) -> dict[int, set[str]]:
         out: dict[int, set[str]] = {}
@@ -457,7 +454,7 @@ class Store:
         return out
 
     def _insert_parties(self, conn: sa.Connection, filings: Iterable[tuple[int, list[Any], list[Any]]]) -> None:
-        """(filing pk, its parties, its name index entries) as _party_rows makes them for this store."""
+        """(filing pk, its parties, its name index entries) as party_rows makes them for this store."""
         rows: list[tuple[Any, ...]] = []
         tokens: list[tuple[Any, ...]] = []
         for pk, parties, words in filings:
@@ -526,7 +523,7 @@ class Store:
         for r in rows:
             row = list(values(r))
             for i in json_at:
-                row[i] = _dumps(row[i])
+                row[i] = json_text(row[i])
             data.append(tuple(row))
         _sqlite_cursor(conn).executemany(sql, data)
 
@@ -826,9 +823,9 @@ def precedence(f: Filing, digest: str | None = None) -> Precedence:
     nothing (docs/decisions.md)."""
     return _precedence_key(
         f.status.value,
-        _iso(f.status_date),
-        _iso(f.updated_at or f.published_at),
-        _iso(f.deadline),
+        iso(f.status_date),
+        iso(f.updated_at or f.published_at),
+        iso(f.deadline),
         f.status_raw,
         f.title,
         digest or content_digest(f),
