@@ -20,6 +20,7 @@ from typing import Any
 
 from mergerwatch.catalog import full_url
 from mergerwatch.store import name_index
+from mergerwatch.store.extra_codec import full_extra, shortened
 from mergerwatch.store.location import resolve_db_url, sqlite_path
 
 # The newest migration this mergerwatch knows (tests/test_store.py checks it against the migration scripts).
@@ -226,6 +227,10 @@ class Reader:
             sql += "ORDER BY filing_pk, position"
             for fpk, name, role in self.rows(sql, pks):
                 by_pk[fpk]["parties"].append({"name": name, "role": role})
+            for rec in by_pk.values():
+                if shortened(rec["source"], rec["extra"]):
+                    pairs = [(p["name"], p["role"]) for p in rec["parties"]]
+                    rec["extra"] = full_extra(rec["source"], rec["extra"], rec["case_ref"], pairs)
             if with_events:
                 sql = f"SELECT {EVENT_COLS} FROM status_events WHERE filing_pk IN ({pmarks}) ORDER BY filing_pk, id"
                 for e in self.rows(sql, pks):

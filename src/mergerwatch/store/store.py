@@ -30,6 +30,7 @@ from mergerwatch.redaction import redact, redact_bytes, redact_url
 from mergerwatch.store import name_index
 from mergerwatch.store import schema as t
 from mergerwatch.store.db import create_db_engine, migrate, resolve_db_url
+from mergerwatch.store.extra_codec import full_extra, repeats, stored_extra
 from mergerwatch.store.reader import TELLS_SQL, Reader, _json
 from mergerwatch.store.rows import (
     PREPARED_COLS,
@@ -42,6 +43,7 @@ from mergerwatch.store.rows import (
     iso,
     json_text,
     match_digest,
+    party_pairs,
     party_rows,
 )
 
@@ -296,7 +298,10 @@ class Store:
                     if changes:
                         old.update(changes)
                         if old["pk"] is not None:
-                            conn.execute(t.filings.update().where(t.filings.c.pk == old["pk"]).values(**changes))
+                            vals = dict(changes)
+                            if "extra" in vals and "parties" in old:  # its stored parties stay as they are
+                                vals["extra"] = stored_extra(old["source"], extra, old["case_ref"], old["parties"])
+                            conn.execute(t.filings.update().where(t.filings.c.pk == old["pk"]).values(**vals))
                         elif "row" in old:  # new in this batch: not written yet
                             old["row"].update(changes)
                         report.updated += 1
@@ -333,7 +338,8 @@ class Store:
                 history.pop(pk, None)
             known = self._event_keys(conn, [*updates, *history]) if updates or history else {}
             for pk, entry in updates.items():
-                vals = {k: v for k, v in as_stored(entry["row"], new=False).items() if k not in ("id", "first_seen")}
+                stored = as_stored(entry["row"], new=False, parties=party_pairs(entry["filing"]))
+                vals = {k: v for k, v in stored.items() if k not in ("id", "first_seen")}
                 if entry["row"]["url"] != entry["url"]:  # both in full (vals holds the stored form)
                     # Stored events that said "the filing's url" keep the url they were seen with.
                     conn.execute(
@@ -396,7 +402,7 @@ class Store:
         """Insert new filings and give each entry its integer key."""
         if not inserts:
             return
-        rows = [as_stored(e["row"], new=True) for e in inserts]
+        rows = [as_stored(e["row"], new=True, parties=party_pairs(e["filing"])) for e in inserts]
         if self.dialect == "sqlite":
             first = _next_pk(conn)
             for i, (e, row) in enumerate(zip(inserts, rows, strict=True)):
@@ -432,7 +438,7 @@ class Store:
     ) -> dict[Any, dict[str, Any]]:
         # Through the driver: on a batch of new notices these lookups cost more in SQLAlchemy than in SQLite.
         cols = "pk, id, content_hash, alt_ids, extra, url, match_key, status, status_date, updated_at, published_at, "
-        cols += "deadline, status_raw, title"
+        cols += "deadline, status_raw, title, source, case_ref"
         found: dict[Any, dict[str, Any]] = {}
         for r in _select_in(conn, f"SELECT {cols} FROM filings WHERE id IN ({{}})", [f.id for f in batch]):
             found[r[1]] = _existing(r)
@@ -440,6 +446,17 @@ class Store:
             mks = [mk for fid, mk in keys.items() if mk and fid not in found]
             for r in _select_in(conn, f"SELECT {cols} FROM filings WHERE match_key IN ({{}})", mks):
                 found[("mk", r[6])] = found.get(r[1]) or _existing(r)
+        # Stored extras as the records had them (extra_codec), what they are merged with and compared to, and the
+        # parties stored beside them, which an extra written without new parties is shortened against.
+        repeating = {e["pk"]: e for e in found.values() if repeats(e["source"])}
+        if repeating:
+            for e in repeating.values():
+                e["parties"] = []
+            sql = "SELECT filing_pk, name, role FROM parties WHERE filing_pk IN ({}) ORDER BY filing_pk, position"
+            for pk, name, role in _select_in(conn, sql, list(repeating)):
+                repeating[pk]["parties"].append((name, role))
+            for e in repeating.values():
+                e["extra"] = full_extra(e["source"], e["extra"], e["case_ref"], e["parties"])
         return found
 
     @staticmethod
@@ -775,6 +792,8 @@ def _existing(r: Any) -> dict[str, Any]:
         "extra": _json(r[4]) or {},
         "url": full_url(r[1], r[5]),
         "precedence": _precedence_key(r[7], r[8], r[9] or r[10], r[11], r[12], r[13], r[2]),
+        "source": r[14],
+        "case_ref": r[15],
     }
 
 
