@@ -109,29 +109,34 @@ def test_a_store_that_shortens_extras_reads_like_one_that_keeps_them_whole(tmp_p
     """The real notices, the API page's two merged with their feed copies: the same records from a store written
     with whole extras (as before) and from one written now; the shortened rows are smaller; the same notices read
     again into either change nothing, and so do they into the old store once this code writes to it."""
+    shortened_reads_like_whole(str(tmp_path / "now.db"), str(tmp_path / "old.db"), monkeypatch, through)
+
+
+def shortened_reads_like_whole(now_db: str, old_db: str, monkeypatch, through: str) -> None:
+    """The test above on two stores at these locations (test_postgres runs it on PostgreSQL)."""
     from mergerwatch.store.rows import prepare
 
     src, batches = _notices()
 
     def fill(path):
-        store = Store(str(path))
+        store = Store(path)
         for filings in batches:
             if through == "import_new" and store.import_new(prepare(filings, src.match_key, store.name_index)):
                 continue
             store.import_filings(filings, match_key=src.match_key)
         return store
 
-    now = fill(tmp_path / "now.db")
+    now = fill(now_db)
     with monkeypatch.context() as m:
         _whole(m)
-        old = fill(tmp_path / "old.db")
+        old = fill(old_db)
     ids = [r[0] for r in now.engine.connect().exec_driver_sql("SELECT id FROM filings ORDER BY id")]
     assert len(ids) >= 35
     assert _read(now, ids) == _read(old, ids)
 
     def stored(store):
         with store.engine.connect() as conn:
-            return dict(conn.exec_driver_sql("SELECT id, extra FROM filings").fetchall())
+            return dict(conn.exec_driver_sql("SELECT id, CAST(extra AS TEXT) FROM filings").fetchall())
 
     short, whole = stored(now), stored(old)
     assert all('"acquired_entities"' in whole[i] and '"transaction_number"' in whole[i] for i in ids)

@@ -149,3 +149,10 @@ def _stable(value):
     if isinstance(value, list):
         return [_stable(v) for v in value]
     return value
+
+
+@pytest.mark.parametrize("through", ["import_filings", "import_new"])
+def test_extras_shortened_on_postgres_read_like_whole_ones(pg_dbs, monkeypatch, through):
+    from .test_extra_codec import shortened_reads_like_whole
+
+    shortened_reads_like_whole(pg_dbs(), pg_dbs(), monkeypatch, through)
