@@ -3,6 +3,7 @@ back on reading (store/extra_codec.py): every record reads as it was parsed, and
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -30,8 +31,8 @@ def _ftc_records():
     return out
 
 
-def _pairs(f):
-    return [(p.name, p.role.value) for p in f.parties]
+def _targets(f):
+    return [p.name for p in f.parties if p.role.value == "target"]
 
 
 def test_every_ftc_record_carries_both_values_the_store_puts_back():
@@ -50,27 +51,48 @@ def test_each_ftc_extra_reads_back_as_it_was_keys_in_order():
     records = _ftc_records()
     shortened = 0
     for f in records:
-        kept = stored_extra(f.source, f.extra, f.case_ref, _pairs(f))
-        back = full_extra(f.source, kept, f.case_ref, _pairs(f))
+        kept = stored_extra(f.source, f.extra, f.case_ref, _targets(f))
+        back = full_extra(f.source, kept, f.case_ref, _targets(f))
         assert back == f.extra and list(back) == list(f.extra), f.id
         shortened += kept != f.extra
     # the transaction number is left out of every record; the entities wherever the target parties repeat them
     assert shortened == len(records)
-    assert sum("acquired_entities" not in stored_extra(f.source, f.extra, f.case_ref, _pairs(f)) for f in records) > 0
+    assert sum("acquired_entities" not in stored_extra(f.source, f.extra, f.case_ref, _targets(f)) for f in records) > 0
 
 
 def test_a_list_the_parties_do_not_repeat_is_kept_whole():
-    parties = [("Buyer Inc.", "acquirer"), ("Granite Group Holdings LLC", "target"), ("Other Co", "target")]
+    targets = ["Granite Group Holdings LLC", "Other Co"]  # the names of the target parties
     extra = {"transaction_number": "20260001", "acquired_entities": ["GRANITE GROUP HOLDINGS, LLC", "Other Co"]}
-    kept = stored_extra("ftc-early-termination", extra, "20260001", parties)
+    kept = stored_extra("ftc-early-termination", extra, "20260001", targets)
     assert kept == {"acquired_entities": ["GRANITE GROUP HOLDINGS, LLC", "Other Co"]}
-    assert full_extra("ftc-early-termination", kept, "20260001", parties) == extra
+    assert full_extra("ftc-early-termination", kept, "20260001", targets) == extra
     # a transaction number that is not the case_ref stays too, and its place in the order with it
     odd = {"transaction_number": "2026-0001", "acquired_entities": ["Granite Group Holdings LLC", "Other Co"]}
-    assert stored_extra("ftc-early-termination", odd, "20260001", parties) == odd
+    assert stored_extra("ftc-early-termination", odd, "20260001", targets) == odd
     # other sources' extras are stored as they come
     ec = {"transaction_number": "x", "acquired_entities": []}
     assert stored_extra("ec-mergers", ec, "x", []) is ec
+
+
+def test_every_order_and_combination_reads_back_the_same():
+    """Any FTC extra the parser's rule allows (both values, the transaction number exactly when there is a case_ref),
+    keys in any order, lists that repeat the targets or not: stored and read back, the same dict in the same order."""
+    targets = ["T1 LLC", "T2 Inc."]
+    n = 0
+    for case_ref in ("20260001", None):
+        for entities in (targets, ["T1 LLC"], [], ["T2 Inc.", "T1 LLC"]):
+            values = {"acquired_entities": entities, "resource_version": "id:1", "granting_status": "Granted"}
+            if case_ref:
+                values["transaction_number"] = case_ref
+            for order in itertools.permutations(values):
+                extra = {k: values[k] for k in order}
+                kept = stored_extra("ftc-early-termination", extra, case_ref, targets)
+                back = full_extra("ftc-early-termination", kept, case_ref, targets)
+                assert back == extra and list(back) == list(extra), (extra, kept)
+                n += len(kept) < len(extra)
+    # shortened: every order that starts with the transaction number (6 of 24, for each of the 4 lists), and
+    # without a case_ref the orders that start with the entities where they are the targets (2 of 6)
+    assert n == 4 * 6 + 2
 
 
 API_PAGE = "api_hsr-early-termination-notices_page-limit-2_DEMO_KEY_2026-09-30.json"
@@ -101,7 +123,7 @@ def _read(store, ids):
 def _whole(monkeypatch):
     """The store as it was before the codec: every extra kept whole."""
     for where in ("rows", "store"):
-        monkeypatch.setattr(f"mergerwatch.store.{where}.stored_extra", lambda source, extra, case_ref, parties: extra)
+        monkeypatch.setattr(f"mergerwatch.store.{where}.stored_extra", lambda source, extra, case_ref, targets: extra)
 
 
 @pytest.mark.parametrize("through", ["import_filings", "import_new"])

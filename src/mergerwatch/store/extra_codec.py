@@ -12,17 +12,9 @@ every FTC fixture. Rows written before this kept both and read as they are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 FTC = "ftc-early-termination"
-
-
-def _made(case_ref: str | None, parties: Iterable[tuple[str, str]]) -> dict[str, Any]:
-    """What an FTC notice's extra repeats, made from the record: (name, role) parties, in their order."""
-    made: dict[str, Any] = {"transaction_number": case_ref} if case_ref else {}
-    made["acquired_entities"] = [name for name, role in parties if role == "target"]
-    return made
 
 
 def repeats(source: str) -> bool:
@@ -35,27 +27,33 @@ def shortened(source: str, extra: dict[str, Any]) -> bool:
     return source == FTC and not ("transaction_number" in extra and "acquired_entities" in extra)
 
 
-def full_extra(
-    source: str, extra: dict[str, Any], case_ref: str | None, parties: Iterable[tuple[str, str]]
-) -> dict[str, Any]:
-    """A stored extra as the record had it."""
-    if source != FTC:
+def full_extra(source: str, extra: dict[str, Any], case_ref: str | None, targets: list[str]) -> dict[str, Any]:
+    """A stored extra as the record had it; ``targets``: the names of its target parties, in their order."""
+    if not shortened(source, extra):
         return extra
-    missing = {k: v for k, v in _made(case_ref, parties).items() if k not in extra}
-    return {**missing, **extra} if missing else extra
+    front: dict[str, Any] = {}
+    if case_ref and "transaction_number" not in extra:
+        front["transaction_number"] = case_ref
+    if "acquired_entities" not in extra:
+        front["acquired_entities"] = targets
+    return {**front, **extra}
 
 
-def stored_extra(
-    source: str, extra: dict[str, Any], case_ref: str | None, parties: Iterable[tuple[str, str]]
-) -> dict[str, Any]:
-    """``extra`` as the store keeps it beside these parties and this case_ref."""
-    if source != FTC or not extra:
-        return extra
-    parties = list(parties)
-    made = _made(case_ref, parties)
-    kept = {k: v for k, v in extra.items() if k not in made or v != made[k]}
-    if len(kept) == len(extra):
-        return extra
-    back = full_extra(source, kept, case_ref, parties)
-    # Only what reads back exactly, order included (the --json output prints keys in their order).
-    return kept if back == extra and list(back) == list(extra) else extra
+def stored_extra(source: str, extra: dict[str, Any], case_ref: str | None, targets: list[str]) -> dict[str, Any]:
+    """``extra`` as the store keeps it beside this case_ref and these target parties (names, in order)."""
+    if source != FTC or "acquired_entities" not in extra:
+        return extra  # (reading would add a list the record did not have)
+    # Only a leading run is left out (the parser writes both values first): put back in front, it reads the same,
+    # keys in order (the --json output prints them in their order).
+    keys = iter(extra)
+    first = next(keys)
+    if first == "transaction_number":
+        if extra[first] != case_ref or not case_ref:
+            return extra
+        second = next(keys, None)
+    elif case_ref:
+        return extra  # reading would put a transaction number in front of it
+    else:
+        first, second = "", first
+    drop = (first, second) if second == "acquired_entities" and extra[second] == targets else (first,)
+    return {k: v for k, v in extra.items() if k not in drop} if any(drop) else extra

@@ -229,8 +229,8 @@ class Reader:
                 by_pk[fpk]["parties"].append({"name": name, "role": role})
             for rec in by_pk.values():
                 if shortened(rec["source"], rec["extra"]):
-                    pairs = [(p["name"], p["role"]) for p in rec["parties"]]
-                    rec["extra"] = full_extra(rec["source"], rec["extra"], rec["case_ref"], pairs)
+                    targets = [p["name"] for p in rec["parties"] if p["role"] == "target"]
+                    rec["extra"] = full_extra(rec["source"], rec["extra"], rec["case_ref"], targets)
             if with_events:
                 sql = f"SELECT {EVENT_COLS} FROM status_events WHERE filing_pk IN ({pmarks}) ORDER BY filing_pk, id"
                 for e in self.rows(sql, pks):

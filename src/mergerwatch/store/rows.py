@@ -77,7 +77,7 @@ def prepare(filings: Iterable[Filing], match_key: Any = None, fts: bool = True) 
         mk = match_digest(match_key(f)) if match_key else None
         row = filing_row(f, fid, mk, f.extra, sorted(set(f.alt_ids)), "", None)
         events = event_rows(f.all_events(), set(), row["url"])
-        row = as_stored(row, new=True, parties=party_pairs(f))
+        row = as_stored(row, new=True, targets=target_names(f))
         row["alt_ids"], row["extra"] = json_text(row["alt_ids"]), json_text(row["extra"])  # as _bulk_insert writes them
         out.append(PreparedFiling(fid, mk, _prepared_values(row), events, *party_rows(f, fts)))
     return out
@@ -174,18 +174,18 @@ def json_text(value: Any) -> str:
     return json.dumps(value, separators=(",", ":")) if value else ("[]" if isinstance(value, list) else "{}")
 
 
-def party_pairs(f: Filing) -> list[tuple[str, str]]:
-    """A record's parties as (name, role), the form extra_codec reads them in."""
-    return [(p.name, p.role.value) for p in f.parties]
+def target_names(f: Filing) -> list[str]:
+    """The names of a record's target parties, in their order (extra_codec)."""
+    return [p.name for p in f.parties if p.role == "target"]
 
 
-def as_stored(row: dict[str, Any], new: bool, parties: list[tuple[str, str]]) -> dict[str, Any]:
+def as_stored(row: dict[str, Any], new: bool, targets: list[str]) -> dict[str, Any]:
     """A filings row as the table keeps it (a copy: the caller's row goes on with the url its events compare
     with): the source's own url of the record as '', a new filing's last_changed as '' (it is first_seen), and
-    its extra without what ``parties`` (those written with it) and its case_ref repeat (extra_codec)."""
+    its extra without what its case_ref and ``targets`` (of the parties written with it) repeat (extra_codec)."""
     out = dict(row)
     out["url"] = store_url(row["source"], row["id"][len(row["source"]) + 1 :], row["url"])
-    out["extra"] = stored_extra(row["source"], row["extra"], row["case_ref"], parties)
+    out["extra"] = stored_extra(row["source"], row["extra"], row["case_ref"], targets)
     if new:
         out["last_changed"] = ""
     return out

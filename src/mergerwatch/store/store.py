@@ -43,8 +43,8 @@ from mergerwatch.store.rows import (
     iso,
     json_text,
     match_digest,
-    party_pairs,
     party_rows,
+    target_names,
 )
 
 if TYPE_CHECKING:  # the read path never builds records: pydantic stays out of it
@@ -299,8 +299,8 @@ class Store:
                         old.update(changes)
                         if old["pk"] is not None:
                             vals = dict(changes)
-                            if "extra" in vals and "parties" in old:  # its stored parties stay as they are
-                                vals["extra"] = stored_extra(old["source"], extra, old["case_ref"], old["parties"])
+                            if "extra" in vals and "targets" in old:  # its stored parties stay as they are
+                                vals["extra"] = stored_extra(old["source"], extra, old["case_ref"], old["targets"])
                             conn.execute(t.filings.update().where(t.filings.c.pk == old["pk"]).values(**vals))
                         elif "row" in old:  # new in this batch: not written yet
                             old["row"].update(changes)
@@ -338,7 +338,7 @@ class Store:
                 history.pop(pk, None)
             known = self._event_keys(conn, [*updates, *history]) if updates or history else {}
             for pk, entry in updates.items():
-                stored = as_stored(entry["row"], new=False, parties=party_pairs(entry["filing"]))
+                stored = as_stored(entry["row"], new=False, targets=target_names(entry["filing"]))
                 vals = {k: v for k, v in stored.items() if k not in ("id", "first_seen")}
                 if entry["row"]["url"] != entry["url"]:  # both in full (vals holds the stored form)
                     # Stored events that said "the filing's url" keep the url they were seen with.
@@ -402,7 +402,7 @@ class Store:
         """Insert new filings and give each entry its integer key."""
         if not inserts:
             return
-        rows = [as_stored(e["row"], new=True, parties=party_pairs(e["filing"])) for e in inserts]
+        rows = [as_stored(e["row"], new=True, targets=target_names(e["filing"])) for e in inserts]
         if self.dialect == "sqlite":
             first = _next_pk(conn)
             for i, (e, row) in enumerate(zip(inserts, rows, strict=True)):
@@ -451,12 +451,13 @@ class Store:
         repeating = {e["pk"]: e for e in found.values() if repeats(e["source"])}
         if repeating:
             for e in repeating.values():
-                e["parties"] = []
-            sql = "SELECT filing_pk, name, role FROM parties WHERE filing_pk IN ({}) ORDER BY filing_pk, position"
-            for pk, name, role in _select_in(conn, sql, list(repeating)):
-                repeating[pk]["parties"].append((name, role))
+                e["targets"] = []
+            sql = "SELECT filing_pk, name FROM parties WHERE filing_pk IN ({}) AND role = 'target' "
+            sql += "ORDER BY filing_pk, position"
+            for pk, name in _select_in(conn, sql, list(repeating)):
+                repeating[pk]["targets"].append(name)
             for e in repeating.values():
-                e["extra"] = full_extra(e["source"], e["extra"], e["case_ref"], e["parties"])
+                e["extra"] = full_extra(e["source"], e["extra"], e["case_ref"], e["targets"])
         return found
 
     @staticmethod
