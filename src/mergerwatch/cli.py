@@ -106,23 +106,6 @@ def _store():  # imported late: `--help` stays fast
     return Store(STATE.db)
 
 
-def _name_index_expected() -> bool:
-    """Whether the store will keep its name index in FTS5 (Store.name_index), asked before it is opened: a SQLite
-    store does where this SQLite has FTS5 (new stores and migration 0008 make it), any other database does not."""
-    from mergerwatch.store.location import resolve_db_url
-    from mergerwatch.store.name_index import fts5_available
-
-    if not resolve_db_url(STATE.db).startswith("sqlite"):
-        return False
-    import sqlite3
-
-    conn = sqlite3.connect(":memory:")
-    try:
-        return fts5_available(conn.cursor())
-    finally:
-        conn.close()
-
-
 def _reader():
     """The read-only query room: plain SQL on the driver, no SQLAlchemy when the store is current SQLite."""
     from mergerwatch.store.reader import open_reader
@@ -725,10 +708,13 @@ def ingest(
             except SourceError as exc:
                 yield f, exc
 
+    from mergerwatch.store.location import resolve_db_url
+    from mergerwatch.store.name_index import expected
+
     # Files are parsed and their records prepared in a worker process while this one stores the ones before. The
     # worker starts before the store is opened (SQLAlchemy is loaded then), its records prepared for the form of name
     # index a SQLite store has where this SQLite has FTS5; a store with the other form refuses them (parsed again).
-    ahead = PreparedAhead(src, read(), len(files), fts=_name_index_expected())
+    ahead = PreparedAhead(src, read(), len(files), fts=expected(resolve_db_url(STATE.db)))
     ahead.start()
     try:
         store = _store()

@@ -46,6 +46,21 @@ def fts5_available(cursor: Any) -> bool:
     return any(r[0] == "ENABLE_FTS5" for r in cursor.execute("PRAGMA compile_options").fetchall())
 
 
+def expected(url: str) -> bool:
+    """Whether a store at ``url`` keeps its name index in FTS5, asked before it is opened (an ingest's worker
+    prepares records for it meanwhile): a SQLite store does where this SQLite has FTS5 (new stores and migration
+    0008 make it), any other database does not."""
+    if not url.startswith("sqlite"):
+        return False
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    try:
+        return fts5_available(conn.cursor())
+    finally:
+        conn.close()
+
+
 def check_usable(cursor: Any) -> None:
     """A store with the FTS5 index opened by a Python whose SQLite lacks FTS5 (a store copied to another machine):
     one sentence that says so, rather than "no such module" from the first question that needs the index."""
