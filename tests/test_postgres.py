@@ -156,3 +156,18 @@ def test_extras_shortened_on_postgres_read_like_whole_ones(pg_dbs, monkeypatch, 
     from .test_extra_codec import shortened_reads_like_whole
 
     shortened_reads_like_whole(pg_dbs(), pg_dbs(), monkeypatch, through)
+
+
+def test_changes_and_records_per_source_without_their_indexes_on_postgres(pg_dbs):
+    """Events found through the event marks and records counted per source (0010), as on SQLite."""
+    from mergerwatch.store import Store
+
+    from .test_event_marks import build, check_changes_since, check_counts_by_source
+
+    store = Store(pg_dbs())
+    build(store)
+    check_changes_since(store)
+    store.close()
+    store = Store(pg_dbs())
+    check_counts_by_source(store)
+    store.close()

@@ -631,9 +631,23 @@ def test_upgrade_0005_finds_each_filing_payload_by_digest_or_by_its_fetch_time(t
     store.close()
 
 
+def _as_before_0010(conn: sqlite3.Connection) -> None:
+    """Events' observation times and bases in full, the indexes on them and on filings.source, and no event marks,
+    as a store made before 0010 holds them."""
+    conn.execute("DROP TABLE event_marks")
+    conn.execute("CREATE INDEX ix_events_observed ON status_events (observed_at)")
+    conn.execute("CREATE INDEX ix_filings_source ON filings (source)")
+    conn.execute(
+        "UPDATE status_events SET observed_at = (SELECT first_seen FROM filings WHERE pk = filing_pk) "
+        "WHERE observed_at = ''"
+    )
+    conn.execute("UPDATE status_events SET basis = 'structured' WHERE basis = ''")
+
+
 def _as_before_0009(conn: sqlite3.Connection) -> None:
     """filings.source_id, the index on parties.norm and updated_at as a store made before 0009 holds them (a store
     made now and marked older by hand must have what the older migrations it then runs read)."""
+    _as_before_0010(conn)
     conn.execute("UPDATE filings SET source_id = substr(id, length(source) + 2)")
     conn.execute("CREATE INDEX ix_parties_norm ON parties (norm)")
     conn.execute("UPDATE filings SET updated_at = published_at WHERE updated_at IS NULL")

@@ -21,6 +21,7 @@ from mergerwatch.errors import UsageError
 from mergerwatch.redaction import redact, url_origin
 from mergerwatch.store import Store, now_iso
 from mergerwatch.store import schema as t
+from mergerwatch.store.reader import OBSERVED_SQL
 from mergerwatch.textsafe import clean, safe_url
 from mergerwatch.vocabulary import status_label
 
@@ -179,16 +180,14 @@ def collect_alerts(store: Store, observed_from: str) -> int:
 
 
 def _event_id(store: Store, fid: str, ev: dict[str, Any]) -> int | None:
-    with store.engine.connect() as conn:
-        q = sa.select(t.status_events.c.id).where(
-            t.status_events.c.filing_pk == sa.select(t.filings.c.pk).where(t.filings.c.id == fid).scalar_subquery(),
-            t.status_events.c.status_raw == ev["status_raw"],
-            t.status_events.c.observed_at == ev["observed_at"],
-        )
-        if ev["date"]:
-            q = q.where(t.status_events.c.event_date == ev["date"])
-        r = conn.execute(q).first()
-    return int(r[0]) if r else None
+    sql = "SELECT e.id FROM status_events e JOIN filings f ON f.pk = e.filing_pk WHERE f.id = ? AND e.status_raw = ? "
+    sql += f"AND {OBSERVED_SQL} = ?"
+    params = [fid, ev["status_raw"], ev["observed_at"]]
+    if ev["date"]:
+        sql += " AND e.event_date = ?"
+        params.append(ev["date"])
+    rows = store.reader().rows(sql, params)
+    return int(rows[0][0]) if rows else None
 
 
 def alert_body(label: str, rec: dict[str, Any], ev: dict[str, Any]) -> dict[str, Any]:

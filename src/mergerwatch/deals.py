@@ -11,7 +11,7 @@ from typing import Any
 
 from mergerwatch.catalog import SOURCES
 from mergerwatch.matching import NameMatch, NormalisedName, blocking_tokens, normalise_name, score_names
-from mergerwatch.store.reader import Reader, as_reader
+from mergerwatch.store.reader import OBSERVED_SINCE_SQL, Reader, as_reader
 from mergerwatch.timeline import parse_since
 from mergerwatch.vocabulary import status_label, with_labels
 
@@ -287,8 +287,8 @@ def changes(db: Any, since: datetime) -> list[dict[str, Any]]:
 def events_observed_since(db: Any, observed_from: str) -> dict[str, list[int]]:
     """Filing id -> ids of the events first observed at or after ``observed_from``."""
     rows = as_reader(db).rows(
-        "SELECT f.id, e.id FROM status_events e JOIN filings f ON f.pk = e.filing_pk WHERE e.observed_at >= ?",
-        [observed_from],
+        f"SELECT f.id, e.id FROM status_events e JOIN filings f ON f.pk = e.filing_pk WHERE {OBSERVED_SINCE_SQL}",
+        [observed_from, observed_from],
     )
     out: dict[str, list[int]] = defaultdict(list)
     for fid, eid in rows:

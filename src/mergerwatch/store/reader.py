@@ -24,7 +24,7 @@ from mergerwatch.store.extra_codec import full_extra, shortened
 from mergerwatch.store.location import resolve_db_url, sqlite_path
 
 # The newest migration this mergerwatch knows (tests/test_store.py checks it against the migration scripts).
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 CHUNK = 500
 
 # A filing and its provenance, read from the raw payload it came from (FROM filings f LEFT JOIN raw_payloads r).
@@ -129,15 +129,25 @@ def event_url(stored: str | None, filing_url: str | None) -> str | None:
     return filing_url if stored is None else (stored or None)
 
 
-def event_record(e: Sequence[Any], filing_url: str | None) -> dict[str, Any]:
+# An event's observation time as stored: '' when it was observed with its filing, at the filing's first_seen
+# (schema.py). In SQL over ``status_events e JOIN filings f``.
+OBSERVED_SQL = "CASE WHEN e.observed_at = '' THEN f.first_seen ELSE e.observed_at END"
+# The events observed at or after a cut-off (the parameter, given twice): from the first id any of them can have
+# (schema.event_marks), through the events' primary key.
+OBSERVED_SINCE_SQL = (
+    f"e.id >= (SELECT min(first_event_id) FROM event_marks WHERE observed_at >= ?) AND {OBSERVED_SQL} >= ?"
+)
+
+
+def event_record(e: Sequence[Any], filing_url: str | None, first_seen: str) -> dict[str, Any]:
     return {
         "status": e[2],
         "status_raw": e[3],
         "date": e[4],
         "detail": e[5],
         "deadline": e[6],
-        "basis": e[7],
-        "observed_at": e[8],
+        "basis": e[7] or "structured",  # '': the usual one (schema.py)
+        "observed_at": e[8] or first_seen,  # '': with its filing
         "url": event_url(e[9], filing_url),
         "_id": e[1],
     }
@@ -235,7 +245,7 @@ class Reader:
                 sql = f"SELECT {EVENT_COLS} FROM status_events WHERE filing_pk IN ({pmarks}) ORDER BY filing_pk, id"
                 for e in self.rows(sql, pks):
                     rec = by_pk[e[0]]
-                    rec["events"].append(event_record(e, rec["url"]))
+                    rec["events"].append(event_record(e, rec["url"], rec["first_seen"]))
         recs = [out[i] for i in ids if i in out]
         for r in recs:
             r["events"].sort(key=lambda e: (e["date"] or "", e["observed_at"], e["_id"]))
@@ -252,7 +262,8 @@ class Reader:
             return ident
         if ":" in ident:
             src, sid = ident.split(":", 1)
-            for fid, alt in self.rows("SELECT id, alt_ids FROM filings WHERE source = ?", [src]):
+            cond, params = self.of_source(src)
+            for fid, alt in self.rows(f"SELECT id, alt_ids FROM filings WHERE {cond}", params):
                 if sid in (_json(alt) or []):
                     return str(fid)
         rows = self.rows("SELECT id FROM filings WHERE case_ref = ?", [ident])
@@ -440,8 +451,32 @@ class Reader:
 
     # --- sources and runs ----------------------------------------------------------------------------
 
+    @property
+    def _sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    def of_source(self, source: str) -> tuple[str, list[str]]:
+        """A condition on filings (and its parameters) for the records of ``source``. On SQLite a range of ids
+        ("<source>:" up to "<source>;", ':' + 1): every id begins with its source, and the index of ids then finds
+        them (there is no index on source, schema.py). PostgreSQL compares text in its collation, which may
+        ignore punctuation, so there it is the column."""
+        if self._sqlite:
+            return "id >= ? AND id < ?", [f"{source}:", f"{source};"]
+        return "source = ?", [source]
+
     def counts_by_source(self) -> dict[str, int]:
-        return {r[0]: int(r[1]) for r in self.rows("SELECT source, count(*) FROM filings GROUP BY source")}
+        """Records per source. On SQLite each source's range of ids is counted on the index of ids, the next source
+        found by a seek past it: as fast as the index on source it replaces (0010)."""
+        if not self._sqlite:
+            return {r[0]: int(r[1]) for r in self.rows("SELECT source, count(*) FROM filings GROUP BY source")}
+        out: dict[str, int] = {}
+        after = ""
+        while row := self.rows("SELECT id FROM filings WHERE id > ? ORDER BY id LIMIT 1", [after]):
+            source = str(row[0][0]).split(":", 1)[0]
+            cond, params = self.of_source(source)
+            out[source] = int(self.rows(f"SELECT count(*) FROM filings WHERE {cond}", params)[0][0])
+            after = params[1]
+        return out
 
     def source_history(self, source: str, limit: int = 10) -> list[dict[str, Any]]:
         rows = self.dicts(f"SELECT * FROM run_sources WHERE source = ? ORDER BY id DESC LIMIT {int(limit)}", [source])
@@ -458,11 +493,12 @@ class Reader:
     def events_since(self, cutoff: str) -> list[dict[str, Any]]:
         """Status events observed at or after ``cutoff``, newest first, with their filing's headline."""
         rows = self.dicts(
-            "SELECT e.filing_pk, e.status, e.status_raw, e.detail, e.event_date, e.deadline, e.observed_at, e.url, "
+            "SELECT e.filing_pk, e.status, e.status_raw, e.detail, e.event_date, e.deadline, "
+            f"{OBSERVED_SQL} AS observed_at, e.url, "
             "f.url AS filing_url, f.title, f.authority, f.case_ref, f.status AS current_status, f.id AS filing_id "
-            "FROM status_events e JOIN filings f ON f.pk = e.filing_pk WHERE e.observed_at >= ? "
-            "ORDER BY e.observed_at DESC, e.id DESC",
-            [cutoff],
+            f"FROM status_events e JOIN filings f ON f.pk = e.filing_pk WHERE {OBSERVED_SINCE_SQL} "
+            "ORDER BY observed_at DESC, e.id DESC",  # the time above (an output name wins over a column)
+            [cutoff, cutoff],
         )
         for r in rows:
             r["url"] = event_url(r["url"], full_url(r["filing_id"], r.pop("filing_url")))

@@ -147,7 +147,7 @@ def filing_row(
 
 def event_rows(events: list[StatusEvent], known: set[str], url: str | None) -> list[tuple[Any, ...]]:
     """New events as rows (EVENT_COLS but the filing, the observation time and the payload); an event whose
-    url is the filing's stores NULL (reader.event_url), one without ''."""
+    url is the filing's stores NULL (reader.event_url), one without '', and the usual basis ("structured") ''."""
     rows = []
     for ev in events:
         k = event_key(ev)
@@ -162,7 +162,7 @@ def event_rows(events: list[StatusEvent], known: set[str], url: str | None) -> l
                 ev.detail,
                 iso(ev.date),
                 iso(ev.deadline),
-                ev.basis,
+                "" if ev.basis == "structured" else ev.basis,  # schema.py
                 None if ev.url == url and url else (ev.url or ""),
             )
         )

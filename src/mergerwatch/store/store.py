@@ -352,14 +352,15 @@ class Store:
                 self._delete_parties(conn, list(updates))
             changed = [*inserts, *updates.values()]
             self._insert_parties(conn, [(e["pk"], *party_rows(e["filing"], self.name_index)) for e in changed])
+            new_pks = {e["pk"] for e in inserts}
             events = [
-                (e["pk"], *ev, observed, payload_id)
+                (e["pk"], *ev, "" if e["pk"] in new_pks else observed, payload_id)  # '': its first_seen
                 for e in [*changed, *history.values()]
                 for ev in event_rows(
                     e["events"], known.get(e["pk"], set()), e["row"]["url"] if "row" in e else e["url"]
                 )
             ]
-            self._insert_rows(conn, t.status_events, EVENT_COLS, events)
+            self._insert_events(conn, events, observed)
             report.events += len(events)
             self._recount_tells(conn, [*updates, *history, *(e["pk"] for e in inserts if e.get("recount"))])
         return report
@@ -384,8 +385,8 @@ class Store:
             pks = self._insert_prepared(conn, [p.row for p in prepared], observed, payload_id)
             pairs = list(zip(pks, prepared, strict=True))
             self._insert_parties(conn, [(pk, p.parties, p.words) for pk, p in pairs])
-            events = [(pk, *ev, observed, payload_id) for pk, p in pairs for ev in p.events]
-            self._insert_rows(conn, t.status_events, EVENT_COLS, events)
+            events = [(pk, *ev, "", payload_id) for pk, p in pairs for ev in p.events]  # '': its first_seen
+            self._insert_events(conn, events, observed)
         return ImportReport(inserted=len(ids), events=len(events), actions=[(i, "insert") for i in ids])
 
     @staticmethod
@@ -514,6 +515,20 @@ class Store:
                 conn.execute(q, [{"t": a, "f": b, "p": c} for a, b, c in dead])
         for chunk in _chunks(pks):
             conn.execute(t.parties.delete().where(t.parties.c.filing_pk.in_(chunk)))
+
+    def _insert_events(self, conn: sa.Connection, rows: list[tuple[Any, ...]], observed: str) -> None:
+        """Insert events observed at ``observed`` (EVENT_COLS), and mark where that time's events begin if it has
+        no mark yet (schema.event_marks): the ids they get are above every id stored now, on SQLite (the largest
+        rowid plus one) and PostgreSQL (a sequence) alike."""
+        if not rows:
+            return
+        first = conn.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM status_events").scalar()
+        mark = "INSERT INTO event_marks (observed_at, first_event_id) VALUES (?, ?) "
+        mark += "ON CONFLICT (observed_at) DO NOTHING"
+        if conn.dialect.paramstyle != "qmark":
+            mark = mark.replace("?", "%s")
+        conn.exec_driver_sql(mark, (observed, first))
+        self._insert_rows(conn, t.status_events, EVENT_COLS, rows)
 
     def _insert_rows(self, conn: sa.Connection, table: sa.Table, cols: tuple[str, ...], rows: list[tuple]) -> None:
         """executemany of plain tuples (no JSON columns)."""
