@@ -70,3 +70,19 @@ def test_golden(source: str, path: Path):
         pytest.fail(f"wrote {expected_path.name}: review it by hand, then commit it")
     expected = json.loads(expected_path.read_text())
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "version",
+    ["id%3A443686", "rel%3Aworking-copy", "id%3a1", "a%2Fb%3A1", "%%3A", "%3", "id:1", "caf%C3%A9%3A2", ""],
+)
+def test_ftc_resource_version_reads_as_unquote_reads_it(version):
+    """The FTC API escapes only the colon of a resourceVersion: that case is replaced directly, any other goes
+    through unquote, and both give what unquote gives."""
+    from urllib.parse import unquote
+
+    from mergerwatch.sources.ftc_early_termination import _resource_version
+
+    href = f"https://www.ftc.gov/v0/hsr-early-termination-notices/x?resourceVersion={version}&other=1"
+    assert _resource_version(href) == unquote(version)
+    assert _resource_version("https://www.ftc.gov/v0/hsr-early-termination-notices/x") is None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from mergerwatch.matching import normalise_name, score_names
 
 from .conftest import FIXTURES, cli_json
@@ -94,3 +96,13 @@ def test_names_of_three_words_and_leading_parts_across_sources(db):
     assert [h["id"] for h in hits] == ["federal-register:2025-12887"]
     res = cli_json("deal", "GTCR", "Surmodics", db=db)  # "GTCR" is the leading part of "GTCR BC Holdings, LLC"
     assert res["found"] and res["filings"][0]["status"] == "challenged"
+
+
+@pytest.mark.parametrize(
+    "name", ["IE Holdco S.à r.l.", "Foo SARL", "Foo S A R L", "Foo S.A.R.L.", "Foo s_a_r_l", "Foo Sàrl", "Carl SA"]
+)
+def test_every_spelling_of_sarl_is_one_legal_form(name):
+    """normalise_name skips the S.à r.l. pattern for names without "rl" or "r l": these all reach it."""
+    n = normalise_name(name)
+    assert (n.key, n.legal_form) == (("carl", "sa") if name == "Carl SA" else (n.key, "sarl"))
+    assert n.key in ("ie holdco", "foo", "carl")

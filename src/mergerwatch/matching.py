@@ -153,7 +153,8 @@ def normalise_name(name: str) -> NormalisedName:
         text = _AMP_INNER.sub("", text)  # AT&T -> att
         text = text.replace("&", " and ")
     text = _NONWORD.sub(" ", text).replace("_", " ")
-    text = _SARL.sub("sarl", text)
+    if "rl" in text or "r l" in text:  # what _SARL needs to match (the only whitespace left is " ")
+        text = _SARL.sub("sarl", text)
     if "z" in text:
         text = _SPZOO.sub("spzoo", text)
     tokens = text.split()

@@ -94,6 +94,8 @@ _UNHASHED = {
     "updated_at",
     "extra",
 }
+# The extra as content_hash reads it (json.dumps with options builds a new encoder per call).
+_sorted_json = json.JSONEncoder(sort_keys=True, default=str).encode
 
 
 class Filing(BaseModel):
@@ -170,7 +172,7 @@ class Filing(BaseModel):
         """A digest of what the record says (not when or from which payload it was seen). ``extra`` is
         hashed with sorted keys: merging two surfaces of one record must not look like a change."""
         body = self.model_dump_json(exclude=_UNHASHED)
-        extra = json.dumps(self.extra, sort_keys=True, default=str)
+        extra = _sorted_json(self.extra)
         return hashlib.sha256(f"{body}\x00{extra}".encode()).hexdigest()
 
     def to_record(self) -> dict[str, Any]:

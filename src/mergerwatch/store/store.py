@@ -522,12 +522,14 @@ class Store:
         rowid plus one) and PostgreSQL (a sequence) alike."""
         if not rows:
             return
-        first = conn.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM status_events").scalar()
+        first = "SELECT coalesce(max(id), 0) + 1 FROM status_events"
         mark = "INSERT INTO event_marks (observed_at, first_event_id) VALUES (?, ?) "
         mark += "ON CONFLICT (observed_at) DO NOTHING"
-        if conn.dialect.paramstyle != "qmark":
-            mark = mark.replace("?", "%s")
-        conn.exec_driver_sql(mark, (observed, first))
+        if self.dialect == "sqlite":  # on the driver: SQLAlchemy's work around these two cost more than they do
+            cur = _sqlite_cursor(conn)
+            cur.execute(mark, (observed, cur.execute(first).fetchone()[0]))
+        else:
+            conn.exec_driver_sql(mark.replace("?", "%s"), (observed, conn.exec_driver_sql(first).scalar()))
         self._insert_rows(conn, t.status_events, EVENT_COLS, rows)
 
     def _insert_rows(self, conn: sa.Connection, table: sa.Table, cols: tuple[str, ...], rows: list[tuple]) -> None:
