@@ -9,13 +9,20 @@ the wall time, against the floor's, and ingest without the worker (MERGERWATCH_W
 ("1 process").
 Goals (issue 17): ingest <= 6x the floor, reparse no slower than ingest, <= 1.2 KB per filing, <= 120 MB peak.
 
-Run: python benchmarks/bench_ingest.py [N] [--rounds R]
+With --instructions P (valgrind installed), the first P pages are also counted in CPU instructions rather than
+timed: the floor, ingest in one process, and reparse, each under callgrind, with the count of a one-page run of each
+taken off as its start-up. Instructions do not vary with what else the machine runs, so two versions of the code
+can be compared on a noisy machine; they say nothing of waiting for the disk or of the worker's overlap.
+
+Run: python benchmarks/bench_ingest.py [N] [--rounds R] [--instructions P]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -87,11 +94,49 @@ def _where_the_bytes_go(db: Path, n: int) -> str:
     return ", ".join(f"{name} {size / n:,.0f}" for name, size in rows if size / n >= 1)
 
 
+def _instructions(argv: list[str], env: dict[str, str]) -> int:
+    """Instructions one process (and any it starts) ran, counted by valgrind's callgrind."""
+    cmd = ["valgrind", "--tool=callgrind", "--trace-children=yes", "--callgrind-out-file=/dev/null", *argv]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **env}, timeout=3600)
+    counts = [int(n) for n in re.findall(r"Collected : (\d+)", proc.stderr)]
+    if proc.returncode != 0 or not counts:
+        raise SystemExit(f"callgrind run failed: {proc.stderr[-500:]}")
+    return sum(counts)
+
+
+def count_instructions(d: str, files: list[str], pages: int) -> None:
+    mw = [sys.executable, "-m", "mergerwatch", "--db"]
+    one = {"MERGERWATCH_WORKERS": "0"}
+    per_page: dict[str, float] = {}
+    for key in ("floor", "ingest, 1 process", "reparse"):
+        got = []
+        for n in (1, pages):
+            db = Path(d) / f"cg-{key[:6]}-{n}.db"
+            some = files[:n]
+            if key == "floor":
+                got.append(_instructions([sys.executable, "-c", FLOOR, str(db), *some], {}))
+                continue
+            ingest = [*mw, str(db), "ingest", "ftc-early-termination", *some]
+            if key == "reparse":
+                subprocess.run(ingest, check=True, stdout=subprocess.DEVNULL, env={**os.environ, **one})
+                got.append(_instructions([*mw, str(db), "reparse"], one))
+            else:
+                got.append(_instructions(ingest, one))
+        per_page[key] = (got[1] - got[0]) / (pages - 1)
+        print(f"{key:18s} {got[0] / 1e6:8,.0f} M instructions to start (one page), {per_page[key] / 1e6:6.1f} M a page")
+    floor = per_page["floor"]
+    for key, v in per_page.items():
+        print(f"  {key}: {v / floor:.1f}x the floor's instructions a page")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("n", nargs="?", type=int, default=30_000)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--instructions", type=int, default=0, metavar="P", help="also count instructions on P pages")
     args = ap.parse_args()
+    if args.instructions and not shutil.which("valgrind"):
+        raise SystemExit("--instructions needs valgrind")
     print(as_installed())
     with tempfile.TemporaryDirectory() as d:
         subprocess.run([sys.executable, "-c", WRITE_PAGES, d, str(args.n)], check=True)
@@ -136,6 +181,9 @@ def main() -> None:
             f"the floor's {floor_size:,.0f})"
         )
         print(f"  by table and index: {breakdown}")
+        if args.instructions > 1:
+            print(f"instructions (callgrind), first {args.instructions} pages, one process:")
+            count_instructions(d, files, args.instructions)
 
 
 if __name__ == "__main__":
