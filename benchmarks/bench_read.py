@@ -38,8 +38,8 @@ FLOOR = (
     "fts = c.execute(\"SELECT 1 FROM sqlite_master WHERE name = 'name_index'\").fetchone(); "
     "q = ('SELECT filing_pk FROM parties WHERE (filing_pk, position) IN (SELECT rowid >> 16, rowid & 65535 "
     "FROM name_index WHERE name_index MATCH ?) AND norm = ?' if fts else "
-    "'SELECT filing_pk FROM parties WHERE norm = ? AND ? IS NOT NULL'); "
-    "c.execute(q, (sys.argv[3], sys.argv[2]) if fts else (sys.argv[2], 1)).fetchall()"
+    "'SELECT filing_pk FROM parties WHERE norm = ?'); "
+    "c.execute(q, (sys.argv[3], sys.argv[2]) if fts else (sys.argv[2],)).fetchall()"
 )
 
 

@@ -134,8 +134,8 @@ def check_counts_by_source(store: Store) -> None:
     reader = store.reader()
     assert reader.counts_by_source() == made
     assert dict(reader.rows("SELECT source, count(*) FROM filings GROUP BY source")) == made
-    assert reader.find_filing_id("x:alt" + "x" + "2") == "x:0002"
-    assert reader.find_filing_id("x-y:alt" + "x-y" + "1") == "x-y:0001"
+    assert reader.find_filing_id("x:altx2") == "x:0002"
+    assert reader.find_filing_id("x-y:altx-y1") == "x-y:0001"
     assert reader.find_filing_id("x:altx-y1") is None  # another source's alternate id
 
 
