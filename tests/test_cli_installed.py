@@ -179,3 +179,85 @@ def test_demo_never_replaces_a_users_store(tmp_path):
 def test_empty_store_says_how_to_fill_it(tmp_path):
     r = run(["deal", "nvidia", "groq"], tmp_path)
     assert r.returncode == 0 and "store is empty" in r.stdout and "refresh" in r.stdout
+
+
+def test_the_command_leaves_its_store_closed_and_checkpointed(tmp_path):
+    """The command ends with os._exit (exiting.leave) once its stores are closed: every write is in the database
+    file itself, no write-ahead log is left behind, after a write and after each kind of read."""
+    from mergerwatch.testing import ftc_pages
+
+    pages = []
+    for i, body in enumerate(ftc_pages(100, page_size=50)):
+        pages.append(tmp_path / f"p{i}.json")
+        pages[-1].write_bytes(body)
+    db = tmp_path / "mw.db"
+    r = run(["ingest", "ftc-early-termination", *map(str, pages)], tmp_path)
+    assert r.returncode == 0 and r.stdout.count("50 new") == 2, r.stdout + r.stderr
+    for args in (
+        [],
+        ["deal", "acme", "granite"],
+        ["search", "acme"],
+        ["show", "nothing-here"],
+        ["list"],
+        ["stats"],
+        ["sources"],
+        ["changes"],
+        ["deadlines"],
+        ["reparse"],
+        ["watch", "add", "acme"],
+    ):
+        if args:
+            r = run(args, tmp_path)
+            assert r.returncode == (1 if args[0] == "show" else 0), (args, r.stdout[-300:], r.stderr)
+        leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("mw.db-"))
+        assert leftovers == [], (args, leftovers)
+        # Opened without its WAL, the file alone holds every record the command wrote.
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            assert conn.execute("SELECT count(*) FROM filings").fetchone()[0] == 100
+        finally:
+            conn.close()
+    assert "acme" in run(["watch", "list"], tmp_path).stdout.lower()
+
+
+def test_a_reader_that_went_away_is_exit_code_1_without_a_message(tmp_path):
+    """`mergerwatch sources | true`: the pipe is closed before the command writes; as cli.main has it, exit code 1
+    and nothing on stderr, whether the write or the last flush finds the pipe closed."""
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg"), "MERGERWATCH_DB": str(tmp_path / "mw.db")}
+    for args in (["sources"], ["--help"], ["version"]):
+        proc = subprocess.Popen(
+            [str(SCRIPT), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # the reader is gone before the first line
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=120) == 1, (args, err)
+        assert err == "", (args, err)
+
+
+@pytest.mark.parametrize(
+    ("code", "out", "status"),
+    [
+        # atexit functions run, and what is still buffered is written, before the process ends
+        ("import atexit; atexit.register(print, 'bye'); print('hi', end=' '); leave(4)", "hi bye\n", 4),
+        # a thread that is not a daemon is waited for: the ordinary exit, which joins it
+        (
+            "import threading, time\n"
+            "t = threading.Thread(target=lambda: (time.sleep(0.3), print('thread done')))\n"
+            "t.start(); leave(5)",
+            "thread done\n",
+            5,
+        ),
+        ("import sys; leave(exit_code(None))", "", 0),
+        ("import sys; leave(exit_code('refused'))", "", 1),
+    ],
+)
+def test_leave_finishes_what_an_exit_finishes(code, out, status):
+    r = subprocess.run(
+        [sys.executable, "-c", "from mergerwatch.exiting import exit_code, leave\n" + code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (r.stdout, r.returncode) == (out, status), r.stderr
+    assert r.stderr == ("refused\n" if "refused" in code else "")

@@ -4,6 +4,7 @@ file read twice, a bad file), and a worker that fails or dies leaves its payload
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -84,7 +85,7 @@ def test_the_worker_prepares_good_payloads_and_leaves_the_rest(tmp_path, monkeyp
     files = _files(tmp_path)
     items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
     items.insert(1, ("unreadable", OSError("a read error passes through")))
-    got = list(pipeline.PreparedAhead(src, items, len(items), window=3))
+    got = list(pipeline.PreparedAhead(items, len(items), window=3))
     assert [k for k, _p, _r in got] == [k for k, _p in items]  # in order
     by_key = {k: r for k, _p, r in got}
     assert by_key["unreadable"] is None
@@ -101,17 +102,17 @@ PREPARE = pipeline.prepare_payload
 TEST_PID = os.getpid()
 
 
-def _marked(source_name: str, payload: Payload, fts: bool = True):
-    out = PREPARE(source_name, payload, fts)
+def _marked(source_name: str, payload: Payload, fts: bool = True, check: bool = False):
+    out = PREPARE(source_name, payload, fts, check)
     if out is not None:
         out.warnings.append(f"prepared in {'the test' if os.getpid() == TEST_PID else 'the worker'}")
     return out
 
 
-def _die_from_page_3(source_name: str, payload: Payload, fts: bool = True):
+def _die_from_page_3(source_name: str, payload: Payload, fts: bool = True, check: bool = False):
     if int(payload.url.rsplit("page-", 1)[1].split(".")[0]) >= 3 and os.getpid() != TEST_PID:
         os._exit(3)  # the worker process dies (killed, out of memory)
-    return _marked(source_name, payload, fts)
+    return _marked(source_name, payload, fts, check)
 
 
 def test_a_dead_worker_leaves_every_later_payload_to_this_process(tmp_path, monkeypatch):
@@ -120,7 +121,7 @@ def test_a_dead_worker_leaves_every_later_payload_to_this_process(tmp_path, monk
     src = get_source("ftc-early-termination")
     files = [f for f in _files(tmp_path) if "/page-" in f and "again" not in f]
     items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
-    got = list(pipeline.PreparedAhead(src, items, len(items), window=2))
+    got = list(pipeline.PreparedAhead(items, len(items), window=2))
     assert [k for k, _p, _r in got] == files
     where = {Path(k).name: r.warnings[-1] if r else "left to the caller" for k, _p, r in got}
     assert where["page-0.json"] == "prepared in the worker"
@@ -129,10 +130,10 @@ def test_a_dead_worker_leaves_every_later_payload_to_this_process(tmp_path, monk
     assert "left to the caller" in {where[f"page-{i}.json"] for i in (3, 4, 5)}
 
 
-def _slow_first_page(source_name: str, payload: Payload, fts: bool = True):
+def _slow_first_page(source_name: str, payload: Payload, fts: bool = True, check: bool = False):
     if payload.url.endswith("page-0.json") and os.getpid() != TEST_PID:
         time.sleep(1.5)  # the worker is busy with the first file: this process takes the later ones
-    return _marked(source_name, payload, fts)
+    return _marked(source_name, payload, fts, check)
 
 
 def test_while_the_worker_is_busy_this_process_prepares_the_newest_payloads_itself(tmp_path, monkeypatch):
@@ -141,7 +142,7 @@ def test_while_the_worker_is_busy_this_process_prepares_the_newest_payloads_itse
     src = get_source("ftc-early-termination")
     files = [f for f in _files(tmp_path) if "/page-" in f and "again" not in f]
     items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
-    got = list(pipeline.PreparedAhead(src, items, len(items), window=8))
+    got = list(pipeline.PreparedAhead(items, len(items), window=8))
     assert [k for k, _p, _r in got] == files  # in their order, wherever they were prepared
     where = {Path(k).name: r.warnings[-1] for k, _p, r in got}
     assert where["page-0.json"] == "prepared in the worker"
@@ -240,7 +241,7 @@ def test_after_three_refused_batches_the_worker_gets_no_more_payloads(tmp_path, 
     src = get_source("ftc-early-termination")
     files = [f for f in _files(tmp_path) if "page-" in f]
     items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
-    ahead = pipeline.PreparedAhead(src, items, len(items), window=1, give_up=3)
+    ahead = pipeline.PreparedAhead(items, len(items), window=1, give_up=3)
     got = []
     for _k, _p, prepared in ahead:
         got.append(prepared is not None)
@@ -291,7 +292,7 @@ def test_the_worker_collects_the_cycles_parsing_leaves(monkeypatch):
 
     refs = []
 
-    def prepare(_source_name, _payload, _fts=True):
+    def prepare(_source_name, _payload, _fts=True, _check=False):
         c = _Cycle()
         refs.append(weakref.ref(c))
         return None
@@ -328,3 +329,107 @@ def test_a_store_that_cannot_be_opened_stops_the_worker_started_before_it(tmp_pa
     assert len(r.stderr.strip().splitlines()) == 1 and "notes.db" in r.stderr
     assert time.monotonic() - start < 30
     assert not_a_store.read_bytes() == b"these are notes, not a database\n" * 200
+
+
+# --- reparse: a worker checks the records of stored payloads ------------------------------------------------------
+
+
+def _store_of_every_source(tmp: Path) -> Path:
+    """A store of every source's fixtures (each golden example, whatever its source makes of it: records, or an
+    error kept with the payload) and the FTC files of _files (synthetic pages, both surfaces, a broken file)."""
+    db = tmp / "every.db"
+    one = {"MERGERWATCH_WORKERS": "0"}
+    run_cli("ingest", "ftc-early-termination", *_files(tmp), db=str(db), env=one)
+    for d in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "texts"):
+        files = sorted(str(f) for f in d.iterdir() if f.is_file() and not f.name.endswith(".expected.json"))
+        run_cli("ingest", d.name, *files, db=str(db), env=one)
+    return db
+
+
+def test_reparse_with_a_worker_does_what_reparse_without_one_does(tmp_path):
+    """Payloads the store holds as they are, and ones whose records it holds otherwise (as after a parser fix:
+    another digest, another title, an alt id it lacks, a record deleted), of every source: the same report, the
+    same errors and the same store with the worker (which checks records, import_unchanged) and without it."""
+    db = _store_of_every_source(tmp_path)
+    conn = sqlite3.connect(db)  # closed before the copies are made: the WAL then is in the file
+    with conn:
+        sources = {r[0] for r in conn.execute("SELECT DISTINCT source FROM filings")}
+        assert len(sources) >= 6, sources
+        assert conn.execute("SELECT count(*) FROM raw_payloads WHERE parse_status = 'error'").fetchone()[0] >= 1
+        # Records held otherwise than their payloads now say, in the first payloads a reparse reads (the worker
+        # checks those: after three payloads refused it checks no more) and in later ones of other sources.
+        ok = [r[0] for r in conn.execute("SELECT id FROM raw_payloads WHERE parse_status = 'ok' ORDER BY id")]
+        first = [conn.execute("SELECT min(pk) FROM filings WHERE payload_id = ?", (i,)).fetchone()[0] for i in ok]
+        later = [r[0] for r in conn.execute("SELECT min(pk) FROM filings GROUP BY source ORDER BY source")]
+        conn.execute(f"UPDATE filings SET content_hash = '0000000000000000' WHERE pk IN ({first[0]}, {later[0]})")
+        conn.execute(f"UPDATE filings SET title = '' WHERE pk IN ({first[1]}, {later[1]})")
+        with_alt = conn.execute("SELECT min(pk) FROM filings WHERE alt_ids <> '[]'").fetchone()[0]
+        conn.execute(f"UPDATE filings SET alt_ids = '[]' WHERE pk = {with_alt}")
+        gone = [first[2], later[2]]
+        deleted = [r[0] for r in conn.execute(f"SELECT id FROM filings WHERE pk IN ({gone[0]}, {gone[1]})")]
+        for table, key in (("status_events", "filing_pk"), ("parties", "filing_pk"), ("filings", "pk")):
+            conn.execute(f"DELETE FROM {table} WHERE {key} IN ({gone[0]}, {gone[1]})")
+    conn.close()
+    runs = {}
+    for workers in ("1", "0"):
+        copy = tmp_path / f"reparse-{workers}.db"
+        shutil.copy(db, copy)
+        runs[workers] = run_cli("reparse", "--json", db=str(copy), env={"MERGERWATCH_WORKERS": workers})
+        assert runs[workers].returncode == 1 and "Traceback" not in runs[workers].stderr  # broken.json still fails
+    assert runs["1"].stdout == runs["0"].stdout and runs["1"].stderr == runs["0"].stderr
+    out = json.loads(runs["1"].stdout)
+    assert out["reparsed"] > 20 and any("broken.json" in f["url"] for f in out["failing"])
+    with_worker, without = _dump(tmp_path / "reparse-1.db"), _dump(tmp_path / "reparse-0.db")
+    assert with_worker == without
+    with sqlite3.connect(tmp_path / "reparse-1.db") as conn:  # the deleted records are back, the titles restored
+        assert conn.execute("SELECT count(*) FROM filings WHERE id IN (?, ?)", deleted).fetchone()[0] == 2
+        assert conn.execute("SELECT count(*) FROM filings WHERE title = ''").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM filings WHERE content_hash = '0000000000000000'").fetchone()[0] == 0
+
+
+def test_import_unchanged_reports_only_a_batch_the_store_holds_as_it_is(tmp_path):
+    from mergerwatch.store.rows import check
+
+    key = get_source("ftc-early-termination").match_key
+    store = Store(str(tmp_path / "u.db"))
+    a, b = _filing("0001", "Alpha Corp"), _filing("0002", "Beta Corp")
+    store.import_filings([a, b.model_copy(update={"alt_ids": ["rss-2"]})], "2026-03-02T00:00:00+00:00", match_key=key)
+    before = _dump(tmp_path / "u.db")
+    report = store.import_unchanged(check([a, b]))  # b names no alt id the store lacks
+    assert report is not None and (report.unchanged, report.inserted, report.updated, report.events) == (2, 0, 0, 0)
+    assert report.actions == [(a.id, "no-change"), (b.id, "no-change")]
+    assert store.import_filings([a, b], match_key=key).actions == report.actions  # what import_filings reports
+    assert store.import_unchanged([]) is not None
+    for batch in (
+        [a, _filing("0003", "Gamma Corp")],  # a record the store does not hold
+        [a, a],  # an id twice
+        [b.model_copy(update={"alt_ids": ["rss-9"]})],  # an alt id the store lacks
+        [a.model_copy(update={"title": "2026 0001: Alpha Corp, renamed"})],  # another content digest
+        [a.model_copy(update={"status_date": date(2026, 2, 1)})],  # older than the stored observation
+        [a.model_copy(update={"source_id": "other-surface"})],  # held only under another id (its match key)
+    ):
+        assert store.import_unchanged(check(batch)) is None, batch
+    assert _dump(tmp_path / "u.db") == before  # nothing written
+    store.close()
+
+
+def test_the_worker_checks_the_payloads_of_every_source_it_is_given(tmp_path, monkeypatch):
+    """With ``check`` each payload is read by its own source's parser (Payload.source), in the worker or here."""
+    from mergerwatch.store.rows import check
+
+    monkeypatch.setenv("MERGERWATCH_WORKERS", "1")
+    items = []
+    for source, name in (
+        ("ftc-early-termination", "rss_hsr-early-termination-notices_2025-04-03.xml"),
+        ("ec-mergers", "dump_real_rows.derived.json"),
+        ("federal-register", "fr_antitrust_notices_2020-2026.derived.json"),
+        ("cma-mergers", "search_every_outcome.derived.json"),
+    ):
+        body = (FIXTURES / source / name).read_bytes()
+        src = get_source(source)
+        items.append((source, src.payload_for_file(body, str(FIXTURES / source / name))))
+    got = list(pipeline.PreparedAhead(items, len(items), window=2, check=True))
+    assert [k for k, _p, _r in got] == [k for k, _p in items]
+    for source, p, prepared in got:
+        assert prepared is not None and prepared.records == [] and prepared.body_zlib is None
+        assert prepared.checked == check(get_source(source).parse(p).filings) and prepared.count > 0

@@ -1,3 +1,3 @@
-from mergerwatch.cli import main
+from mergerwatch.cli import run
 
-main()
+run()

@@ -714,7 +714,7 @@ def ingest(
     # Files are parsed and their records prepared in a worker process while this one stores the ones before. The
     # worker starts before the store is opened (SQLAlchemy is loaded then), its records prepared for the form of name
     # index a SQLite store has where this SQLite has FTS5; a store with the other form refuses them (parsed again).
-    ahead = PreparedAhead(src, read(), len(files), fts=expected(resolve_db_url(STATE.db)))
+    ahead = PreparedAhead(read(), len(files), fts=expected(resolve_db_url(STATE.db)))
     ahead.start()
     try:
         store = _store()
@@ -785,7 +785,7 @@ def reparse(
     as_json: JsonOpt = False,
 ) -> None:
     """Parse the stored raw payloads again (after a parser fix), offline; list the ones that still fail."""
-    from mergerwatch.pipeline import GroupCommit
+    from mergerwatch.pipeline import GroupCommit, PreparedAhead
     from mergerwatch.sources import get_source
 
     if source:
@@ -793,14 +793,23 @@ def reparse(
     store = _store()
     done = 0
     failing: list[dict[str, Any]] = []
+    listed = store.payloads(source, "error" if only_failed else None)
+    # A worker process parses the next payloads and checks their records against the store's (import_unchanged)
+    # while this one takes the ones before: a payload whose records the store holds as they are is done without
+    # parsing it here; any other is parsed here and imported as without a worker.
+    ahead = PreparedAhead(((p, store.payload(p["id"])) for p in listed), len(listed), fts=store.name_index, check=True)
+    ahead.start()
     with GroupCommit(store) as group:
-        for p in store.payloads(source, "error" if only_failed else None):
+        for p, payload, checked in ahead:
             src = get_source(p["source"])
             try:
-                group.add(src, store.payload(p["id"]))
+                out = group.add(src, payload, checked)
                 done += 1
             except SourceError as exc:
                 failing.append({"id": p["id"], "source": p["source"], "url": p["url"], "error": str(exc)})
+                continue
+            if out.refused:
+                ahead.refused()
     dropped = store.drop_payloads([f["id"] for f in failing]) if drop_failed and failing else 0
     if as_json:
         _print_json({"reparsed": done, "failing": failing, "dropped": dropped})
@@ -1204,6 +1213,19 @@ def _click_error(exc: BaseException) -> int | None:
     else:
         say(("error: ", "red"), message, console=err)
     return code
+
+
+def run() -> None:
+    """The installed command (and ``python -m mergerwatch``): main, then out without Python's shutdown (exiting)."""
+    from mergerwatch.exiting import arm, exit_code, leave
+
+    arm()
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exit_code(exc.code)
+    leave(code)
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from mergerwatch.store import ImportReport, Store
-    from mergerwatch.store.rows import PreparedFiling
+    from mergerwatch.store.rows import CheckedFiling, PreparedFiling
 
 MatchKey = Callable[[Filing], str | None]
 
@@ -98,7 +98,7 @@ def process_payload(
         store.save_payload(payload, status="error", error=f"storing failed: {type(exc).__name__}: {exc}")
         raise
     if prepared is not None:
-        return PayloadOutcome(raw_id, report, len(prepared.records), prepared.warnings, refused)
+        return PayloadOutcome(raw_id, report, prepared.count, prepared.warnings, refused)
     assert result is not None
     return PayloadOutcome(raw_id, report, len(result.filings), result.warnings)
 
@@ -116,8 +116,10 @@ def _store_step(
     savepoint: bool,
 ) -> tuple[int, ImportReport, bool]:
     """One payload's writes in one transaction: the records parsed here (``result``), or the ones a worker
-    prepared, inserted by import_new when they are all new; a prepared batch that is not (a re-read file, a
-    notice seen on another surface) is parsed here after all and imported as usual (the third value says so).
+    prepared, inserted by import_new when they are all new, or (``reparse``) checked, nothing written, by
+    import_unchanged when the store holds them all as they are; a prepared batch that is neither (a re-read file, a
+    notice seen on another surface, a record a parser fix changed) is parsed here after all and imported as usual
+    (the third value says so).
     Another process's long write (a reader never blocks us, a writer can) is waited out a few more times past
     the busy timeout instead of failing the source."""
     import sqlalchemy as sa  # loaded by the store already: this module is imported before it (PreparedAhead.start)
@@ -125,12 +127,15 @@ def _store_step(
     for attempt in range(LOCK_RETRIES + 1):
         try:
             with store.write(savepoint=savepoint):
-                records = len(prepared.records) if prepared else len(result.filings) if result else 0
+                records = prepared.count if prepared else len(result.filings) if result else 0
                 body_zlib = prepared.body_zlib if prepared else None
                 raw_id = store.save_payload(payload, status="ok", records=records, body_zlib=body_zlib)
-                # Records prepared for the other form of name index (never, but cheap to rule out) are refused too.
-                fits = prepared is not None and prepared.fts == store.name_index
-                report = store.import_new(prepared.records, observed_at, payload_id=raw_id) if fits else None
+                report = None
+                if prepared is not None and prepared.checked is not None:
+                    report = store.import_unchanged(prepared.checked)
+                elif prepared is not None and prepared.fts == store.name_index:
+                    # Records prepared for the other form of name index (never, but cheap to rule out) are refused.
+                    report = store.import_new(prepared.records, observed_at, payload_id=raw_id)
                 refused = prepared is not None and report is None
                 if report is None:
                     result = result or parse_checked(source, payload)
@@ -227,25 +232,34 @@ class GroupCommit:
 
 @dataclass
 class Prepared:
-    """A payload parsed and its records prepared for the store (store.prepare) by a worker process."""
+    """A payload parsed and its records prepared for the store (store.prepare) by a worker process; or, for a
+    payload the store keeps already (``check``: reparse), what tells whether it holds them as they are."""
 
     records: list[PreparedFiling]
     warnings: list[str]
     body_zlib: bytes | None = None  # the payload's body as the store keeps it (Store.save_payload)
     fts: bool = True  # the records' name index entries are for an FTS5 index (Store.name_index)
+    checked: list[CheckedFiling] | None = None  # instead of records (rows.check, Store.import_unchanged)
+
+    @property
+    def count(self) -> int:
+        return len(self.records) if self.checked is None else len(self.checked)
 
 
-def prepare_payload(source_name: str, payload: Payload, fts: bool = True) -> Prepared | None:
-    """In the worker: parse (with the zero-record rule) and prepare. None when anything fails: the main process then
-    reads that payload itself, so its error is reported and kept exactly as it is without a worker."""
+def prepare_payload(source_name: str, payload: Payload, fts: bool = True, check: bool = False) -> Prepared | None:
+    """In the worker: parse (with the zero-record rule) and prepare, or with ``check`` make what import_unchanged
+    compares. None when anything fails: the main process then reads that payload itself, so its error is reported
+    and kept exactly as it is without a worker."""
     from mergerwatch.sources import get_source
-    from mergerwatch.store.rows import compress_body, prepare
+    from mergerwatch.store import rows
 
     try:
         source = get_source(source_name)
         result = parse_checked(source, payload)
-        records = prepare(result.filings, match_key_for(source), fts)
-        return Prepared(records, result.warnings, compress_body(payload.body), fts)
+        if check:
+            return Prepared([], result.warnings, None, fts, rows.check(result.filings))
+        records = rows.prepare(result.filings, match_key_for(source), fts)
+        return Prepared(records, result.warnings, rows.compress_body(payload.body), fts)
     except Exception:
         return None
 
@@ -263,13 +277,13 @@ def _worker_init() -> None:
 _prepared_here = 0  # payloads this worker process has prepared
 
 
-def _prepare_in_worker(source_name: str, payload: Payload, fts: bool = True) -> Prepared | None:
+def _prepare_in_worker(source_name: str, payload: Payload, fts: bool = True, check: bool = False) -> Prepared | None:
     """prepare_payload as the worker runs it: the youngest generation is collected every COLLECT_EVERY payloads."""
     global _prepared_here
     _prepared_here += 1
     if _prepared_here % GroupCommit.COLLECT_EVERY == 0:
         gc.collect(0)
-    return prepare_payload(source_name, payload, fts)
+    return prepare_payload(source_name, payload, fts, check)
 
 
 WORKERS_ENV = "MERGERWATCH_WORKERS"
@@ -316,18 +330,20 @@ class PreparedAhead:
     (MERGERWATCH_WORKERS=0, one CPU, a few files), when the worker failed on it, after the worker died, or once the
     store has refused ``give_up`` prepared batches (``refused``: files whose records it holds already, which it
     parses again itself): the caller then parses it itself, as it does without a worker. At most ``window``
-    payloads are held prepared; while the caller would wait for the worker, it prepares the newest of them itself."""
+    payloads are held prepared; while the caller would wait for the worker, it prepares the newest of them itself.
+    Each payload is read by the parser of its own source (Payload.source); with ``check`` (reparse of payloads the
+    store keeps) its records are checked rather than prepared (prepare_payload)."""
 
     def __init__(
         self,
-        source: Source,
         items: Iterable[tuple[Any, Payload | BaseException]],
         count: int,
         window: int = 8,
         give_up: int = 3,
         fts: bool = True,
+        check: bool = False,
     ) -> None:
-        self.source, self.count, self.window, self.give_up = source, count, window, give_up
+        self.count, self.window, self.give_up, self.check = count, window, give_up, check
         self.items = iter(items)
         self.fts = fts  # the form of the store's name index (Store.name_index), which the records are prepared for
         self.misses = 0
@@ -393,7 +409,7 @@ class PreparedAhead:
                 if later is not head and later.future is not None and later.future.cancel():
                     later.future = None
                     if isinstance(later.payload, Payload):
-                        later.prepared = prepare_payload(self.source.name, later.payload, self.fts)
+                        later.prepared = prepare_payload(later.payload.source, later.payload, self.fts, self.check)
                     break
             else:
                 break  # every later job has started (or there is none): wait for the worker
@@ -405,7 +421,7 @@ class PreparedAhead:
         if not self._alive or not isinstance(p, Payload):
             return None
         try:
-            return pool.submit(_prepare_in_worker, self.source.name, p, self.fts)
+            return pool.submit(_prepare_in_worker, p.source, p, self.fts, self.check)
         except Exception:  # the pool broke (a killed worker): the rest is done in this process
             self._alive = False
             return None

@@ -19,6 +19,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from mergerwatch.catalog import full_url
+from mergerwatch.exiting import opened
 from mergerwatch.store import name_index
 from mergerwatch.store.extra_codec import full_extra, shortened
 from mergerwatch.store.location import resolve_db_url, sqlite_path
@@ -544,6 +545,7 @@ def open_reader(db: str | None) -> Reader:
             def lend() -> Iterator[sqlite3.Connection]:
                 yield conn
 
+            opened(conn)  # closed when the command leaves (exiting), if not before
             return Reader(lend, url, close=conn.close)
     from mergerwatch.store.store import Store
 

@@ -53,6 +53,73 @@ def compress_body(body: bytes) -> bytes:
     return zlib.compress(body, 3)
 
 
+# Status precedence for observations of one record on the same date (status_vocabulary.md §4): a decision
+# outranks the opening of a phase, which outranks a notification; "unknown" ranks lowest.
+STATUS_RANK = {
+    "unknown": 0,
+    "pre_notification": 1,
+    "notified": 2,
+    "under_review": 3,
+    "in_depth_review": 4,
+    "challenged": 5,
+    "closed": 6,
+    "referred": 7,
+    "closed_no_jurisdiction": 7,
+    "abandoned": 8,
+    "cleared": 8,
+    "cleared_with_remedies": 9,
+    "prohibited": 9,
+    "revoked": 10,
+    "dissolution_ordered": 10,
+}
+
+
+Precedence = tuple[str, int, str, str, str, str, str]
+
+
+def precedence_key(
+    status: str | None,
+    status_date: str | None,
+    freshness: str | None,
+    deadline: str | None,
+    status_raw: str | None,
+    title: str | None,
+    digest: str,
+) -> Precedence:
+    rank = STATUS_RANK.get(status or "", 0)
+    return (status_date or "", rank, freshness or "", deadline or "", status_raw or "", title or "", digest)
+
+
+def precedence(f: Filing, digest: str | None = None) -> Precedence:
+    """Which of two observations of one record is current, whatever order they arrive in: the later dated
+    status; on the same date the further stage; then the source's own edit time; then the later deadline (an
+    extension); then the content digest as a fixed tie-break. The stored record is the greatest observation
+    seen, so re-reading any set of files in any order ends in the same record, and a second pass changes
+    nothing (docs/decisions.md)."""
+    return precedence_key(
+        f.status.value,
+        iso(f.status_date),
+        iso(f.updated_at or f.published_at),
+        iso(f.deadline),
+        f.status_raw,
+        f.title,
+        digest or content_digest(f),
+    )
+
+
+class CheckedFiling(NamedTuple):
+    """A record read again from a stored payload (``reparse``), made without the store: what tells whether the store
+    holds it as it is (Store.import_unchanged), made by a worker process while the store takes the ones before."""
+
+    id: str
+    precedence: Precedence
+    alt_ids: tuple[str, ...]
+
+
+def check(filings: Iterable[Filing]) -> list[CheckedFiling]:
+    return [CheckedFiling(f.id, precedence(f), tuple(f.alt_ids)) for f in filings]
+
+
 class PreparedFiling(NamedTuple):
     """A record made ready for a store that does not hold it yet (``prepare``, ``Store.import_new``): its filings
     row, events, parties and name tokens as import_filings writes them, less the values of the write itself (row

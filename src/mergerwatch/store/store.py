@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 
 from mergerwatch.catalog import full_url
 from mergerwatch.errors import LockHeld
+from mergerwatch.exiting import opened
 from mergerwatch.matching import index_tokens_of, normalise_name
 from mergerwatch.payload import Payload
 from mergerwatch.redaction import redact, redact_bytes, redact_url
@@ -34,16 +35,18 @@ from mergerwatch.store.extra_codec import full_extra, repeats, stored_extra
 from mergerwatch.store.reader import TELLS_SQL, Reader, _json
 from mergerwatch.store.rows import (
     PREPARED_COLS,
+    CheckedFiling,
     PreparedFiling,
     as_stored,
     compress_body,
-    content_digest,
     event_rows,
     filing_row,
     iso,
     json_text,
     match_digest,
     party_rows,
+    precedence,
+    precedence_key,
     target_names,
 )
 
@@ -97,6 +100,7 @@ class Store:
     def __init__(self, db: str | None = None, *, engine: Engine | None = None) -> None:
         self.url = resolve_db_url(db) if engine is None else str(engine.url)
         self.engine = engine or create_db_engine(self.url)
+        opened(self.engine, "dispose")  # its connections closed when the command leaves (exiting)
         self._tx = threading.local()  # this thread's open write transaction, if any
         self._reader: Reader | None = None
         migrate(self.engine)
@@ -388,6 +392,27 @@ class Store:
             events = [(pk, *ev, "", payload_id) for pk, p in pairs for ev in p.events]  # '': its first_seen
             self._insert_events(conn, events, observed)
         return ImportReport(inserted=len(ids), events=len(events), actions=[(i, "insert") for i in ids])
+
+    def import_unchanged(self, checked: list[CheckedFiling]) -> ImportReport | None:
+        """The report import_filings gives a batch the store holds exactly as it is (``reparse`` of an unchanged
+        payload), from what ``check`` made of its records: each stored under its own id with the same precedence
+        (so the same content digest) and every alt id it names. import_filings writes nothing for such a record, so
+        neither does this. None, with nothing written, for any other batch (a record new, changed, older than the
+        stored one, found only by match key, an id twice): the caller then imports the records themselves."""
+        ids = [c.id for c in checked]
+        if len(set(ids)) != len(ids):
+            return None
+        cols = "id, content_hash, alt_ids, status, status_date, updated_at, published_at, deadline, status_raw, title"
+        with self._read() as conn:
+            stored = {r[0]: r for r in _select_in(conn, f"SELECT {cols} FROM filings WHERE id IN ({{}})", ids)}
+        for c in checked:
+            r = stored.get(c.id)
+            if r is None or c.precedence != precedence_key(r[3], r[4], r[5] or r[6], r[7], r[8], r[9], r[1]):
+                return None
+            alt = _json(r[2]) or []
+            if sorted(set(alt).union(c.alt_ids)) != sorted(alt):
+                return None
+        return ImportReport(unchanged=len(ids), actions=[(i, "no-change") for i in ids])
 
     @staticmethod
     def _recount_tells(conn: sa.Connection, pks: list[int]) -> None:
@@ -809,64 +834,10 @@ def _existing(r: Any) -> dict[str, Any]:
         "alt_ids": _json(r[3]) or [],
         "extra": _json(r[4]) or {},
         "url": full_url(r[1], r[5]),
-        "precedence": _precedence_key(r[7], r[8], r[9] or r[10], r[11], r[12], r[13], r[2]),
+        "precedence": precedence_key(r[7], r[8], r[9] or r[10], r[11], r[12], r[13], r[2]),
         "source": r[14],
         "case_ref": r[15],
     }
-
-
-# Status precedence for observations of one record on the same date (status_vocabulary.md §4): a decision
-# outranks the opening of a phase, which outranks a notification; "unknown" ranks lowest.
-STATUS_RANK = {
-    "unknown": 0,
-    "pre_notification": 1,
-    "notified": 2,
-    "under_review": 3,
-    "in_depth_review": 4,
-    "challenged": 5,
-    "closed": 6,
-    "referred": 7,
-    "closed_no_jurisdiction": 7,
-    "abandoned": 8,
-    "cleared": 8,
-    "cleared_with_remedies": 9,
-    "prohibited": 9,
-    "revoked": 10,
-    "dissolution_ordered": 10,
-}
-
-
-Precedence = tuple[str, int, str, str, str, str, str]
-
-
-def _precedence_key(
-    status: str | None,
-    status_date: str | None,
-    freshness: str | None,
-    deadline: str | None,
-    status_raw: str | None,
-    title: str | None,
-    digest: str,
-) -> Precedence:
-    rank = STATUS_RANK.get(status or "", 0)
-    return (status_date or "", rank, freshness or "", deadline or "", status_raw or "", title or "", digest)
-
-
-def precedence(f: Filing, digest: str | None = None) -> Precedence:
-    """Which of two observations of one record is current, whatever order they arrive in: the later dated
-    status; on the same date the further stage; then the source's own edit time; then the later deadline (an
-    extension); then the content digest as a fixed tie-break. The stored record is the greatest observation
-    seen, so re-reading any set of files in any order ends in the same record, and a second pass changes
-    nothing (docs/decisions.md)."""
-    return _precedence_key(
-        f.status.value,
-        iso(f.status_date),
-        iso(f.updated_at or f.published_at),
-        iso(f.deadline),
-        f.status_raw,
-        f.title,
-        digest or content_digest(f),
-    )
 
 
 def _pid_alive(pid: int) -> bool:
