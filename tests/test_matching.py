@@ -114,3 +114,29 @@ def test_every_spelling_of_sarl_is_one_legal_form(name, key, form):
     """normalise_name skips the S.à r.l. pattern for names without "rl" or "r l": these all reach it."""
     n = normalise_name(name)
     assert (n.key, n.legal_form) == (key, form)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Acme Holdings, Inc.",
+        "Société Générale S.A.",
+        "Nestlé 2024 Holdings",
+        "Ørsted A/S",
+        "A" * 90 + " Widgets Ltd",  # a word the index cuts to 80 characters
+        "Acme acme ACME Corp",  # a word twice
+        "株式会社 東芝",
+        "X_Y Partners",
+    ],
+)
+def test_index_words_and_terms_are_what_the_general_rules_make(name):
+    """The fast paths of index_tokens_of (a key of at most 80 characters) and name_index.terms_text (plain ASCII
+    words) give exactly what the general rules give: the stored index entries do not depend on which path ran."""
+    from mergerwatch.matching import index_tokens_of
+    from mergerwatch.store import name_index
+
+    key = normalise_name(name).key
+    tokens = index_tokens_of(key)
+    assert tokens == tuple({t[:80]: None for t in key.split()})
+    assert name_index.terms_text(tokens) == " ".join(name_index.term(t) for t in tokens)
+    assert all(len(t) <= 80 for t in tokens) and len(set(tokens)) == len(tokens)

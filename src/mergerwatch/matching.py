@@ -185,6 +185,8 @@ def normalise_name(name: str) -> NormalisedName:
 def index_tokens_of(key: str) -> tuple[str, ...]:
     """A normalised name's words as the name index holds them: distinct, each cut to 80 characters. The store
     finds a party's entries again from its stored key (parties.norm) with this when the party changes."""
+    if len(key) <= 80:  # no word to cut
+        return tuple(dict.fromkeys(key.split()))
     return tuple({t[:80]: None for t in key.split()})
 
 

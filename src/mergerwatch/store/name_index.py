@@ -14,7 +14,7 @@ keep the name_tokens table; the store and the reader ask which one a store has (
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 TABLE = "name_index"
@@ -29,7 +29,10 @@ def term(token: str) -> str:
     return token if token.isascii() and token.isalnum() else "_" + token.encode().hex()
 
 
-def terms_text(tokens: Iterable[str]) -> str:
+def terms_text(tokens: Sequence[str]) -> str:
+    text = " ".join(tokens)
+    if text.isascii() and text.replace(" ", "").isalnum():  # every token a plain one, as most names' are
+        return text
     return " ".join(term(t) for t in tokens)
 
 
