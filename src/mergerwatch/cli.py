@@ -723,18 +723,21 @@ def ingest(
         raise
     ahead.fts = store.name_index
     with GroupCommit(store) as group:
-        for f, payload, prepared in ahead:
-            if isinstance(payload, SourceError):
-                outcomes.append((f, payload))
-                continue
-            try:
-                out = group.add(src, payload, prepared)
-            except SourceError as exc:
-                outcomes.append((f, exc))
-                continue
-            outcomes.append((f, out))
-            if out.refused:
-                ahead.refused()
+        try:
+            for f, payload, prepared in ahead:
+                if isinstance(payload, SourceError):
+                    outcomes.append((f, payload))
+                    continue
+                try:
+                    out = group.add(src, payload, prepared)
+                except SourceError as exc:
+                    outcomes.append((f, exc))
+                    continue
+                outcomes.append((f, out))
+                if out.refused:
+                    ahead.refused()
+        finally:
+            ahead.close()  # the worker stops now, not when the interrupted loop is collected
     for f, outcome in outcomes:
         if isinstance(outcome, SourceError):
             failed += 1
@@ -800,16 +803,19 @@ def reparse(
     ahead = PreparedAhead(((p, store.payload(p["id"])) for p in listed), len(listed), fts=store.name_index, check=True)
     ahead.start()
     with GroupCommit(store) as group:
-        for p, payload, checked in ahead:
-            src = get_source(p["source"])
-            try:
-                out = group.add(src, payload, checked)
-                done += 1
-            except SourceError as exc:
-                failing.append({"id": p["id"], "source": p["source"], "url": p["url"], "error": str(exc)})
-                continue
-            if out.refused:
-                ahead.refused()
+        try:
+            for p, payload, checked in ahead:
+                src = get_source(p["source"])
+                try:
+                    out = group.add(src, payload, checked)
+                    done += 1
+                except SourceError as exc:
+                    failing.append({"id": p["id"], "source": p["source"], "url": p["url"], "error": str(exc)})
+                    continue
+                if out.refused:
+                    ahead.refused()
+        finally:
+            ahead.close()  # the worker stops now, not when the interrupted loop is collected
     dropped = store.drop_payloads([f["id"] for f in failing]) if drop_failed and failing else 0
     if as_json:
         _print_json({"reparsed": done, "failing": failing, "dropped": dropped})
