@@ -7,7 +7,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -433,3 +436,67 @@ def test_the_worker_checks_the_payloads_of_every_source_it_is_given(tmp_path, mo
     for source, p, prepared in got:
         assert prepared is not None and prepared.records == [] and prepared.body_zlib is None
         assert prepared.checked == check(get_source(source).parse(p).filings) and prepared.count > 0
+
+
+def _interrupt(args: list[str], db: Path, after: float | None = None) -> subprocess.CompletedProcess:
+    """Run the command and press Ctrl-C (SIGINT to it) ``after`` seconds, or once it has begun writing (its WAL
+    appears: an ingest's first commit)."""
+    wal = Path(f"{db}-wal")
+    assert not wal.exists()  # else the signal could come before the command begins
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mergerwatch", "--db", str(db), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "MERGERWATCH_WORKERS": "1"},
+    )
+    if after is not None:
+        time.sleep(after)
+    deadline = time.monotonic() + 60
+    while after is None and not (wal.exists() and wal.stat().st_size) and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def _check_store(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return conn.execute("SELECT count(*) FROM filings").fetchone()[0]
+    finally:
+        conn.close()  # and with it the WAL, which tells when the next run writes
+
+
+def test_ctrl_c_stops_ingest_and_reparse_with_their_worker_in_one_line(tmp_path):
+    """Interrupted while it works, with its worker busy: exit code 130, one line, no traceback, nothing of the
+    open group written (whole groups of 10,000 records only), the store whole, and the command ends at once."""
+    d = tmp_path / "in"
+    d.mkdir()
+    files = []
+    for i, body in enumerate(ftc_pages(12_000, page_size=50, seed=3)):
+        files.append(str(d / f"page-{i}.json"))
+        Path(files[-1]).write_bytes(body)
+    db = tmp_path / "c.db"
+    start = time.monotonic()
+    r = _interrupt(["ingest", "ftc-early-termination", *files], db)
+    assert time.monotonic() - start < 45
+    assert r.returncode == 130 and r.stderr.splitlines() == ["interrupted"], (r.returncode, r.stderr[-500:])
+    assert _check_store(db) in (0, 10_000)  # the groups committed before the signal, nothing of the open one
+    assert run_cli("ingest", "ftc-early-termination", *files, db=str(db)).returncode == 0
+    assert _check_store(db) == 12_000
+    # A reparse of unchanged payloads writes nothing to tell its progress by: interrupted after a while instead,
+    # later each time until a run is (a run that ends before the signal is fine, and clean as well).
+    codes = []
+    for after in (0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0):
+        r = _interrupt(["reparse"], db, after)
+        codes.append(r.returncode)
+        assert r.returncode in (0, 130) and "Traceback" not in r.stderr, (after, r.returncode, r.stderr[-500:])
+        assert r.stderr.splitlines() == (["interrupted"] if r.returncode else []), r.stderr[-500:]
+        assert _check_store(db) == 12_000
+        if r.returncode == 130:
+            break
+    assert 130 in codes, codes
+    assert run_cli("stats", "--json", db=str(db)).returncode == 0

@@ -1237,6 +1237,8 @@ def run() -> None:
 def main() -> None:
     try:
         rc = app(standalone_mode=False)
+        if rc == 130:  # typer returns Ctrl-C as this code without a word (older ones raise it: below)
+            say("interrupted", console=err)
         sys.exit(rc if isinstance(rc, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
