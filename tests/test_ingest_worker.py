@@ -500,3 +500,28 @@ def test_ctrl_c_stops_ingest_and_reparse_with_their_worker_in_one_line(tmp_path)
             break
     assert 130 in codes, codes
     assert run_cli("stats", "--json", db=str(db)).returncode == 0
+
+
+def test_the_current_event_row_made_directly_is_the_one_event_rows_makes():
+    """rows.current_event_rows skips building the event for a record whose payload carries no events and no
+    deadline: for every record of every source's fixtures (and synthetic pages), and its url stored or not, it
+    gives exactly what event_rows makes of all_events()."""
+    from mergerwatch.store.rows import current_event_rows, event_rows
+
+    filings = []
+    for d in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "texts"):
+        src = get_source(d.name)
+        for f in sorted(d.iterdir()):
+            if f.is_file() and not f.name.endswith(".expected.json"):
+                try:
+                    filings += src.parse(src.payload_for_file(f.read_bytes(), str(f))).filings
+                except Exception:  # noqa: S112 - a fixture of an error page: no records to compare
+                    continue
+    src = get_source("ftc-early-termination")
+    page = Payload(src.name, "file:///p.json", ftc_pages(50, page_size=50, seed=9)[0], kind="api")
+    filings += src.parse(page).filings
+    direct = [f for f in filings if not f.events and f.deadline is None]
+    assert len(direct) > 60 and len(filings) - len(direct) > 20  # both kinds are compared
+    for f in [*filings, *(f.model_copy(update={"url": None}) for f in filings[:30])]:  # some without their url
+        for url in (f.url, None, "", "https://elsewhere.example/x"):
+            assert current_event_rows(f, url) == event_rows(f.all_events(), set(), url), (f.id, url)

@@ -143,7 +143,7 @@ def prepare(filings: Iterable[Filing], match_key: Any = None, fts: bool = True) 
         fid = f.id
         mk = match_digest(match_key(f)) if match_key else None
         row = filing_row(f, fid, mk, f.extra, sorted(set(f.alt_ids)), "", None)
-        events = event_rows(f.all_events(), set(), row["url"])
+        events = current_event_rows(f, row["url"])
         row = as_stored(row, new=True, targets=target_names(f))
         row["alt_ids"], row["extra"] = json_text(row["alt_ids"]), json_text(row["extra"])  # as _bulk_insert writes them
         out.append(PreparedFiling(fid, mk, _prepared_values(row), events, *party_rows(f, fts)))
@@ -234,6 +234,16 @@ def event_rows(events: list[StatusEvent], known: set[str], url: str | None) -> l
             )
         )
     return rows
+
+
+def current_event_rows(f: Filing, url: str | None) -> list[tuple[Any, ...]]:
+    """event_rows(f.all_events(), set(), url), made without building the events when the record's payload carries
+    none and no deadline (every FTC notice): its current status is then its one event (a fourth of the time)."""
+    if f.events or f.deadline is not None:
+        return event_rows(f.all_events(), set(), url)
+    status, date = f.status._value_, iso(f.status_date)
+    key = hashlib.sha1(f"{status}|{f.status_raw}|{date or ''}|".encode()).hexdigest()[:16]  # event_key
+    return [(key, status, f.status_raw, f.detail, date, None, "", None if f.url == url and url else (f.url or ""))]
 
 
 # One encoder for every row: json.dumps with any option builds a new one per call (a third of its time).
