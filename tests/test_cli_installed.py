@@ -248,8 +248,8 @@ def test_a_reader_that_went_away_is_exit_code_1_without_a_message(tmp_path):
             "thread done\n",
             5,
         ),
-        ("import sys; leave(exit_code(None))", "", 0),
-        ("import sys; leave(exit_code('refused'))", "", 1),
+        ("leave(exit_code(None))", "", 0),
+        ("leave(exit_code('refused'))", "", 1),
     ],
 )
 def test_leave_finishes_what_an_exit_finishes(code, out, status):

@@ -36,7 +36,12 @@ def iso(value: Any) -> str | None:
 # Digests the store keeps short (migration 0006): 64 bits tell one filing's events apart, 128 bits one version of
 # a record from another, 96 bits one notice's cross-surface key from every other of its source.
 def event_key(ev: StatusEvent) -> str:
-    return hashlib.sha1("|".join(ev.key()).encode()).hexdigest()[:16]
+    return _key_digest(ev.key())
+
+
+def _key_digest(parts: tuple[str, str, str, str]) -> str:
+    """An event's key (StatusEvent.key: status, the authority's words, date, deadline) as the store keeps it."""
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
 
 
 def content_digest(f: Filing) -> str:
@@ -221,19 +226,18 @@ def event_rows(events: list[StatusEvent], known: set[str], url: str | None) -> l
         if k in known:
             continue
         known.add(k)
-        rows.append(
-            (
-                k,
-                ev.status._value_ if ev.status else None,
-                ev.status_raw,
-                ev.detail,
-                iso(ev.date),
-                iso(ev.deadline),
-                "" if ev.basis == "structured" else ev.basis,  # schema.py
-                None if ev.url == url and url else (ev.url or ""),
-            )
-        )
+        status, date, deadline = ev.status._value_ if ev.status else None, iso(ev.date), iso(ev.deadline)
+        rows.append(_event_row(k, status, ev.status_raw, ev.detail, date, deadline, ev.basis, ev.url, url))
     return rows
+
+
+def _event_row(
+    k: str, status: str | None, raw: str, detail: str | None, date: str | None, deadline: str | None, basis: str,
+    ev_url: str | None, url: str | None,
+) -> tuple[Any, ...]:  # fmt: skip
+    # The usual basis ("structured") is stored as '' (schema.py), the filing's url as NULL (reader.event_url).
+    stored_url = None if ev_url == url and url else (ev_url or "")
+    return (k, status, raw, detail, date, deadline, "" if basis == "structured" else basis, stored_url)
 
 
 def current_event_rows(f: Filing, url: str | None) -> list[tuple[Any, ...]]:
@@ -242,8 +246,8 @@ def current_event_rows(f: Filing, url: str | None) -> list[tuple[Any, ...]]:
     if f.events or f.deadline is not None:
         return event_rows(f.all_events(), set(), url)
     status, date = f.status._value_, iso(f.status_date)
-    key = hashlib.sha1(f"{status}|{f.status_raw}|{date or ''}|".encode()).hexdigest()[:16]  # event_key
-    return [(key, status, f.status_raw, f.detail, date, None, "", None if f.url == url and url else (f.url or ""))]
+    k = _key_digest((status, f.status_raw, date or "", ""))
+    return [_event_row(k, status, f.status_raw, f.detail, date, None, "structured", f.url, url)]
 
 
 # One encoder for every row: json.dumps with any option builds a new one per call (a third of its time).
