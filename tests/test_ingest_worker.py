@@ -124,13 +124,33 @@ def test_a_dead_worker_leaves_every_later_payload_to_this_process(tmp_path, monk
     src = get_source("ftc-early-termination")
     files = [f for f in _files(tmp_path) if "/page-" in f and "again" not in f]
     items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
-    got = list(pipeline.PreparedAhead(items, len(items), window=2))
+    got = list(pipeline.PreparedAhead(items, len(items), window=2, at_start=0))
     assert [k for k, _p, _r in got] == files
     where = {Path(k).name: r.warnings[-1] if r else "left to the caller" for k, _p, r in got}
     assert where["page-0.json"] == "prepared in the worker"
     # the worker died on the first of them it took: each later one was prepared here or left to the caller
     assert {where[f"page-{i}.json"] for i in (3, 4, 5)} <= {"prepared in the test", "left to the caller"}
     assert "left to the caller" in {where[f"page-{i}.json"] for i in (3, 4, 5)}
+
+
+def test_the_worker_is_handed_more_than_a_window_before_the_caller_begins(tmp_path, monkeypatch):
+    """While the caller opens the store, the worker prepares ``at_start`` payloads, not only a window's worth; once
+    the caller takes them the window applies again."""
+    monkeypatch.setenv("MERGERWATCH_WORKERS", "1")
+    src = get_source("ftc-early-termination")
+    files = [f for f in _files(tmp_path) if "/page-" in f and "again" not in f]
+    items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
+    assert len(items) >= 5
+    for at_start, handed in ((0, 2), (4, 4), (99, len(items))):
+        ahead = pipeline.PreparedAhead(items, len(items), window=2, at_start=at_start)
+        ahead.start()
+        try:
+            assert len(ahead._pending) == handed
+            assert all(a.future is not None for a in ahead._pending)  # each sent to the worker
+        finally:
+            ahead.close()
+    got = list(pipeline.PreparedAhead(items, len(items), window=2, at_start=4))
+    assert [k for k, _p, _r in got] == files and all(r is not None and len(r.records) == 50 for _k, _p, r in got)
 
 
 def _slow_first_page(source_name: str, payload: Payload, fts: bool = True, check: bool = False):
@@ -145,7 +165,7 @@ def test_while_the_worker_is_busy_this_process_prepares_the_newest_payloads_itse
     src = get_source("ftc-early-termination")
     files = [f for f in _files(tmp_path) if "/page-" in f and "again" not in f]
     items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
-    got = list(pipeline.PreparedAhead(items, len(items), window=8))
+    got = list(pipeline.PreparedAhead(items, len(items), window=8, at_start=0))
     assert [k for k, _p, _r in got] == files  # in their order, wherever they were prepared
     where = {Path(k).name: r.warnings[-1] for k, _p, r in got}
     assert where["page-0.json"] == "prepared in the worker"
@@ -244,7 +264,7 @@ def test_after_three_refused_batches_the_worker_gets_no_more_payloads(tmp_path, 
     src = get_source("ftc-early-termination")
     files = [f for f in _files(tmp_path) if "page-" in f]
     items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
-    ahead = pipeline.PreparedAhead(items, len(items), window=1, give_up=3)
+    ahead = pipeline.PreparedAhead(items, len(items), window=1, give_up=3, at_start=0)
     got = []
     for _k, _p, prepared in ahead:
         got.append(prepared is not None)

@@ -330,7 +330,8 @@ class PreparedAhead:
     (MERGERWATCH_WORKERS=0, one CPU, a few files), when the worker failed on it, after the worker died, or once the
     store has refused ``give_up`` prepared batches (``refused``: files whose records it holds already, which it
     parses again itself): the caller then parses it itself, as it does without a worker. At most ``window``
-    payloads are held prepared; while the caller would wait for the worker, it prepares the newest of them itself.
+    payloads are held prepared (``at_start`` until the caller begins); while the caller would wait for the worker,
+    it prepares the newest of them itself.
     Each payload is read by the parser of its own source (Payload.source); with ``check`` (reparse of payloads the
     store keeps) its records are checked rather than prepared (prepare_payload)."""
 
@@ -342,8 +343,12 @@ class PreparedAhead:
         give_up: int = 3,
         fts: bool = True,
         check: bool = False,
+        at_start: int = 48,
     ) -> None:
         self.count, self.window, self.give_up, self.check = count, window, give_up, check
+        # Payloads handed to the worker by ``start``: while this process loads the store's modules and opens it
+        # (0.15-0.3 s), the worker prepares 35-40 FTC pages where a window's worth left it idle after 8.
+        self.at_start = max(window, at_start)
         self.items = iter(items)
         self.fts = fts  # the form of the store's name index (Store.name_index), which the records are prepared for
         self.misses = 0
@@ -353,8 +358,8 @@ class PreparedAhead:
         self._pending: deque[_Ahead] = deque()
 
     def start(self) -> None:
-        """Start the worker and hand it the first window of payloads now: it parses them while this process is still
-        loading the store's modules and opening it (a fifth of a second at the start of an ingest).
+        """Start the worker and hand it the first ``at_start`` payloads now: it parses them while this process is still
+        loading the store's modules and opening it; the window applies once they are taken.
         Called by iterating if not before; ``close`` stops the worker of one that is never iterated."""
         if self._started:
             return
@@ -364,7 +369,7 @@ class PreparedAhead:
             return
         for key, p in self.items:
             self._pending.append(_Ahead(key, p, self._submit(self._pool, p)))
-            if len(self._pending) >= self.window:
+            if len(self._pending) >= self.at_start:
                 break
 
     def close(self) -> None:
