@@ -82,6 +82,69 @@ def test_ingest_with_a_worker_stores_what_ingest_without_one_stores(tmp_path):
     assert "0 new, 0 updated, 50 unchanged" in runs["1"].stdout  # the page read twice
 
 
+def _fill(db: Path, batches: list[tuple[str, list[Path]]], prepared: bool) -> list[pipeline.PayloadOutcome]:
+    """Each file stored as ingest stores it, its records prepared first (as the worker, or this process without one,
+    prepares them) or not (parsed and imported by import_filings)."""
+    from mergerwatch.errors import SourceError
+
+    store = Store(str(db))
+    outcomes = []
+    with pipeline.GroupCommit(store) as group:
+        for source, files in batches:
+            src = get_source(source)
+            for f in files:
+                p = src.payload_for_file(f.read_bytes(), str(f))
+                ready = pipeline.prepare_payload(src.name, p, store.name_index) if prepared else None
+                try:
+                    outcomes.append(group.add(src, p, ready))
+                except SourceError:
+                    pass  # kept with its error, as ingest keeps it
+    store.engine.dispose()
+    return outcomes
+
+
+def test_records_prepared_first_are_stored_as_import_filings_stores_them(tmp_path):
+    """Without a worker, ingest prepares each file in its own process before storing it (PreparedAhead): new records
+    go in through import_new, any other batch through import_filings. The store must be the one import_filings alone
+    writes, for the FTC files of _files (a page read twice, a notice on both surfaces, a broken file) and every
+    source's fixtures."""
+    batches = [("ftc-early-termination", [Path(f) for f in _files(tmp_path)])]
+    for d in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "texts"):
+        batches.append(
+            (d.name, sorted(f for f in d.iterdir() if f.is_file() and not f.name.endswith(".expected.json")))
+        )
+    assert len(batches) >= 7
+    parsed = _fill(tmp_path / "parsed.db", batches, prepared=False)
+    prepared = _fill(tmp_path / "prepared.db", batches, prepared=True)
+    assert _dump(tmp_path / "prepared.db") == _dump(tmp_path / "parsed.db")
+    assert [(o.records, o.report.inserted, o.report.updated, o.report.unchanged) for o in prepared] == [
+        (o.records, o.report.inserted, o.report.updated, o.report.unchanged) for o in parsed
+    ]
+    assert sum(o.refused for o in prepared) >= 2  # the page read again, the feed's copies of API notices
+    assert sum(not o.refused and o.report.inserted > 0 for o in prepared) > 10  # the rest went in prepared
+
+
+def test_without_a_worker_each_payload_is_prepared_here(tmp_path, monkeypatch):
+    monkeypatch.setenv("MERGERWATCH_WORKERS", "0")
+    monkeypatch.setattr(pipeline, "prepare_payload", _marked)
+    src = get_source("ftc-early-termination")
+    files = _files(tmp_path)
+    items = [(f, src.payload_for_file(Path(f).read_bytes(), f)) for f in files]
+    items.insert(1, ("unreadable", OSError("a read error passes through")))
+    ahead = pipeline.PreparedAhead(items, len(items), give_up=2)
+    got = []
+    for key, _p, r in ahead:
+        got.append((Path(key).name, r.warnings[-1] if r else None))
+        if key.endswith("page-3.json"):  # refused by the store twice: no more are prepared
+            ahead.refused()
+            ahead.refused()
+    assert got[0] == ("page-0.json", "prepared in the test") and got[1] == ("unreadable", None)
+    assert dict(got)["broken.json"] is None  # it failed here: left to the caller, whose parse reports the error
+    cut = [n for n, _w in got].index("page-3.json")
+    assert all(w == "prepared in the test" for n, w in got[: cut + 1] if n not in ("unreadable", "broken.json"))
+    assert all(w is None for _n, w in got[cut + 1 :]) and len(got) == len(items)
+
+
 def test_the_worker_prepares_good_payloads_and_leaves_the_rest(tmp_path, monkeypatch):
     monkeypatch.setenv("MERGERWATCH_WORKERS", "1")
     src = get_source("ftc-early-termination")
@@ -369,6 +432,23 @@ def _store_of_every_source(tmp: Path) -> Path:
     return db
 
 
+def _reparse_parsing_each(db: Path) -> tuple[int, list[int]]:
+    """reparse as it was before records were checked first: every stored payload parsed and imported again."""
+    from mergerwatch.errors import SourceError
+
+    store = Store(str(db))
+    done, failing = 0, []
+    with pipeline.GroupCommit(store) as group:
+        for p in store.payloads(None, None):
+            try:
+                group.add(get_source(p["source"]), store.payload(p["id"]), None)
+                done += 1
+            except SourceError:
+                failing.append(p["id"])
+    store.engine.dispose()
+    return done, sorted(failing)
+
+
 def test_reparse_with_a_worker_does_what_reparse_without_one_does(tmp_path):
     """Payloads the store holds as they are, and ones whose records it holds otherwise (as after a parser fix:
     another digest, another title, an alt id it lacks, a record deleted), of every source: the same report, the
@@ -404,6 +484,12 @@ def test_reparse_with_a_worker_does_what_reparse_without_one_does(tmp_path):
     assert out["reparsed"] > 20 and any("broken.json" in f["url"] for f in out["failing"])
     with_worker, without = _dump(tmp_path / "reparse-1.db"), _dump(tmp_path / "reparse-0.db")
     assert with_worker == without
+    # Both check records first (without a worker, in the one process): the same as parsing every payload again and
+    # importing its records with import_filings.
+    reference = tmp_path / "reparse-parsed.db"
+    shutil.copy(db, reference)
+    assert _reparse_parsing_each(reference) == (out["reparsed"], sorted(f["id"] for f in out["failing"]))
+    assert _dump(reference) == with_worker
     with sqlite3.connect(tmp_path / "reparse-1.db") as conn:  # the deleted records are back, the titles restored
         assert conn.execute("SELECT count(*) FROM filings WHERE id IN (?, ?)", deleted).fetchone()[0] == 2
         assert conn.execute("SELECT count(*) FROM filings WHERE title = ''").fetchone()[0] == 0
