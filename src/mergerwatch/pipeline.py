@@ -331,9 +331,8 @@ class PreparedAhead:
     tenth fewer instructions than import_filings when they are new. A payload comes with None when the worker (or
     this process) failed on it, after the worker died, or once the store has refused ``give_up`` prepared batches
     (``refused``: files whose records it holds already, which it parses again itself): the caller then parses it
-    itself and imports its records with import_filings. At most ``window``
-    payloads are held prepared (``at_start`` until the caller begins); while the caller would wait for the worker,
-    it prepares the newest of them itself.
+    itself and imports its records with import_filings. At most ``window`` payloads are held prepared (``at_start``
+    until the caller begins); while the caller would wait for the worker, it prepares the newest of them itself.
     Each payload is read by the parser of its own source (Payload.source); with ``check`` (reparse of payloads the
     store keeps) its records are checked rather than prepared (prepare_payload)."""
 
@@ -349,7 +348,7 @@ class PreparedAhead:
     ) -> None:
         self.count, self.window, self.give_up, self.check = count, window, give_up, check
         # Payloads handed to the worker by ``start``: while this process loads the store's modules and opens it
-        # (0.15-0.3 s), the worker prepares 35-40 FTC pages where a window's worth left it idle after 8.
+        # (0.15-0.3 s), the worker starts 35-37 FTC pages where a window's worth left it idle after 8.
         self.at_start = max(window, at_start)
         self.items = iter(items)
         self.fts = fts  # the form of the store's name index (Store.name_index), which the records are prepared for
