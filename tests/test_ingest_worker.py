@@ -214,6 +214,15 @@ def test_the_worker_is_handed_more_than_a_window_before_the_caller_begins(tmp_pa
             ahead.close()
     got = list(pipeline.PreparedAhead(items, len(items), window=2, at_start=4))
     assert [k for k, _p, _r in got] == files and all(r is not None and len(r.records) == 50 for _k, _p, r in got)
+    # Large bodies: past the window, no more than START_BYTES of them are handed at the start.
+    monkeypatch.setattr(pipeline.PreparedAhead, "START_BYTES", len(items[0][1].body) * 3)
+    ahead = pipeline.PreparedAhead(items, len(items), window=2, at_start=99)
+    ahead.start()
+    try:
+        held = [len(a.payload.body) for a in ahead._pending]
+        assert 3 <= len(held) < len(items) and sum(held[:-1]) < len(items[0][1].body) * 3 <= sum(held)
+    finally:
+        ahead.close()
 
 
 def _slow_first_page(source_name: str, payload: Payload, fts: bool = True, check: bool = False):

@@ -358,6 +358,8 @@ class PreparedAhead:
         self._pool: ProcessPoolExecutor | None = None
         self._pending: deque[_Ahead] = deque()
 
+    START_BYTES = 16 << 20  # past the window, no more bodies than this are handed at the start
+
     def start(self) -> None:
         """Start the worker and hand it the first ``at_start`` payloads now: it parses them while this process is still
         loading the store's modules and opening it; the window applies once they are taken.
@@ -368,9 +370,12 @@ class PreparedAhead:
         self._pool = _pool(self.count)
         if self._pool is None:
             return
+        held = 0  # bytes of the bodies handed: 48 large files (SEC documents, dumps) are held a window's worth
         for key, p in self.items:
             self._pending.append(_Ahead(key, p, self._submit(self._pool, p)))
-            if len(self._pending) >= self.at_start:
+            held += len(p.body) if isinstance(p, Payload) else 0
+            n = len(self._pending)
+            if n >= self.at_start or (n >= self.window and held >= self.START_BYTES):
                 break
 
     def close(self) -> None:
