@@ -152,7 +152,8 @@ def normalise_name(name: str) -> NormalisedName:
     if "&" in text:
         text = _AMP_INNER.sub("", text)  # AT&T -> att
         text = text.replace("&", " and ")
-    text = _NONWORD.sub(" ", text).replace("_", " ")
+    if not (text.isascii() and "  " not in text and text.replace(" ", "").isalnum()):  # else nothing to replace
+        text = _NONWORD.sub(" ", text).replace("_", " ")
     if "rl" in text or "r l" in text:  # what _SARL needs to match (the only whitespace left is " ")
         text = _SARL.sub("sarl", text)
     if "z" in text:
@@ -179,7 +180,10 @@ def normalise_name(name: str) -> NormalisedName:
     if not key:
         # Nothing but legal words ("Company Limited"): keep the folded original rather than nothing.
         key = " ".join(text.split()) or name.strip().casefold()
-    return NormalisedName(key=key, legal_form=" ".join(forms), index_tokens=index_tokens_of(key))
+        words = index_tokens_of(key)
+    else:  # index_tokens_of(key) without splitting the key again
+        words = tuple(dict.fromkeys(tokens)) if len(key) <= 80 else index_tokens_of(key)
+    return NormalisedName(key=key, legal_form=" ".join(forms), index_tokens=words)
 
 
 def index_tokens_of(key: str) -> tuple[str, ...]:
