@@ -94,7 +94,7 @@ def _fill(db: Path, batches: list[tuple[str, list[Path]]], prepared: bool) -> li
             src = get_source(source)
             for f in files:
                 p = src.payload_for_file(f.read_bytes(), str(f))
-                ready = pipeline.prepare_payload(src.name, p, store.name_index) if prepared else None
+                ready = pipeline.prepare_payload(p, store.name_index) if prepared else None
                 try:
                     outcomes.append(group.add(src, p, ready))
                 except SourceError:
@@ -168,17 +168,17 @@ PREPARE = pipeline.prepare_payload
 TEST_PID = os.getpid()
 
 
-def _marked(source_name: str, payload: Payload, fts: bool = True, check: bool = False):
-    out = PREPARE(source_name, payload, fts, check)
+def _marked(payload: Payload, fts: bool = True, check: bool = False):
+    out = PREPARE(payload, fts, check)
     if out is not None:
         out.warnings.append(f"prepared in {'the test' if os.getpid() == TEST_PID else 'the worker'}")
     return out
 
 
-def _die_from_page_3(source_name: str, payload: Payload, fts: bool = True, check: bool = False):
+def _die_from_page_3(payload: Payload, fts: bool = True, check: bool = False):
     if int(payload.url.rsplit("page-", 1)[1].split(".")[0]) >= 3 and os.getpid() != TEST_PID:
         os._exit(3)  # the worker process dies (killed, out of memory)
-    return _marked(source_name, payload, fts, check)
+    return _marked(payload, fts, check)
 
 
 def test_a_dead_worker_leaves_every_later_payload_to_this_process(tmp_path, monkeypatch):
@@ -225,10 +225,10 @@ def test_the_worker_is_handed_more_than_a_window_before_the_caller_begins(tmp_pa
         ahead.close()
 
 
-def _slow_first_page(source_name: str, payload: Payload, fts: bool = True, check: bool = False):
+def _slow_first_page(payload: Payload, fts: bool = True, check: bool = False):
     if payload.url.endswith("page-0.json") and os.getpid() != TEST_PID:
         time.sleep(1.5)  # the worker is busy with the first file: this process takes the later ones
-    return _marked(source_name, payload, fts, check)
+    return _marked(payload, fts, check)
 
 
 def test_while_the_worker_is_busy_this_process_prepares_the_newest_payloads_itself(tmp_path, monkeypatch):
@@ -297,7 +297,7 @@ def test_records_prepared_for_the_other_form_of_name_index_are_parsed_again(tmp_
         store = Store(str(tmp_path / f"{fts}.db"))
         assert store.name_index  # this SQLite has FTS5
         payload = Payload(src.name, "file:///page.json", body, kind="api")
-        out = pipeline.process_payload(store, src, payload, prepared=pipeline.prepare_payload(src.name, payload, fts))
+        out = pipeline.process_payload(store, src, payload, prepared=pipeline.prepare_payload(payload, fts))
         assert out.refused is not fts and out.report.inserted == 50
         store.close()
         runs[fts] = _dump(tmp_path / f"{fts}.db")
@@ -387,7 +387,7 @@ def test_the_worker_collects_the_cycles_parsing_leaves(monkeypatch):
 
     refs = []
 
-    def prepare(_source_name, _payload, _fts=True, _check=False):
+    def prepare(_payload, _fts=True, _check=False):
         c = _Cycle()
         refs.append(weakref.ref(c))
         return None
@@ -399,7 +399,7 @@ def test_the_worker_collects_the_cycles_parsing_leaves(monkeypatch):
         pipeline._worker_init()
         assert not gc.isenabled()
         for i in range(pipeline.GroupCommit.COLLECT_EVERY + 1):
-            pipeline._prepare_in_worker("ftc-early-termination", Payload("x", f"file:///p{i}", b"{}"), True)
+            pipeline._prepare_in_worker(Payload("x", f"file:///p{i}", b"{}"), True)
         alive = [r() is not None for r in refs]
     finally:
         gc.unfreeze()

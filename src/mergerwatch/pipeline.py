@@ -246,15 +246,15 @@ class Prepared:
         return len(self.records) if self.checked is None else len(self.checked)
 
 
-def prepare_payload(source_name: str, payload: Payload, fts: bool = True, check: bool = False) -> Prepared | None:
-    """In the worker: parse (with the zero-record rule) and prepare, or with ``check`` make what import_unchanged
-    compares. None when anything fails: the main process then reads that payload itself, so its error is reported
-    and kept exactly as it is without a worker."""
+def prepare_payload(payload: Payload, fts: bool = True, check: bool = False) -> Prepared | None:
+    """In the worker: parse (by the payload's own source, with the zero-record rule) and prepare, or with ``check``
+    make what import_unchanged compares. None when anything fails: the main process then reads that payload itself,
+    so its error is reported and kept exactly as it is without a worker."""
     from mergerwatch.sources import get_source
     from mergerwatch.store import rows
 
     try:
-        source = get_source(source_name)
+        source = get_source(payload.source)
         result = parse_checked(source, payload)
         if check:
             return Prepared([], result.warnings, None, fts, rows.check(result.filings))
@@ -277,13 +277,13 @@ def _worker_init() -> None:
 _prepared_here = 0  # payloads this worker process has prepared
 
 
-def _prepare_in_worker(source_name: str, payload: Payload, fts: bool = True, check: bool = False) -> Prepared | None:
+def _prepare_in_worker(payload: Payload, fts: bool = True, check: bool = False) -> Prepared | None:
     """prepare_payload as the worker runs it: the youngest generation is collected every COLLECT_EVERY payloads."""
     global _prepared_here
     _prepared_here += 1
     if _prepared_here % GroupCommit.COLLECT_EVERY == 0:
         gc.collect(0)
-    return prepare_payload(source_name, payload, fts, check)
+    return prepare_payload(payload, fts, check)
 
 
 WORKERS_ENV = "MERGERWATCH_WORKERS"
@@ -370,7 +370,7 @@ class PreparedAhead:
         self._pool = _pool(self.count)
         if self._pool is None:
             return
-        held = 0  # bytes of the bodies handed: 48 large files (SEC documents, dumps) are held a window's worth
+        held = 0  # bytes of the bodies handed: large files (SEC documents, dumps) stop it near a window's worth
         for key, p in self.items:
             self._pending.append(_Ahead(key, p, self._submit(self._pool, p)))
             held += len(p.body) if isinstance(p, Payload) else 0
@@ -398,7 +398,7 @@ class PreparedAhead:
         if pool is None:  # no worker: prepared here, as the main process prepares when the worker lags behind
             for key, p in self.items:
                 if self._alive and isinstance(p, Payload):
-                    yield key, p, prepare_payload(p.source, p, self.fts, self.check)
+                    yield key, p, prepare_payload(p, self.fts, self.check)
                 else:
                     yield key, p, None
             return
@@ -423,7 +423,7 @@ class PreparedAhead:
                 if later is not head and later.future is not None and later.future.cancel():
                     later.future = None
                     if isinstance(later.payload, Payload):
-                        later.prepared = prepare_payload(later.payload.source, later.payload, self.fts, self.check)
+                        later.prepared = prepare_payload(later.payload, self.fts, self.check)
                     break
             else:
                 break  # every later job has started (or there is none): wait for the worker
@@ -435,7 +435,7 @@ class PreparedAhead:
         if not self._alive or not isinstance(p, Payload):
             return None
         try:
-            return pool.submit(_prepare_in_worker, p.source, p, self.fts, self.check)
+            return pool.submit(_prepare_in_worker, p, self.fts, self.check)
         except Exception:  # the pool broke (a killed worker): the rest is done in this process
             self._alive = False
             return None
