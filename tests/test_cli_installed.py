@@ -164,7 +164,7 @@ def test_demo_never_replaces_a_users_store(tmp_path):
     assert run(["--db", str(store), "ingest", "ftc-early-termination", str(rss)], tmp_path).returncode == 0
     size = store.stat().st_size
     r = run(["--db", str(store), "demo"], tmp_path)
-    assert_one_line_error(r, 2, "not a demo one")
+    assert_one_line_error(r, 2, "did not write")
     assert store.stat().st_size == size
     r = run(["--db", str(store), "search", "Medical Properties Trust", "--json"], tmp_path)
     assert r.returncode == 0 and "Medical Properties Trust" in r.stdout  # still the user's data

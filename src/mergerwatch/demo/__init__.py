@@ -31,12 +31,31 @@ def demo_db_path() -> Path:
 
 
 DEMO_MARK = ("_store", "demo")
+# What the demo wrote, counted when it finished: a store whose counts differ holds something the user added.
+DEMO_WROTE = ("_store", "demo_wrote")
+_COUNTED = ("raw_payloads", "filings", "status_events", "runs", "run_sources", "watches", "aliases", "alerts",
+            "http_validators")  # fmt: skip
 
 
-def _is_demo_store(target: str) -> bool:
+def _what_is_held(store: Store) -> str:
+    """Rows and the newest id of every table a user's command can add to, and the sources' own state."""
+    rd = store.reader()
+    parts = []
+    for table in _COUNTED:
+        key = "url" if table == "http_validators" else "id"
+        n, top = rd.rows(f"SELECT count(*), max({key}) FROM {table}")[0]
+        parts.append(f"{table}={n}:{top or ''}")
+    state = rd.rows("SELECT count(*) FROM source_state WHERE source <> '_store'")[0][0]
+    return ";".join([*parts, f"source_state={state}"])
+
+
+def _demo_store_untouched(target: str) -> bool | None:
+    """True: a demo store holding only what the demo wrote; False: a store with anything else in it; None: no store."""
     store = Store(target)
     try:
-        return store.get_state(*DEMO_MARK) == "1"
+        if store.get_state(*DEMO_MARK) != "1":
+            return False
+        return store.get_state(*DEMO_WROTE) == _what_is_held(store)
     finally:
         store.close()
 
@@ -49,10 +68,10 @@ def run_demo(db: str | None, console: Console, as_json: bool = False, force: boo
         demo_db_path().parent.mkdir(parents=True, exist_ok=True)
     if "://" not in target:
         p = Path(target).expanduser()
-        if p.exists() and p.stat().st_size and not force and not _is_demo_store(target):
+        if p.exists() and p.stat().st_size and not force and not _demo_store_untouched(target):
             raise UsageError(
-                f"{p} is an existing mergerwatch store, not a demo one; the demo will not replace it "
-                "(run `mergerwatch demo` without --db, or add --force to replace it)"
+                f"{p} holds data the demo did not write (ingested files, watches, refreshes); the demo will not "
+                "replace it: add --force to replace it, or give the demo another file with --db"
             )
         for suffix in ("", "-wal", "-shm"):
             Path(str(p) + suffix).unlink(missing_ok=True)
@@ -64,6 +83,7 @@ def run_demo(db: str | None, console: Console, as_json: bool = False, force: boo
         client = make_client(store, replay=Path(rec_dir))
         run = run_refresh(store, client, DEMO_SOURCES)
         client.close()
+    store.set_state(*DEMO_WROTE, _what_is_held(store))
     answers = [deal(store, q) for q in DEMO_QUERIES]
     summary = {"database": store.url, "sources": [r.as_dict() for r in run.results], "deals": answers}
     if as_json:

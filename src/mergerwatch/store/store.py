@@ -233,6 +233,8 @@ class Store:
         return n
 
     def payload(self, raw_id: int) -> Payload:
+        """A stored payload as it was fetched. One whose last parse was accepted with no records (a filing without
+        HSR wording, an empty page the request allowed) may parse to none again: what was accepted stays accepted."""
         with self.engine.connect() as conn:
             r = conn.execute(sa.select(t.raw_payloads).where(t.raw_payloads.c.id == raw_id)).one()
         return Payload(
@@ -243,6 +245,7 @@ class Store:
             content_type=r.content_type,
             status=r.http_status,
             kind=r.kind,
+            expect_records=not (r.parse_status == "ok" and r.records == 0),
         )
 
     # --- the upsert -----------------------------------------------------------------------------
