@@ -23,8 +23,8 @@ from pathlib import Path
 
 from _machine import as_installed, describe
 
-from mergerwatch.matching import index_tokens_of
-from mergerwatch.payload import Payload
+from mergerwatch.core.names import index_tokens_of
+from mergerwatch.core.payload import Payload
 from mergerwatch.sources import get_source
 from mergerwatch.store import Store, name_index
 from mergerwatch.testing import ftc_pages

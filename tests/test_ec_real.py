@@ -13,7 +13,7 @@ import sys
 from collections import Counter
 from functools import cache
 
-from mergerwatch.model import Status
+from mergerwatch.core.model import Status
 from mergerwatch.sources.base import Payload
 from mergerwatch.sources.ec_mergers import DECISION_CODES, EcMergers, canonical_procedure, classify_decision
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
+from mergerwatch.core.model import Filing, Party, Role, Status, StatusEvent
 from mergerwatch.deals import events_observed_since
-from mergerwatch.model import Filing, Party, Role, Status, StatusEvent
 from mergerwatch.store import Store
 
 # Observation times, written in this order: not the order of the times themselves (a run given an older time, a

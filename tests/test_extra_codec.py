@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from mergerwatch.errors import SourceError
+from mergerwatch.core.errors import SourceError
 from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
 from mergerwatch.store import Store

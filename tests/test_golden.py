@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mergerwatch.errors import SourceError
+from mergerwatch.core.errors import SourceError
 from mergerwatch.sources import REGISTRY
 from mergerwatch.sources.base import Payload
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from mergerwatch import pipeline
-from mergerwatch.model import Filing, Party, Role, Status
+from mergerwatch.core.model import Filing, Party, Role, Status
 from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
 from mergerwatch.store import Store
@@ -85,7 +85,7 @@ def test_ingest_with_a_worker_stores_what_ingest_without_one_stores(tmp_path):
 def _fill(db: Path, batches: list[tuple[str, list[Path]]], prepared: bool) -> list[pipeline.PayloadOutcome]:
     """Each file stored as ingest stores it, its records prepared first (as the worker, or this process without one,
     prepares them) or not (parsed and imported by import_filings)."""
-    from mergerwatch.errors import SourceError
+    from mergerwatch.core.errors import SourceError
 
     store = Store(str(db))
     outcomes = []
@@ -443,7 +443,7 @@ def _store_of_every_source(tmp: Path) -> Path:
 
 def _reparse_parsing_each(db: Path) -> tuple[int, list[int]]:
     """reparse as it was before records were checked first: every stored payload parsed and imported again."""
-    from mergerwatch.errors import SourceError
+    from mergerwatch.core.errors import SourceError
 
     store = Store(str(db))
     done, failing = 0, []

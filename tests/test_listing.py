@@ -96,8 +96,8 @@ def test_stats_by_phase_and_quantiles():
 
 
 def test_the_listing_vocabulary_is_the_records_vocabulary():
+    from mergerwatch.core.model import Status
     from mergerwatch.listing import STATUSES
-    from mergerwatch.model import Status
 
     assert sorted(STATUSES) == sorted(s.value for s in Status)
 

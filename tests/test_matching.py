@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mergerwatch.matching import normalise_name, score_names
+from mergerwatch.core.names import normalise_name, score_names
 
 from .conftest import FIXTURES, cli_json
 
@@ -157,7 +157,7 @@ def test_a_name_of_plain_words_skips_the_punctuation_pattern_and_ends_the_same(n
 def test_index_words_and_terms_are_what_the_general_rules_make(name):
     """The fast paths of index_tokens_of (a key of at most 80 characters) and name_index.terms_text (plain ASCII
     words) give exactly what the general rules give: the stored index entries do not depend on which path ran."""
-    from mergerwatch.matching import index_tokens_of
+    from mergerwatch.core.names import index_tokens_of
     from mergerwatch.store import name_index
 
     key = normalise_name(name).key

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from mergerwatch.errors import SourceError
+from mergerwatch.core.errors import SourceError
 from mergerwatch.pipeline import process_payload
 from mergerwatch.sources import REGISTRY
 from mergerwatch.store import Store
@@ -75,7 +75,7 @@ def test_any_order_gives_the_same_records_and_a_second_pass_is_a_no_op(tmp_path)
 def test_an_older_observation_never_replaces_a_newer_dated_one(store):
     from datetime import date
 
-    from mergerwatch.model import Filing, Status
+    from mergerwatch.core.model import Filing, Status
 
     def obs(status: Status, raw: str, when: date) -> Filing:
         return Filing(

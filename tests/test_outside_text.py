@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 from mergerwatch.alerts import alert_body, write_atom
+from mergerwatch.core.textsafe import clean, safe_url
 from mergerwatch.render import deal_html
-from mergerwatch.textsafe import clean, safe_url
 
 from .conftest import FIXTURES
 
@@ -120,7 +120,7 @@ def test_only_http_urls_become_links():
 def test_atom_link_is_http_only(tmp_path, store):
     from datetime import date
 
-    from mergerwatch.model import Filing, Status
+    from mergerwatch.core.model import Filing, Status
     from mergerwatch.store import schema as t
 
     f = Filing(source="ec-mergers", source_id="M.1", authority="EC", jurisdiction="EU", title="A / B",

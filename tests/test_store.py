@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from mergerwatch.model import Filing, Party, Role, Status
+from mergerwatch.core.model import Filing, Party, Role, Status
 from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
 from mergerwatch.store import Store
@@ -229,7 +229,7 @@ def _two_feeds(src) -> list[Payload]:
 
 
 def test_grouped_ingest_keeps_good_payloads_around_a_bad_one(store: Store):
-    from mergerwatch.errors import ParseError
+    from mergerwatch.core.errors import ParseError
     from mergerwatch.pipeline import GroupCommit
 
     src = get_source("ftc-early-termination")
@@ -378,7 +378,7 @@ def _rows(store: Store, sql: str, *params: object) -> list[tuple]:
 def test_event_urls_are_stored_once_and_read_back_as_seen(store: Store):
     """An event at its filing's url stores NULL, one without a url '', another url itself; when the filing's
     url changes, the events stored before keep the url they were seen with."""
-    from mergerwatch.model import StatusEvent
+    from mergerwatch.core.model import StatusEvent
 
     page, doc = "https://www.ftc.gov/notice/abc", "https://www.ftc.gov/doc.pdf"
     events = [
@@ -404,7 +404,7 @@ def test_event_urls_are_stored_once_and_read_back_as_seen(store: Store):
 
 
 def test_raw_payload_kept_even_when_parse_fails(store: Store):
-    from mergerwatch.errors import ParseError
+    from mergerwatch.core.errors import ParseError
     from mergerwatch.pipeline import process_payload
 
     src = get_source("ftc-early-termination")
@@ -657,8 +657,8 @@ def test_upgrade_0009_reads_the_same_without_source_ids_or_norm_index(tmp_path):
     """An 0008 store (filings.source_id filled, ix_parties_norm beside the FTS5 name index): after 0009 source_id
     holds '', the index is gone, the schema is the one a new store gets, and every record, source id and exact-name
     match reads as before; the same notices read again change nothing."""
+    from mergerwatch.core.names import normalise_name
     from mergerwatch.deals import find_company
-    from mergerwatch.matching import normalise_name
 
     src, rss, api = _rss_and_api()
     db = str(tmp_path / "s.db")
@@ -817,8 +817,8 @@ def test_a_url_is_kept_short_only_where_it_reads_back_the_same():
 
 
 def test_a_store_with_the_fts5_index_on_a_sqlite_without_fts5_says_so(tmp_path, monkeypatch):
+    from mergerwatch.core.errors import MergerwatchError
     from mergerwatch.deals import find_company
-    from mergerwatch.errors import MergerwatchError
     from mergerwatch.store import name_index
     from mergerwatch.store.reader import open_reader
 

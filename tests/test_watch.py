@@ -5,8 +5,8 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from mergerwatch.alerts import add_watch, collect_alerts, deliver, pending_alerts, write_atom
+from mergerwatch.core.model import Filing, Party, Role, Status
 from mergerwatch.deals import changes, parse_since
-from mergerwatch.model import Filing, Party, Role, Status
 from mergerwatch.store import now_iso
 
 from .conftest import cli_json, run_cli
@@ -148,7 +148,7 @@ def test_webhook_must_be_http(tmp_path):
     import pytest
 
     from mergerwatch.alerts import check_webhook
-    from mergerwatch.errors import UsageError
+    from mergerwatch.core.errors import UsageError
 
     assert check_webhook("https://hooks.example.org/x") == "https://hooks.example.org/x"
     for bad in ("file:///etc/passwd", "ftp://x/y", "javascript:alert(1)", "/tmp/hook", "hooks.example.org"):

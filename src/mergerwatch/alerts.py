@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from mergerwatch import __version__
+from mergerwatch.core.errors import UsageError
+from mergerwatch.core.redaction import redact, url_origin
+from mergerwatch.core.textsafe import clean, safe_url
+from mergerwatch.core.vocabulary import status_label
 from mergerwatch.deals import deal, events_observed_since
-from mergerwatch.errors import UsageError
-from mergerwatch.redaction import redact, url_origin
 from mergerwatch.store import Store, now_iso
 from mergerwatch.store import schema as t
 from mergerwatch.store.reader import OBSERVED_SQL
-from mergerwatch.textsafe import clean, safe_url
-from mergerwatch.vocabulary import status_label
 
 if TYPE_CHECKING:
     import httpx

@@ -13,8 +13,8 @@ import io
 from datetime import date
 from typing import Any
 
-from mergerwatch.errors import MergerwatchError
-from mergerwatch.textsafe import clean
+from mergerwatch.core.errors import MergerwatchError
+from mergerwatch.core.textsafe import clean
 
 SERIES = (
     ("cleared", "cleared", "#2e7d32"),

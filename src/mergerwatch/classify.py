@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from mergerwatch.matching import clean_text
-from mergerwatch.model import Party, Role, Status
+from mergerwatch.core.model import Party, Role, Status
+from mergerwatch.core.names import clean_text
 
 MERGER = "merger"  # a merger matter with a status signal
 MERGER_INFO = "merger_info"  # about a merger, but informational (order modification, comments answered)

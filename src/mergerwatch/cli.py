@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mergerwatch import __version__
-from mergerwatch.errors import MergerwatchError, SourceError, UsageError
-from mergerwatch.redaction import redact
-from mergerwatch.textsafe import clean
+from mergerwatch.core.errors import MergerwatchError, SourceError, UsageError
+from mergerwatch.core.redaction import redact
+from mergerwatch.core.textsafe import clean
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -201,7 +201,7 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     """One filing with its full status history."""
-    from mergerwatch.vocabulary import with_labels
+    from mergerwatch.core.vocabulary import with_labels
 
     if not ident.strip():
         raise UsageError("give a filing id, e.g. mergerwatch show ftc-early-termination:20262268")
@@ -447,9 +447,9 @@ def list_cmd(
     """Filings that match every filter given, newest first."""
     import csv as _csv
 
+    from mergerwatch.core.vocabulary import with_labels
     from mergerwatch.listing import CSV_COLUMNS, SORTS, csv_rows, list_filings
     from mergerwatch.render import records_table
-    from mergerwatch.vocabulary import with_labels
 
     _one_output(**{"--json": as_json, "--csv": as_csv})
     if sort not in SORTS:
@@ -666,10 +666,10 @@ def parse(
     as_json: JsonOpt = False,
 ) -> None:
     """Parse a saved response offline and print its records. Never touches the database."""
+    from mergerwatch.core.vocabulary import with_labels
     from mergerwatch.pipeline import parse_checked
     from mergerwatch.render import records_table
     from mergerwatch.sources import get_source
-    from mergerwatch.vocabulary import with_labels
 
     src = get_source(source)
     body = _read_file(file, source)
@@ -1085,7 +1085,7 @@ def alias_add(
     reason: Annotated[str | None, typer.Option("--reason", help="Why these are the same company.")] = None,
 ) -> None:
     """Treat ALIAS as another name of NAME in every query."""
-    from mergerwatch.matching import normalise_name
+    from mergerwatch.core.names import normalise_name
 
     name, alias = _names([name, alias], "a name and an alias", split=False)
     if normalise_name(name).key == normalise_name(alias).key:

@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from mergerwatch.catalog import SOURCES
-from mergerwatch.matching import NameMatch, NormalisedName, blocking_tokens, normalise_name, score_names
+from mergerwatch.core.names import NameMatch, NormalisedName, blocking_tokens, normalise_name, score_names
+from mergerwatch.core.vocabulary import status_label, with_labels
 from mergerwatch.store.reader import OBSERVED_SINCE_SQL, Reader, as_reader
 from mergerwatch.timeline import parse_since
-from mergerwatch.vocabulary import status_label, with_labels
 
 # Every function here takes the query room (a Reader) or a Store (whose reader is then used): the answer path
 # runs plain SQL on the driver and never imports SQLAlchemy.

@@ -23,8 +23,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import httpx
 
 from mergerwatch import __version__
-from mergerwatch.errors import HttpError, UsageError
-from mergerwatch.redaction import SECRET_HEADERS, SECRET_PARAMS, redact_url
+from mergerwatch.core.errors import HttpError, UsageError
+from mergerwatch.core.redaction import SECRET_HEADERS, SECRET_PARAMS, redact_url
 
 log = logging.getLogger("mergerwatch.http")
 

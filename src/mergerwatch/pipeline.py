@@ -12,8 +12,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mergerwatch.errors import ParseError
-from mergerwatch.model import Filing
+from mergerwatch.core.errors import ParseError
+from mergerwatch.core.model import Filing
 from mergerwatch.sources.base import ParseResult, Payload, Source
 
 if TYPE_CHECKING:

@@ -14,10 +14,10 @@ from typing import Any
 
 import httpx
 
-from mergerwatch.errors import BackfillPaused, LockHeld, SourceError, UsageError
+from mergerwatch.core.errors import BackfillPaused, LockHeld, SourceError, UsageError
+from mergerwatch.core.redaction import redact
 from mergerwatch.http import Client, HttpError, RecordingTransport, ReplayTransport, contact_from_env
 from mergerwatch.pipeline import process_payload
-from mergerwatch.redaction import redact
 from mergerwatch.sources import all_sources, get_source
 from mergerwatch.sources.base import FetchContext, Payload, Source
 from mergerwatch.store import ImportReport, Store, now_iso

@@ -13,8 +13,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from mergerwatch.textsafe import clean, safe_url
-from mergerwatch.vocabulary import status_label, status_words
+from mergerwatch.core.textsafe import clean, safe_url
+from mergerwatch.core.vocabulary import status_label, status_words
 
 STATUS_STYLE = {
     "cleared": "green",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from mergerwatch.vocabulary import status_label
+from mergerwatch.core.vocabulary import status_label
 
 OPEN = ("pre_notification", "notified", "under_review", "in_depth_review")
 # Filings of the same parties further apart than this (from one's last event to the other's first), with no

@@ -14,8 +14,8 @@ from typing import Any
 from platformdirs import user_data_dir
 from rich.console import Console
 
+from mergerwatch.core.errors import UsageError
 from mergerwatch.deals import deal
-from mergerwatch.errors import UsageError
 from mergerwatch.refresh import make_client, run_refresh
 from mergerwatch.render import print_deal
 from mergerwatch.store import Store

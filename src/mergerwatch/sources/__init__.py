@@ -9,7 +9,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from mergerwatch.catalog import SOURCES
-from mergerwatch.errors import UsageError
+from mergerwatch.core.errors import UsageError
 
 if TYPE_CHECKING:
     from mergerwatch.sources.base import Source

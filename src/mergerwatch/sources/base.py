@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from mergerwatch.errors import HttpError, ParseError
-from mergerwatch.model import Filing
-from mergerwatch.payload import Payload
+from mergerwatch.core.errors import HttpError, ParseError
+from mergerwatch.core.model import Filing
+from mergerwatch.core.payload import Payload
 
 if TYPE_CHECKING:
     from mergerwatch.http import Client  # fetching only: parsing never imports httpx

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from mergerwatch.classify import classify_press
-from mergerwatch.errors import HttpError, ParseError, SourceError
-from mergerwatch.matching import clean_text
+from mergerwatch.core.errors import HttpError, ParseError, SourceError
+from mergerwatch.core.names import clean_text
 from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, http_hint, loads_json, reject_body
 from mergerwatch.sources.us_enforcement import add_item
 

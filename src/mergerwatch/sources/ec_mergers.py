@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 
 import ijson
 
-from mergerwatch.errors import HttpError, ParseError, SourceError
-from mergerwatch.matching import clean_text
-from mergerwatch.model import Filing, Party, Role, Status, StatusEvent
+from mergerwatch.core.errors import HttpError, ParseError, SourceError
+from mergerwatch.core.model import Filing, Party, Role, Status, StatusEvent
+from mergerwatch.core.names import clean_text
 from mergerwatch.sources.base import (
     FetchContext,
     ParseResult,

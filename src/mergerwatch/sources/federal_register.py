@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from mergerwatch.classify import UNDETERMINED, classify_fr
-from mergerwatch.errors import HttpError, ParseError, SourceError
-from mergerwatch.matching import clean_text
+from mergerwatch.core.errors import HttpError, ParseError, SourceError
+from mergerwatch.core.names import clean_text
 from mergerwatch.sources.base import (
     FetchContext,
     ParseResult,

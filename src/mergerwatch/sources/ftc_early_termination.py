@@ -22,10 +22,10 @@ from zoneinfo import ZoneInfo
 
 from defusedxml import ElementTree as SafeET
 
-from mergerwatch.errors import BackfillPaused, HttpError, ParseError, RateLimited, SourceError
-from mergerwatch.matching import clean_text, normalise_name
-from mergerwatch.model import Filing, Party, Role, Status
-from mergerwatch.redaction import register_secret
+from mergerwatch.core.errors import BackfillPaused, HttpError, ParseError, RateLimited, SourceError
+from mergerwatch.core.model import Filing, Party, Role, Status
+from mergerwatch.core.names import clean_text, normalise_name
+from mergerwatch.core.redaction import register_secret
 from mergerwatch.sources.base import (
     FetchContext,
     ParseResult,

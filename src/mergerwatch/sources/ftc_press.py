@@ -14,8 +14,8 @@ from bs4 import BeautifulSoup
 from defusedxml import ElementTree as SafeET
 
 from mergerwatch.classify import classify_press
-from mergerwatch.errors import HttpError, ParseError, SourceError
-from mergerwatch.matching import clean_text
+from mergerwatch.core.errors import HttpError, ParseError, SourceError
+from mergerwatch.core.names import clean_text
 from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, http_hint, reject_body
 from mergerwatch.sources.us_enforcement import add_item
 

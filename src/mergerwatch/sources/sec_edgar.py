@@ -20,10 +20,10 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from mergerwatch.errors import HttpError, ParseError, SourceError
+from mergerwatch.core.errors import HttpError, ParseError, SourceError
+from mergerwatch.core.model import Filing, Party, Role, Status, StatusEvent
+from mergerwatch.core.names import clean_text
 from mergerwatch.hsr_text import extract, sentences
-from mergerwatch.matching import clean_text
-from mergerwatch.model import Filing, Party, Role, Status, StatusEvent
 from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, http_hint, loads_json
 
 EFTS_URL = "https://efts.sec.gov/LATEST/search-index"

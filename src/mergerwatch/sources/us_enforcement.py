@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from mergerwatch.classify import MERGER, UNDETERMINED, Decision
-from mergerwatch.model import Filing, Status
+from mergerwatch.core.model import Filing, Status
 from mergerwatch.sources.base import ParseResult, Payload
 
 

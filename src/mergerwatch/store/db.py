@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from mergerwatch import __version__
-from mergerwatch.errors import MergerwatchError, UsageError
+from mergerwatch.core.errors import MergerwatchError, UsageError
 from mergerwatch.store.location import default_db_path, resolve_db_url
 from mergerwatch.store.reader import HEAD_REVISION
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from mergerwatch.errors import UsageError
+from mergerwatch.core.errors import UsageError
 
 
 def default_db_path() -> Path:

@@ -68,7 +68,7 @@ def check_usable(cursor: Any) -> None:
     """A store with the FTS5 index opened by a Python whose SQLite lacks FTS5 (a store copied to another machine):
     one sentence that says so, rather than "no such module" from the first question that needs the index."""
     if not fts5_available(cursor):
-        from mergerwatch.errors import MergerwatchError
+        from mergerwatch.core.errors import MergerwatchError
 
         raise MergerwatchError(
             "this store keeps its index of names in SQLite's FTS5, which the SQLite of this Python was built "

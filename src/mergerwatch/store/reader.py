@@ -396,7 +396,7 @@ class Reader:
         the FTS5 name index has no index on parties.norm (0009): the parties holding every word of ``key`` are
         found there and their norm compared."""
         if self._name_index():
-            from mergerwatch.matching import index_tokens_of
+            from mergerwatch.core.names import index_tokens_of
 
             tokens = index_tokens_of(key)
             if tokens:

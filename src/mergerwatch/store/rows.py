@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mergerwatch.catalog import store_url
-from mergerwatch.matching import normalise_name
+from mergerwatch.core.names import normalise_name
 from mergerwatch.store import name_index
 from mergerwatch.store.extra_codec import stored_extra
 from mergerwatch.store.reader import tells
 
 if TYPE_CHECKING:
-    from mergerwatch.model import Filing, StatusEvent
+    from mergerwatch.core.model import Filing, StatusEvent
 
 # The columns of a filings row that prepare makes (all but the key and the values of the write itself, which
 # import_new adds: the observation time, '' for last_changed, the payload), in filing_row's order.

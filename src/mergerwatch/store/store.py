@@ -23,11 +23,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from mergerwatch.catalog import full_url
-from mergerwatch.errors import LockHeld
+from mergerwatch.core.errors import LockHeld
+from mergerwatch.core.names import index_tokens_of, normalise_name
+from mergerwatch.core.payload import Payload
+from mergerwatch.core.redaction import redact, redact_bytes, redact_url
 from mergerwatch.exiting import opened
-from mergerwatch.matching import index_tokens_of, normalise_name
-from mergerwatch.payload import Payload
-from mergerwatch.redaction import redact, redact_bytes, redact_url
 from mergerwatch.store import name_index
 from mergerwatch.store import schema as t
 from mergerwatch.store.db import create_db_engine, migrate, resolve_db_url
@@ -51,7 +51,7 @@ from mergerwatch.store.rows import (
 )
 
 if TYPE_CHECKING:  # the read path never builds records: pydantic stays out of it
-    from mergerwatch.model import Filing
+    from mergerwatch.core.model import Filing
 
 CHUNK = 500
 PARTY_COLS = ("filing_pk", "position", "name", "role", "norm", "legal_form")

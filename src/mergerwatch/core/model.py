@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from mergerwatch.textsafe import clean
+from mergerwatch.core.textsafe import clean
 
 
 class Status(StrEnum):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from mergerwatch.redaction import redact, redact_url
+from mergerwatch.core.redaction import redact, redact_url
 
 
 class MergerwatchError(Exception):
