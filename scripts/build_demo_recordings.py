@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from mergerwatch.http import save_recording
+from mergerwatch.fetch.transports import save_recording
 from mergerwatch.sources.ftc_early_termination import API_URL, PAGE_LIMIT, RSS_URL
 from mergerwatch.sources.ftc_press import FEED_URL
 

@@ -9,7 +9,8 @@ import pytest
 
 from mergerwatch.core.errors import ParseError, SourceError
 from mergerwatch.core.model import Status
-from mergerwatch.http import Client, HostRule
+from mergerwatch.fetch.client import Client
+from mergerwatch.fetch.hosts import HostRule
 from mergerwatch.refresh import refresh_source
 from mergerwatch.sources.base import FetchContext, Payload
 from mergerwatch.sources.ec_mergers import EcMergers, _date, classify_decision, normalise_case_ref, split_parties

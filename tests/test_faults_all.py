@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from mergerwatch.http import Client, HostRule
+from mergerwatch.fetch.client import Client
+from mergerwatch.fetch.hosts import HostRule
 from mergerwatch.refresh import keep_failed_body, refresh_source
 from mergerwatch.sources.base import FetchContext
 from mergerwatch.sources.cma_mergers import CmaMergers

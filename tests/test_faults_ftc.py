@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from mergerwatch.http import Client, HostRule
+from mergerwatch.fetch.client import Client
+from mergerwatch.fetch.hosts import HostRule
 from mergerwatch.refresh import refresh_source
 from mergerwatch.sources.base import FetchContext
 from mergerwatch.sources.ftc_early_termination import FtcEarlyTermination

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mergerwatch.http import save_recording
+from mergerwatch.fetch.transports import save_recording
 from mergerwatch.sources.ftc_early_termination import API_URL, PAGE_LIMIT, RSS_URL
 from mergerwatch.testing import ftc_pages
 

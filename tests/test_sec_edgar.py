@@ -7,8 +7,9 @@ import json
 from collections import Counter
 from datetime import date
 
+from mergerwatch.fetch.client import Client
+from mergerwatch.fetch.hosts import HostRule
 from mergerwatch.hsr_text import extract
-from mergerwatch.http import Client, HostRule
 from mergerwatch.refresh import refresh_source
 from mergerwatch.sources.base import FetchContext, Payload
 from mergerwatch.sources.sec_edgar import SecEdgar, _to_text

@@ -485,7 +485,7 @@ def test_the_answer_path_imports_nothing_of_fetching():
 
     code = (
         "import sys, mergerwatch.cli, mergerwatch.deals, mergerwatch.store, mergerwatch.render, mergerwatch.alerts;"
-        "bad = [m for m in ('httpx', 'bs4', 'lxml', 'alembic', 'pydantic', 'mergerwatch.sources', 'mergerwatch.http')"
+        "bad = [m for m in ('httpx', 'bs4', 'lxml', 'alembic', 'pydantic', 'mergerwatch.sources', 'mergerwatch.fetch')"
         " if m in sys.modules]; print(','.join(bad))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
@@ -527,7 +527,7 @@ def test_ingest_of_api_pages_imports_no_other_parser_and_nothing_of_fetching(tmp
     probe = (
         "import sys\nfrom mergerwatch.cli import main\nsys.argv = ['mergerwatch', '--db', sys.argv[1], *sys.argv[2:]]\n"
         "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
-        "bad = [m for m in ('httpx', 'bs4', 'soupsieve', 'mergerwatch.http', 'mergerwatch.sources.cma_mergers', "
+        "bad = [m for m in ('httpx', 'bs4', 'soupsieve', 'mergerwatch.fetch', 'mergerwatch.sources.cma_mergers', "
         "'mergerwatch.sources.ec_mergers', 'mergerwatch.sources.sec_edgar') if m in sys.modules]\n"
         "sys.stderr.write(f'\\nPROBE {code} {\",\".join(bad)}\\n')\n"
     )

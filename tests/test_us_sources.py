@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from mergerwatch.http import Client, HostRule
+from mergerwatch.fetch.client import Client
+from mergerwatch.fetch.hosts import HostRule
 from mergerwatch.refresh import refresh_source
 from mergerwatch.sources.base import FetchContext
 from mergerwatch.sources.doj_press import DojPress

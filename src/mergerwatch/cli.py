@@ -1028,7 +1028,8 @@ def doctor(
     from concurrent.futures import ThreadPoolExecutor
     from dataclasses import replace
 
-    from mergerwatch.http import HOST_RULES, Client, contact_from_env
+    from mergerwatch.fetch.client import Client
+    from mergerwatch.fetch.hosts import HOST_RULES, contact_from_env
     from mergerwatch.sources import all_sources, get_source
     from mergerwatch.sources.base import FetchContext
 

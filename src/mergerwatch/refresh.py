@@ -14,9 +14,11 @@ from typing import Any
 
 import httpx
 
-from mergerwatch.core.errors import BackfillPaused, LockHeld, SourceError, UsageError
+from mergerwatch.core.errors import BackfillPaused, HttpError, LockHeld, SourceError, UsageError
 from mergerwatch.core.redaction import redact
-from mergerwatch.http import Client, HttpError, RecordingTransport, ReplayTransport, contact_from_env
+from mergerwatch.fetch.client import Client
+from mergerwatch.fetch.hosts import contact_from_env
+from mergerwatch.fetch.transports import RecordingTransport, ReplayTransport
 from mergerwatch.pipeline import process_payload
 from mergerwatch.sources import all_sources, get_source
 from mergerwatch.sources.base import FetchContext, Payload, Source

@@ -1,23 +1,38 @@
-"""Errors a person can act on: each names the source and says what to do."""
+"""Errors a person can act on (each names the source and says what to do), and the exit statuses they end in.
+
+One tree: ``MergerwatchError`` and its kinds carry the status the command exits with; ``HttpError`` is the
+transport's, turned into a ``SourceError`` by the source that met it. Imports nothing of mergerwatch but redaction.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import IntEnum
 
 from mergerwatch.core.redaction import redact, redact_url
+
+
+class ExitStatus(IntEnum):
+    """How a command ends: the one table of exit codes (README, docs/reference.md)."""
+
+    OK = 0  # also: a query that found nothing, --help, --version
+    FAILED = 1  # a source or the command failed; the store cannot be used; a named thing does not exist
+    USAGE = 2  # a mistake in what was typed: one line on stderr
+    LOCKED = 3  # another refresh holds this store's lock
+    INTERRUPTED = 130  # Ctrl-C
 
 
 class MergerwatchError(Exception):
     """Base class; ``str()`` is a sentence for the user, with every known secret redacted."""
 
-    exit_code = 1
+    exit_code: ExitStatus = ExitStatus.FAILED
 
     def __str__(self) -> str:
         return redact(super().__str__())
 
 
 class UsageError(MergerwatchError):
-    exit_code = 2
+    exit_code = ExitStatus.USAGE
 
 
 class SourceError(MergerwatchError):
@@ -50,12 +65,12 @@ class BackfillPaused(RateLimited):
 
 
 class LockHeld(MergerwatchError):
-    exit_code = 3
+    exit_code = ExitStatus.LOCKED
 
 
 class HttpError(Exception):
     """A request that failed for good (after retries). The message never holds a secret. Defined here rather than
-    in ``http`` so that parsers can name it without importing httpx (``mergerwatch.http`` re-exports it)."""
+    in ``http`` so that parsers can name it without importing httpx (``mergerwatch.fetch.client`` re-exports it)."""
 
     def __init__(
         self,

@@ -18,7 +18,7 @@ from mergerwatch.core.model import Filing
 from mergerwatch.core.payload import Payload
 
 if TYPE_CHECKING:
-    from mergerwatch.http import Client  # fetching only: parsing never imports httpx
+    from mergerwatch.fetch.client import Client  # fetching only: parsing never imports httpx
 
 
 @dataclass

@@ -1,88 +1,32 @@
 """One polite HTTP client for every source.
 
-Layers, each separate: a per-host rule table (rate, retries, timeouts), a throttle, retries with
-exponential backoff that honour ``Retry-After``, conditional GETs, secret redaction, and the
-transports underneath (live, replay from a directory, record to a directory).
+Layers, each separate: the per-host rules (fetch/hosts.py), a throttle, retries with exponential backoff that
+honour ``Retry-After``, conditional GETs, secret redaction, manual redirects that never carry a key to another
+origin, and bounded reading; the transports underneath are live, replay or record (fetch/transports.py).
+Knows no source: the caller gives the rules of the hosts it will ask.
 """
 
 from __future__ import annotations
 
 import email.utils
 import hashlib
-import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
 
-from mergerwatch import __version__
-from mergerwatch.core.errors import HttpError, UsageError
-from mergerwatch.core.redaction import SECRET_HEADERS, SECRET_PARAMS, redact_url
+from mergerwatch.core.errors import HttpError
+from mergerwatch.core.redaction import SECRET_HEADERS, redact_url
+from mergerwatch.fetch.hosts import DEFAULT_RULE, HOST_RULES, MB, HostRule, user_agent
 
-log = logging.getLogger("mergerwatch.http")
+log = logging.getLogger("mergerwatch.fetch")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
-
-
-MB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class HostRule:
-    min_interval: float = 1.0  # seconds between two requests to this host
-    timeout: float = 30.0  # per connect / read
-    retries: int = 4
-    backoff: float = 2.0  # first wait; doubles each retry
-    max_wait: float = 120.0  # a Retry-After longer than this stops the source instead of sleeping
-    max_body: int = 20 * MB  # bytes after decompression; a larger body is cut off and reported
-    deadline: float = 120.0  # seconds for one whole request (a server that trickles cannot hold it longer)
-
-
-# Per-host politeness and bounds, in one table (the numbers and their reasons are in shared/sources/*.md).
-HOST_RULES: dict[str, HostRule] = {
-    # api.data.gov gateway; 1,000/hour with a key; slow (a 2-record page took 12.5 s).
-    "api.ftc.gov": HostRule(min_interval=4.0, timeout=90.0, retries=3, backoff=5.0, deadline=180.0),
-    # robots.txt Crawl-delay: 5
-    "www.ftc.gov": HostRule(min_interval=5.0, timeout=60.0, deadline=90.0),
-    "www.justice.gov": HostRule(min_interval=1.0, timeout=60.0, deadline=90.0),
-    "www.federalregister.gov": HostRule(min_interval=0.25, timeout=60.0, deadline=90.0),
-    "www.gov.uk": HostRule(min_interval=0.2, timeout=30.0, deadline=60.0),
-    # The open-data dump is ~39 MB today (eu_commission.md); room for growth, not for a bomb.
-    "compcases-open-data-portal-files-prod.s3.eu-west-1.amazonaws.com": HostRule(
-        min_interval=1.0, timeout=300.0, max_body=400 * MB, deadline=1800.0
-    ),
-    "competition-cases.ec.europa.eu": HostRule(min_interval=1.0, timeout=300.0, max_body=400 * MB, deadline=1800.0),
-    "api.tech.ec.europa.eu": HostRule(min_interval=1.0, timeout=60.0, deadline=90.0),
-    # The SEC allows 10 requests/s for a whole machine (sec_edgar.md §1); 0.35 s per host keeps all three hosts
-    # together under 9/s even if a run used them at once (one source uses them one after another).
-    "efts.sec.gov": HostRule(min_interval=0.35, timeout=60.0, deadline=90.0),
-    "data.sec.gov": HostRule(min_interval=0.35, timeout=60.0, deadline=90.0),
-    "www.sec.gov": HostRule(min_interval=0.35, timeout=60.0, deadline=120.0),
-}
-DEFAULT_RULE = HostRule()
-
-
-def user_agent(contact: str) -> str:
-    # The common "compatible" form for robots, naming the tool and the person responsible for it.
-    return f"Mozilla/5.0 (compatible; mergerwatch/{__version__}; +mailto:{contact})"
-
-
-def contact_from_env(required: bool) -> str:
-    contact = os.environ.get("MERGERWATCH_CONTACT", "").strip()
-    if not contact and required:
-        raise UsageError(
-            "set MERGERWATCH_CONTACT to an e-mail address or URL where the authorities can reach you "
-            "(it goes into the User-Agent of every request), e.g. export MERGERWATCH_CONTACT=you@example.org"
-        )
-    return contact or "contact-not-configured"
 
 
 class Validators(Protocol):
@@ -138,85 +82,6 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - (now if now is not None else time.time()))
-
-
-# --- transports --------------------------------------------------------------------------------
-
-
-def request_key(method: str, url: str, body: bytes | None = None) -> str:
-    """A stable name for a request: method, host, path and sorted query (secrets removed)."""
-    parts = urlsplit(url)
-    q = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in SECRET_PARAMS)
-    text = f"{method.upper()} {parts.scheme}://{parts.netloc}{parts.path}?{urlencode(q)}"
-    if body:
-        text += " " + hashlib.sha256(body).hexdigest()
-    return text
-
-
-def _recording_paths(root: Path, method: str, url: str, body: bytes | None) -> tuple[Path, Path]:
-    key = request_key(method, url, body)
-    host = urlsplit(url).netloc or "local"
-    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
-    base = root / host / digest
-    return base.with_suffix(".json"), base.with_suffix(".body")
-
-
-_KEPT_HEADERS = ("content-type", "etag", "last-modified", "retry-after", "content-encoding-original")
-
-
-class ReplayTransport(httpx.BaseTransport):
-    """Serves recorded responses from a directory: no network at all."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        body = request.read() if request.method != "GET" else None
-        meta_p, body_p = _recording_paths(self.root, request.method, str(request.url), body)
-        if not meta_p.exists():
-            raise httpx.ConnectError(
-                f"no recording for {request_key(request.method, str(request.url), body)} in {self.root}",
-                request=request,
-            )
-        meta = json.loads(meta_p.read_text())
-        return httpx.Response(
-            meta["status"], headers=meta.get("headers", {}), content=body_p.read_bytes(), request=request
-        )
-
-
-class RecordingTransport(httpx.BaseTransport):
-    """Passes requests to a real transport and saves each response in the replay layout."""
-
-    def __init__(self, root: Path, inner: httpx.BaseTransport | None = None) -> None:
-        self.root = Path(root)
-        self.inner = inner or httpx.HTTPTransport(verify=True)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        body = request.read() if request.method != "GET" else None
-        response = self.inner.handle_request(request)
-        content = response.read()
-        save_recording(
-            self.root, request.method, str(request.url), response.status_code, response.headers, content, body
-        )
-        return httpx.Response(response.status_code, headers=response.headers, content=content, request=request)
-
-
-def save_recording(
-    root: Path,
-    method: str,
-    url: str,
-    status: int,
-    headers: Mapping[str, str],
-    content: bytes,
-    body: bytes | None = None,
-) -> Path:
-    meta_p, body_p = _recording_paths(Path(root), method, url, body)
-    meta_p.parent.mkdir(parents=True, exist_ok=True)
-    kept = {k: v for k, v in ((k.lower(), v) for k, v in headers.items()) if k in _KEPT_HEADERS}
-    meta = {"method": method.upper(), "url": redact_url(url), "status": status, "headers": kept}
-    meta_p.write_text(json.dumps(meta, indent=1, sort_keys=True))
-    body_p.write_bytes(content)
-    return meta_p
 
 
 # --- the client --------------------------------------------------------------------------------

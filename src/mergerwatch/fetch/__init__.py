@@ -1,0 +1,1 @@
+"""The write path's first stage: one polite, bounded HTTP client and its transports. Knows no source."""
