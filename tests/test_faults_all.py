@@ -95,9 +95,9 @@ def _snapshot(store: Store) -> list[tuple]:
 
 def _seed(store: Store, name: str, fixture: str) -> None:
     from mergerwatch.pipeline import process_payload
-    from mergerwatch.sources import REGISTRY
+    from mergerwatch.sources import all_sources
 
-    src = REGISTRY[name]
+    src = all_sources()[name]
     body = (FIXTURES / fixture).read_bytes()
     process_payload(store, src, src.payload_for_file(body, str(FIXTURES / fixture)))
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from mergerwatch.core.errors import SourceError
-from mergerwatch.sources import REGISTRY
+from mergerwatch.sources import all_sources
 from mergerwatch.sources.base import Payload
 
 from .conftest import FIXTURES
@@ -25,7 +25,7 @@ SKIP_SUFFIXES = (".expected.json", ".md")
 
 def _cases() -> list[tuple[str, Path]]:
     cases = []
-    for name in sorted(REGISTRY):
+    for name in sorted(all_sources()):
         d = FIXTURES / name
         if not d.is_dir():
             continue
@@ -36,7 +36,7 @@ def _cases() -> list[tuple[str, Path]]:
 
 
 def golden_output(source_name: str, path: Path) -> object:
-    src = REGISTRY[source_name]
+    src = all_sources()[source_name]
     body = path.read_bytes()
     payload = Payload(
         source=source_name,
@@ -57,7 +57,7 @@ def golden_output(source_name: str, path: Path) -> object:
 
 
 def test_every_source_has_fixtures():
-    missing = [n for n in REGISTRY if not (FIXTURES / n).is_dir()]
+    missing = [n for n in all_sources() if not (FIXTURES / n).is_dir()]
     assert not missing, f"sources without fixtures: {missing}"
 
 

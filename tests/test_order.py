@@ -11,7 +11,7 @@ from pathlib import Path
 
 from mergerwatch.core.errors import SourceError
 from mergerwatch.pipeline import process_payload
-from mergerwatch.sources import REGISTRY
+from mergerwatch.sources import all_sources
 from mergerwatch.store import Store
 
 from .conftest import FIXTURES
@@ -19,7 +19,7 @@ from .conftest import FIXTURES
 
 def _files() -> list[tuple[str, Path]]:
     out = []
-    for name in sorted(REGISTRY):
+    for name in sorted(all_sources()):
         d = FIXTURES / name
         for f in sorted(d.iterdir()) if d.is_dir() else []:
             if f.is_file() and not f.name.endswith((".expected.json", ".md")):
@@ -30,7 +30,7 @@ def _files() -> list[tuple[str, Path]]:
 def _ingest(store: Store, files: list[tuple[str, Path]]) -> list[str]:
     actions = []
     for name, f in files:
-        src = REGISTRY[name]
+        src = all_sources()[name]
         body = f.read_bytes()
         try:
             out = process_payload(store, src, src.payload_for_file(body, str(f)), "2026-11-01T00:00:00+00:00")

@@ -592,13 +592,14 @@ def _csv_cell(value: object) -> object:
 @app.command()
 def sources(as_json: JsonOpt = False) -> None:
     """Registered sources with their last refresh, record counts and warnings."""
-    from mergerwatch.catalog import SOURCES
+    from mergerwatch.core.registry import PROFILES
 
     store = _reader()
     counts = store.counts_by_source()
     rows = []
     now = datetime.now(UTC)
-    for name, (authority, jurisdiction, title) in SOURCES.items():
+    for prof in PROFILES.values():
+        name, authority, jurisdiction, title = prof.name, prof.authority, prof.jurisdiction, prof.title
         hist = store.source_history(name, limit=10)
         last_ok = next((h for h in hist if h["ok"]), None)
         age = None
@@ -869,18 +870,20 @@ def refresh(
     """Fetch every source (or the named ones), store what changed, report per source."""
     from mergerwatch.alerts import check_webhook, collect_alerts, deliver, pending_alerts
     from mergerwatch.refresh import make_client, run_refresh
-    from mergerwatch.sources import get_source
+    from mergerwatch.sources import all_sources, get_source
 
     since_d = _when(since).date() if since else None
     for name in source or []:
         get_source(name)
     if replay and record:
         raise UsageError("--replay and --record cannot be combined")
-    if case and (not source or any(n not in ("ec-mergers", "cma-mergers") for n in source)):
-        raise UsageError("--case goes with --source ec-mergers or --source cma-mergers")
+    if case and (not source or any(get_source(n).one_case is None for n in source)):
+        takes = [n for n, s in all_sources().items() if s.one_case]
+        raise UsageError(f"--case goes with --source {' or --source '.join(takes)}")
     if party or cik:
-        if case or (party and cik) or source != ["sec-edgar"]:
-            raise UsageError("--party or --cik (one of them) goes with --source sec-edgar alone")
+        follows = [n for n, s in all_sources().items() if s.follows_companies]
+        if case or (party and cik) or not source or len(source) != 1 or source[0] not in follows:
+            raise UsageError(f"--party or --cik (one of them) goes with --source {' or '.join(follows)} alone")
         if cik and not cik.strip().isdigit():
             raise UsageError(f"--cik takes the SEC's number of a company (digits), not '{cik}'")
         if party is not None and not party.strip():
@@ -1029,8 +1032,8 @@ def doctor(
     from dataclasses import replace
 
     from mergerwatch.fetch.client import Client
-    from mergerwatch.fetch.hosts import HOST_RULES, contact_from_env
-    from mergerwatch.sources import all_sources, get_source
+    from mergerwatch.fetch.hosts import contact_from_env
+    from mergerwatch.sources import all_sources, get_source, host_rules
     from mergerwatch.sources.base import FetchContext
 
     names = source or list(all_sources())
@@ -1039,7 +1042,7 @@ def doctor(
     store = _MemoryState()  # a check never writes to the user's data
     # A check, not a nightly run: short connect timeout, one retry, no long Retry-After sleeps; every source at
     # once (each host keeps its pace), so an offline machine answers within seconds.
-    rules = {h: replace(r, retries=1, max_wait=10.0, deadline=min(r.deadline, 60.0)) for h, r in HOST_RULES.items()}
+    rules = {h: replace(r, retries=1, max_wait=10.0, deadline=min(r.deadline, 60.0)) for h, r in host_rules().items()}
     client = Client(contact_from_env(required=True), validators=None, rules=rules, connect_timeout=5.0)
 
     def check(name: str) -> dict[str, Any]:

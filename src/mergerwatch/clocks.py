@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
+from typing import Any
 
 
 @dataclass
@@ -319,4 +320,26 @@ def _day_kind(d: date, regime: str) -> str:
     return "public holiday" if regime != "uk" else "bank holiday"
 
 
-REGIMES = ("us-hsr", "us-hsr-second-request", "eu-phase1", "eu-phase2", "uk-phase1", "uk-phase2")
+# regime -> (the function that counts it, the options it takes). The `clock` command and the deadlines of open cases
+# (core/registry.py ClockRule) both count through ``compute``.
+REGIMES: dict[str, tuple[Any, frozenset[str]]] = {
+    "us-hsr": (us_hsr, frozenset({"cash_tender", "bankruptcy", "refiled"})),
+    "us-hsr-second-request": (us_hsr_second_request, frozenset({"cash_tender", "bankruptcy"})),
+    "eu-phase1": (eu_phase1, frozenset({"commitments", "referral_request"})),
+    "eu-phase2": (eu_phase2, frozenset({"commitments_after_day_55", "extension", "suspended"})),
+    "uk-phase1": (uk_phase1, frozenset()),
+    "uk-phase2": (uk_phase2, frozenset({"extended", "extension_weeks"})),
+}
+
+
+def compute(regime: str, start: date, **options: Any) -> Clock:
+    """The period of ``regime`` from ``start``. Options a regime does not take (or a falsy one left at its default)
+    are a ValueError naming them: a period is never counted with an option silently ignored."""
+    if regime not in REGIMES:
+        raise ValueError(f"unknown regime '{regime}'; known: {', '.join(REGIMES)}")
+    count, takes = REGIMES[regime]
+    given = {k: v for k, v in options.items() if v not in (None, False, 0)}
+    wrong = sorted(set(given) - takes)
+    if wrong:
+        raise ValueError(f"{', '.join(wrong)} do(es) not apply to {regime}")
+    return count(start, **given)

@@ -10,8 +10,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from mergerwatch import clocks
+from mergerwatch.core import registry
+from mergerwatch.core.vocabulary import OPEN
 
-OPEN = ("pre_notification", "notified", "under_review", "in_depth_review")
+__all__ = ["OPEN", "describe", "next_deadline"]
 
 
 def _d(value: Any) -> date | None:
@@ -22,39 +24,34 @@ def _d(value: Any) -> date | None:
 
 
 def _computed(rec: dict[str, Any]) -> tuple[clocks.Clock, str] | None:
-    """The statutory clock that applies to the record's current stage, and what it was computed from."""
-    status, extra, authority = rec.get("status"), rec.get("extra") or {}, rec.get("authority")
+    """The statutory clock that applies to the record's current stage (its source's ClockRule), and what it was
+    computed from."""
+    prof = registry.profile(str(rec.get("source") or ""))
+    if prof is None:
+        return None
+    status, extra = rec.get("status"), rec.get("extra") or {}
     events = [e for e in rec.get("events") or [] if e.get("date")]
-    if rec.get("source") == "ec-mergers":
-        if status == "in_depth_review":
-            opened = next((_d(e["date"]) for e in reversed(events) if e.get("detail") == "ec_art_6_1_c"), None)
-            if opened:
-                return clocks.eu_phase2(opened), f"Phase II opened {opened} (Art. 6(1)(c))"
-            return None
-        notified = _d(extra.get("notification_date"))
-        if status == "notified" and notified:
-            return clocks.eu_phase1(notified), f"notified {notified}"
-        return None
-    if rec.get("source") == "cma-mergers":
-        if status == "in_depth_review":
-            ref = next((_d(e["date"]) for e in reversed(events) if e.get("detail") == "cma_phase_2_reference"), None)
-            if ref:
-                return clocks.uk_phase2(ref), f"reference to Phase 2 {ref}"
-            return None
-        launch = next((_d(e["date"]) for e in events if e.get("detail") == "cma_phase_1_launch"), None)
-        if launch and status in ("notified", "under_review"):
-            # the launch can precede the formal start of Phase 1 (the published deadline then wins)
-            return clocks.uk_phase1(launch), f"launch of the merger inquiry {launch} (the formal start may be later)"
-        return None
-    if rec.get("source") == "sec-edgar" and authority in ("FTC", "DOJ", "US"):
-        hsr = [e for e in events if e.get("detail") in ("hsr_filed", "hsr_pull_and_refile")]
-        later = [e for e in events if e.get("detail") in ("hsr_second_request", "hsr_early_termination")]
-        if hsr and status == "notified" and not (later and later[-1]["date"] >= hsr[-1]["date"]):
-            start = _d(hsr[-1]["date"])
-            if start:
-                refiled = hsr[-1]["detail"] == "hsr_pull_and_refile"
-                word = "refiled" if refiled else "HSR filing"
-                return clocks.us_hsr(start, refiled=refiled), f"{word} {start} (disclosed by a party)"
+    for rule in prof.clocks:
+        if status not in rule.statuses:
+            continue
+        start_detail = None
+        if rule.start_extra:
+            start = _d(extra.get(rule.start_extra))
+        else:
+            found = [e for e in events if e.get("detail") in rule.start_events]
+            if not found:
+                continue
+            chosen = found[0] if rule.first else found[-1]
+            start, start_detail = _d(chosen["date"]), chosen.get("detail")
+            later = [e for e in events if e.get("detail") in rule.ended_by]
+            if later and later[-1]["date"] >= chosen["date"]:
+                continue
+        if start is None:
+            continue
+        refiled = start_detail in rule.refiled_by
+        clock = clocks.compute(rule.regime, start, refiled=refiled)
+        basis = (rule.refiled_basis if refiled else rule.basis).format(date=start)
+        return clock, basis
     return None
 
 

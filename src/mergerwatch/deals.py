@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from mergerwatch.catalog import SOURCES
 from mergerwatch.core.names import NameMatch, NormalisedName, blocking_tokens, normalise_name, score_names
+from mergerwatch.core.registry import PROFILES
 from mergerwatch.core.vocabulary import status_label, with_labels
 from mergerwatch.store.reader import OBSERVED_SINCE_SQL, Reader, as_reader
 from mergerwatch.timeline import parse_since
@@ -120,7 +120,8 @@ def source_coverage(db: Any) -> list[dict[str, Any]]:
     rd = as_reader(db)
     counts = rd.counts_by_source()
     out = []
-    for name, (authority, jurisdiction, _title) in SOURCES.items():
+    for prof in PROFILES.values():
+        name, authority, jurisdiction = prof.name, prof.authority, prof.jurisdiction
         hist = rd.source_history(name, limit=30)
         last_ok = next((h for h in hist if h["ok"]), None)
         out.append(

@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from mergerwatch.deadlines import OPEN
+from mergerwatch.core import registry
+from mergerwatch.core.vocabulary import DECIDED, OPEN, STATUSES, detail_info
 from mergerwatch.store.reader import as_reader
 
-DECIDED = ("cleared", "cleared_with_remedies", "prohibited", "abandoned", "referred", "closed_no_jurisdiction",
-           "closed", "revoked", "dissolution_ordered", "challenged")  # fmt: skip
 SORTS = ("date", "authority", "status", "deadline", "title")
-STATUSES = (*OPEN, *DECIDED, "unknown")  # the vocabulary, without importing the pydantic records
+__all__ = ["DECIDED", "OPEN", "STATUSES", "Filters", "list_filings", "phase_of", "statistics"]
 
 
 @dataclass
@@ -34,21 +33,22 @@ class Filters:
 
 
 def phase_of(rec: dict[str, Any]) -> int | None:
-    """1 or 2 where the record shows which phase it reached (None for authorities without phases)."""
-    extra, detail, status = rec.get("extra") or {}, str(rec.get("detail") or ""), rec.get("status")
+    """1 or 2 where the record shows which phase it reached (None for authorities without phases): its extra's
+    phase, else what its status, its detail and its events tell (core/vocabulary.py DETAILS), else phase 1 at an
+    authority whose cases run in phases."""
+    extra, status = rec.get("extra") or {}, rec.get("status")
     if isinstance(extra.get("phase"), int):
         return int(extra["phase"])
-    if status == "in_depth_review" or detail.startswith(("ec_art_8", "ec_phase_2", "cma_phase_2", "hsr_second")):
-        return 2
-    if "phase-2" in detail:
+    own = detail_info(rec.get("detail"))
+    if status == "in_depth_review" or own.phase == 2:
         return 2
     for e in rec.get("events") or []:
-        d = str(e.get("detail") or "")
-        if d in ("ec_art_6_1_c", "hsr_second_request", "cma_phase_2_reference") or d.startswith("ec_art_8"):
+        info = detail_info(e.get("detail"))
+        if info.phase == 2 and info.tells:
             return 2
-        if d == "ec_decision_withdrawn" and "8(" in str(e.get("status_raw") or ""):
+        if info.phase2_if_raw and info.phase2_if_raw in str(e.get("status_raw") or ""):
             return 2  # a withdrawn Phase II decision (Illumina / Grail): the case did reach Phase II
-    if rec.get("authority") in ("EC", "CMA") or detail.startswith(("ec_", "mergers-phase-1", "cma_", "hsr_")):
+    if rec.get("authority") in registry.phased_authorities() or own.phase == 1:
         return 1
     return None
 

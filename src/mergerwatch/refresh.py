@@ -20,7 +20,7 @@ from mergerwatch.fetch.client import Client
 from mergerwatch.fetch.hosts import contact_from_env
 from mergerwatch.fetch.transports import RecordingTransport, ReplayTransport
 from mergerwatch.pipeline import process_payload
-from mergerwatch.sources import all_sources, get_source
+from mergerwatch.sources import all_sources, get_source, host_rules
 from mergerwatch.sources.base import FetchContext, Payload, Source
 from mergerwatch.store import ImportReport, Store, now_iso
 
@@ -85,12 +85,16 @@ def make_client(store: Store, replay: Path | None = None, record: Path | None = 
         if not Path(replay).is_dir():
             raise UsageError(f"--replay: {replay} is not a directory of recordings (made by refresh --record)")
         client = Client(
-            contact_from_env(required=False), transport=ReplayTransport(Path(replay)), validators=store, replay=True
+            contact_from_env(required=False),
+            transport=ReplayTransport(Path(replay)),
+            validators=store,
+            rules=host_rules(),
+            replay=True,
         )
     else:
         contact = contact_from_env(required=True)
         transport = RecordingTransport(Path(record)) if record is not None else None
-        client = Client(contact, transport=transport, validators=store)
+        client = Client(contact, transport=transport, validators=store, rules=host_rules())
     client.on_failed_body = lambda url, status, body, message: keep_failed_body(store, url, status, body, message)
     return client
 

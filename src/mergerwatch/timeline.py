@@ -9,16 +9,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from mergerwatch.core.vocabulary import status_label
+from mergerwatch.core import registry
+from mergerwatch.core.vocabulary import OPEN, status_label
 
-OPEN = ("pre_notification", "notified", "under_review", "in_depth_review")
 # Filings of the same parties further apart than this (from one's last event to the other's first), with no
 # case in common, are separate transactions; closer ones are one deal reviewed by several authorities (an EC
 # notification can follow an HSR filing by months, a CMA call-in by more).
 SAME_DEAL_WINDOW_DAYS = 540
-# Sources whose case reference names a review (EC M.xxxx, a CMA case, an HSR transaction number); the others'
-# name a document (a press release number, a Federal Register document, an SEC accession), several per case.
-CASE_SOURCES = ("ec-mergers", "cma-mergers", "ftc-early-termination")
 
 
 def _day(value: str | None) -> date | None:
@@ -82,8 +79,8 @@ def group_deals(records: list[dict[str, Any]], window_days: int = SAME_DEAL_WIND
 
     - Filings with the same case at one authority are one deal.
     - Two different cases at one authority are two deals (an authority reviews a transaction once; a second
-      case of the same parties is another transaction). Only review cases count (CASE_SOURCES): press
-      releases, notices and filings carry document numbers, several to a case.
+      case of the same parties is another transaction). Only review cases count (a source whose profile says its
+      case references name reviews): press releases, notices and filings carry document numbers, several to a case.
     - Otherwise a filing joins the deal whose dates it falls within ``window_days`` of (a review at several
       authorities, a press release about a case); one further away starts a new deal.
     Undated filings join the newest deal (they cannot be placed in time)."""
@@ -150,7 +147,8 @@ def group_deals(records: list[dict[str, Any]], window_days: int = SAME_DEAL_WIND
 
 def _case_key(r: dict[str, Any]) -> tuple[str, str] | None:
     ref = str(r.get("case_ref") or "").strip()
-    if not ref or r.get("source") not in CASE_SOURCES:
+    prof = registry.profile(str(r.get("source") or ""))
+    if not ref or prof is None or not prof.reviews:
         return None
     return (str(r["authority"]).upper(), ref.upper())
 

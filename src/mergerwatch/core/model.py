@@ -1,7 +1,8 @@
-"""Typed records: what every source's parser produces and the store keeps.
+"""Typed records (pydantic): what every source's parser produces and the store keeps.
 
-The status vocabulary is the cross-jurisdiction one of shared/sources/status_vocabulary.md §2, plus
-``unknown`` for a signal no rule maps (the raw words are kept in ``status_raw`` and reported).
+The status vocabulary (core/vocabulary.py) is the cross-jurisdiction one of shared/sources/status_vocabulary.md §2,
+plus ``unknown`` for a signal no rule maps (the raw words are kept in ``status_raw`` and reported). The write path
+imports this module; the read path never does (it reads the same shape as plain records, core/records.py).
 """
 
 from __future__ import annotations
@@ -10,37 +11,12 @@ import datetime as _dt
 import hashlib
 import json
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mergerwatch.core.textsafe import clean
-
-
-class Status(StrEnum):
-    pre_notification = "pre_notification"
-    notified = "notified"
-    under_review = "under_review"
-    in_depth_review = "in_depth_review"
-    challenged = "challenged"
-    cleared = "cleared"
-    cleared_with_remedies = "cleared_with_remedies"
-    prohibited = "prohibited"
-    abandoned = "abandoned"
-    referred = "referred"
-    closed_no_jurisdiction = "closed_no_jurisdiction"
-    closed = "closed"
-    revoked = "revoked"
-    dissolution_ordered = "dissolution_ordered"
-    unknown = "unknown"
-
-
-class Role(StrEnum):
-    acquirer = "acquirer"
-    target = "target"
-    seller = "seller"
-    other = "other"
+from mergerwatch.core.vocabulary import Role, Status
 
 
 class Party(BaseModel):

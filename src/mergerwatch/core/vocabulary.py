@@ -1,13 +1,48 @@
-"""Words a person reads for each status code (shared/sources/status_vocabulary.md §2).
+"""The words of the trade, in one place: the cross-jurisdiction statuses (shared/sources/status_vocabulary.md §2),
+the words a person reads for each, and every event detail code with what it tells.
 
-Kept apart from the pydantic models so that the read path can label records without importing them.
-The US has no clearance decision: early termination or expiry only ends the HSR waiting period, and a
-lawyer reading "cleared" would be misled, so those details have their own words.
+Stdlib only: the read path labels records and reads phases here without importing the pydantic records. The US has
+no clearance decision: an early termination or an expiry only ends the HSR waiting period, and a lawyer reading
+"cleared" would be misled, so those details have words (and a statistics outcome) of their own.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
+
+
+class Status(StrEnum):
+    pre_notification = "pre_notification"
+    notified = "notified"
+    under_review = "under_review"
+    in_depth_review = "in_depth_review"
+    challenged = "challenged"
+    cleared = "cleared"
+    cleared_with_remedies = "cleared_with_remedies"
+    prohibited = "prohibited"
+    abandoned = "abandoned"
+    referred = "referred"
+    closed_no_jurisdiction = "closed_no_jurisdiction"
+    closed = "closed"
+    revoked = "revoked"
+    dissolution_ordered = "dissolution_ordered"
+    unknown = "unknown"
+
+
+class Role(StrEnum):
+    acquirer = "acquirer"
+    target = "target"
+    seller = "seller"
+    other = "other"
+
+
+# Reviews not yet decided, and the statuses that end one.
+OPEN = ("pre_notification", "notified", "under_review", "in_depth_review")
+DECIDED = ("cleared", "cleared_with_remedies", "prohibited", "abandoned", "referred", "closed_no_jurisdiction",
+           "closed", "revoked", "dissolution_ordered", "challenged")  # fmt: skip
+STATUSES = (*OPEN, *DECIDED, "unknown")
 
 LABELS: dict[str, str] = {
     "pre_notification": "pre-notification",
@@ -27,21 +62,175 @@ LABELS: dict[str, str] = {
     "unknown": "undetermined",
 }
 
-# Details whose words replace the status code's: the event is not what the code alone would suggest.
-DETAIL_LABELS: dict[str, str] = {
-    "hsr_early_termination": "HSR waiting period terminated early",
-    "hsr_waiting_period_expired": "HSR waiting period expired",
-    "hsr_second_request": "HSR second request issued",
+
+@dataclass(frozen=True)
+class DetailInfo:
+    """What one detail code says beyond its status."""
+
+    meaning: str
+    label: str | None = None  # words that replace the status's own (an HSR period that ended is not "cleared")
+    phase: int | None = None  # the phase a case with this event has reached (1 or 2)
+    # An event that tells a phase or a notification: statistics read such filings one by one (store: filings.tells)
+    tells: bool = False
+    phase2_if_raw: str | None = None  # phase 2 when the authority's words hold this (a withdrawn Art. 8 decision)
+    outcome: str | None = None  # the statistics outcome, where the status alone would mislead
+
+
+_HSR_ENDED = "waiting_period_ended"
+
+# Every detail code a parser writes, with what it tells. tests/test_vocabulary.py checks that every detail in the
+# goldens is here; the query code reads phases, labels and outcomes from this table, never from the codes' spelling.
+DETAILS: dict[str, DetailInfo] = {
+    # --- US: HSR and the agencies (FTC early-termination notices, press releases, the Federal Register, SEC prose)
+    "hsr_filed": DetailInfo("HSR notification filed", phase=1),
+    "hsr_pull_and_refile": DetailInfo("HSR notification withdrawn and refiled", phase=1),
+    "hsr_early_termination": DetailInfo(
+        "early termination of the HSR waiting period granted",
+        label="HSR waiting period terminated early",
+        phase=1,
+        outcome=_HSR_ENDED,
+    ),
+    "hsr_waiting_period_expired": DetailInfo(
+        "the HSR waiting period expired", label="HSR waiting period expired", phase=1, outcome=_HSR_ENDED
+    ),
+    "hsr_second_request": DetailInfo(
+        "second request (request for additional information) issued",
+        label="HSR second request issued",
+        phase=2,
+        tells=True,
+    ),
+    "hsr_substantial_compliance": DetailInfo("substantial compliance with a second request certified", phase=1),
+    "hsr_timing_agreement": DetailInfo("timing agreement with the agency", phase=1),
+    "hsr_violation": DetailInfo("HSR process violation (civil penalty): not a merger review", phase=1),
+    "hsr_rulemaking": DetailInfo("HSR rulemaking: not a merger review", phase=1),
+    "agency_review_closed": DetailInfo("the agency closed its investigation"),
+    "agency_complaint": DetailInfo("the agency filed a complaint or suit"),
+    "deal_terminated": DetailInfo("the parties terminated the agreement"),
+    "sec_deal_disclosure": DetailInfo("a deal disclosed by a party in an SEC filing (no review status)"),
+    "court_blocked": DetailInfo("a court blocked the deal"),
+    "abandoned": DetailInfo("the parties abandoned the deal"),
+    "consent_order": DetailInfo("consent order or divestiture in a deal"),
+    "consent_divestiture": DetailInfo("divestiture required"),
+    "ftc_suit_to_block": DetailInfo("FTC suit or administrative complaint to block"),
+    "doj_suit_to_block": DetailInfo("DOJ suit to block"),
+    "post_remedy_order_change": DetailInfo("petition to modify or set aside a merger order"),
+    "acquisition_related_order": DetailInfo("an order about acquisitions, no single deal event"),
+    "advocacy": DetailInfo("staff advocacy before a state body"),
+    "consumer_protection": DetailInfo("consumer-protection consent: not a merger"),
+    "conduct": DetailInfo("conduct case: not a merger"),
+    "ftc_consent_accepted_for_comment": DetailInfo("FTC consent agreement accepted for public comment"),
+    "doj_settlement_proposed": DetailInfo("DOJ proposed final judgment (Tunney Act)"),
+    "doj_comments_answered": DetailInfo("DOJ response to public comments"),
+    "undetermined": DetailInfo("the text at hand cannot decide: kept as undetermined"),
+    "deadline": DetailInfo("a deadline, moved or set"),
+    # --- EU: the Commission's decisions (Regulation 139/2004) and case events
+    "ec_pre_notification": DetailInfo("pre-notification contacts", phase=1),
+    "ec_notification": DetailInfo("notified to the Commission", phase=1),
+    "ec_prior_notification": DetailInfo("prior notification published", phase=1),
+    "ec_phase_1": DetailInfo("Phase I investigation", phase=1),
+    "ec_phase_2": DetailInfo("Phase II investigation", phase=2),
+    "ec_art_6_1_a": DetailInfo("Art. 6(1)(a): outside the Regulation", phase=1),
+    "ec_art_6_1_b": DetailInfo("Art. 6(1)(b): cleared in Phase I", phase=1),
+    "ec_art_6_1_b_conditions": DetailInfo("Art. 6(1)(b) with 6(2): cleared in Phase I with commitments", phase=1),
+    "ec_art_6_1_c": DetailInfo("Art. 6(1)(c): Phase II opened", phase=2, tells=True),
+    "ec_art_7_3_derogation": DetailInfo("Art. 7(3): derogation from the standstill", phase=1),
+    "ec_art_8_1": DetailInfo("Art. 8(1): cleared in Phase II", phase=2, tells=True),
+    "ec_art_8_2": DetailInfo("Art. 8(2): cleared in Phase II", phase=2, tells=True),
+    "ec_art_8_2_conditions": DetailInfo("Art. 8(2) with conditions and obligations", phase=2, tells=True),
+    "ec_art_8_3": DetailInfo("Art. 8(3): prohibited", phase=2, tells=True),
+    "ec_art_8_4": DetailInfo("Art. 8(4): dissolution ordered", phase=2, tells=True),
+    "ec_art_8_5_interim": DetailInfo("Art. 8(5): interim measures", phase=2, tells=True),
+    "ec_art_4_4_to_member_state": DetailInfo("Art. 4(4): referred to a Member State", phase=1),
+    "ec_art_4_5_to_commission": DetailInfo("Art. 4(5): referred to the Commission", phase=1),
+    "ec_art_9_3_to_member_state": DetailInfo("Art. 9(3): referred to a Member State", phase=1),
+    "ec_art_22_to_commission": DetailInfo("Art. 22: referred to the Commission", phase=1),
+    "ec_art_21": DetailInfo("Art. 21: legitimate interests", phase=1),
+    "ec_art_14_fine": DetailInfo("Art. 14: a fine", phase=1),
+    "ec_fine_withdrawn": DetailInfo("a fine withdrawn", phase=1),
+    "ec_revocation": DetailInfo("a decision revoked (Art. 6(3) or 8(6))", phase=1),
+    "ec_decision_withdrawn": DetailInfo(
+        "the Commission withdrew its own decision", phase=1, tells=True, phase2_if_raw="8("
+    ),
+    "ec_notification_withdrawn": DetailInfo("notification withdrawn by the parties", phase=1),
+    "ec_notification_withdrawn_event": DetailInfo("a withdrawal, as a case event", phase=1),
+    "ec_referral_refused": DetailInfo("a referral refused", phase=1),
+    "ec_request_rejected": DetailInfo("a request rejected", phase=1),
+    "ec_partial_referral": DetailInfo("a partial referral", phase=1),
+    "ec_two_thirds_rule": DetailInfo("the two-thirds rule: no Community dimension", phase=1),
+    "ec_no_substance": DetailInfo("a decision of no substance", phase=1),
+    "ec_procedural_step": DetailInfo("a procedural step (Art. 18/19, objections, advisory committee)", phase=1),
+    "ec_commitments_modified": DetailInfo("commitments modified or waived", phase=1),
+    "ec_purchaser_approval": DetailInfo("a purchaser approved", phase=1),
+    "ec_remedy_review": DetailInfo("a remedy reviewed", phase=1),
+    "ec_remedy_implementation": DetailInfo("remedies implemented", phase=1),
+    "ec_unknown_decision": DetailInfo("a decision type no rule maps", phase=1),
+    "ec_decided_type_unknown": DetailInfo("decided, type not published", phase=1),
+    "ec_deadline_extended": DetailInfo("the deadline extended", phase=1),
+    "ec_deadline_suspended": DetailInfo("the deadline suspended", phase=1),
+    "ec_commitments_submitted": DetailInfo("commitments submitted", phase=1),
+    "ec_art_9_request": DetailInfo("a Member State asked for an Art. 9 referral", phase=1),
+    "ec_art_22_request": DetailInfo("an Art. 22 referral request", phase=1),
+    "ec_art_4_5_request": DetailInfo("an Art. 4(5) referral request", phase=1),
+    "ec_art_4_4_request": DetailInfo("an Art. 4(4) referral request", phase=1),
+    "ec_statement_of_objections": DetailInfo("a statement of objections", phase=1),
+    "ec_hearing": DetailInfo("a hearing", phase=1),
+    "ec_advisory_committee": DetailInfo("the advisory committee met", phase=1),
+    "ec_case_event": DetailInfo("a case event of the Commission", phase=1),
+    # --- UK: the CMA's case pages (timetable rows) and outcome types (GOV.UK finder facets, kept as published)
+    "cma_phase_1_launch": DetailInfo("launch of the merger inquiry", phase=1),
+    "cma_invitation_to_comment": DetailInfo("invitation to comment", phase=1),
+    "cma_phase_2_reference": DetailInfo("reference to Phase 2", phase=2, tells=True),
+    "cma_phase_2": DetailInfo("in Phase 2", phase=2),
+    "cma_timetable": DetailInfo("a dated timetable row", phase=1),
+    "cma_open": DetailInfo("an open case", phase=1),
+    "cma_closed_no_outcome": DetailInfo("closed, no outcome published", phase=1),
+    "mergers-phase-1-clearance": DetailInfo("cleared in Phase 1", phase=1),
+    "mergers-phase-1-clearance-with-undertakings-in-lieu": DetailInfo("cleared with undertakings in lieu", phase=1),
+    "mergers-phase-1-exception-to-duty-to-refer": DetailInfo("exception to the duty to refer", phase=1),
+    "mergers-phase-1-found-not-to-qualify": DetailInfo("found not to qualify", phase=1),
+    "mergers-phase-1-public-interest-interventions": DetailInfo("public interest intervention", phase=1),
+    "mergers-phase-1-referral": DetailInfo("referred to Phase 2", phase=1),
+    "mergers-phase-2-clearance": DetailInfo("cleared in Phase 2", phase=2),
+    "mergers-phase-2-clearance-with-remedies": DetailInfo("cleared with remedies in Phase 2", phase=2),
+    "mergers-phase-2-prohibition": DetailInfo("prohibited in Phase 2", phase=2),
+    "mergers-phase-2-cancellation": DetailInfo("cancelled in Phase 2", phase=2),
+    "mergers-phase-2-remittal": DetailInfo("remitted in Phase 2", phase=2),
+    "markets-phase-1-no-enforcement-action": DetailInfo("a markets case: no enforcement action", phase=1),
 }
+
+# Families of codes taken from an authority's own data (a CMA outcome slug no table lists yet): the phase their
+# spelling says, so that a new value reads as its siblings do until it is added above.
+_FAMILIES: tuple[tuple[str, int], ...] = (
+    ("mergers-phase-1", 1),
+    ("markets-phase-1", 1),
+    ("ec_", 1),
+    ("cma_", 1),
+    ("hsr_", 1),
+)
+_NOTHING = DetailInfo("")
+
+
+def detail_info(code: str | None) -> DetailInfo:
+    """What a detail code tells (an unlisted one: what its family tells, else nothing)."""
+    if not code:
+        return _NOTHING
+    info = DETAILS.get(code)
+    if info is not None:
+        return info
+    if "phase-2" in code:
+        return DetailInfo(code, phase=2)
+    for prefix, phase in _FAMILIES:
+        if code.startswith(prefix):
+            return DetailInfo(code, phase=phase)
+    return _NOTHING
 
 
 def status_label(status: str | None, detail: str | None = None) -> str:
     """The human words for a status code (``None``: an informational event)."""
     if status is None:
         return "information"
-    if detail and detail in DETAIL_LABELS:
-        return DETAIL_LABELS[detail]
-    return LABELS.get(status, status.replace("_", " "))
+    label = detail_info(detail).label if detail else None
+    return label or LABELS.get(status, status.replace("_", " "))
 
 
 def status_words(status: str | None, detail: str | None, date_: str | None) -> str:
@@ -52,10 +241,15 @@ def status_words(status: str | None, detail: str | None, date_: str | None) -> s
     return label
 
 
-def with_labels(rec: dict[str, Any]) -> dict[str, Any]:
+def with_labels(rec: Any) -> Any:
     """A record in the ``--json`` shape with ``status_label`` beside each ``status`` (record and events)."""
     if "status" in rec:
         rec["status_label"] = status_label(rec.get("status"), rec.get("detail"))
     for ev in rec.get("events") or []:
         ev["status_label"] = status_label(ev.get("status"), ev.get("detail"))
     return rec
+
+
+def telling_details() -> tuple[str, ...]:
+    """The detail codes of events that tell a phase or a notification (DetailInfo.tells), sorted."""
+    return tuple(sorted(code for code, info in DETAILS.items() if info.tells))

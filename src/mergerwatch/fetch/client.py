@@ -21,7 +21,7 @@ import httpx
 
 from mergerwatch.core.errors import HttpError
 from mergerwatch.core.redaction import SECRET_HEADERS, redact_url
-from mergerwatch.fetch.hosts import DEFAULT_RULE, HOST_RULES, MB, HostRule, user_agent
+from mergerwatch.fetch.hosts import DEFAULT_RULE, MB, HostRule, user_agent
 
 log = logging.getLogger("mergerwatch.fetch")
 
@@ -109,7 +109,7 @@ class Client:
         connect_timeout: float | None = None,
         run_deadline: float | None = None,
     ) -> None:
-        self.rules = dict(HOST_RULES if rules is None else rules)
+        self.rules = dict(rules or {})  # host -> rule, from the sources that will ask them
         self.default_rule = default_rule
         self.validators = validators or MemoryValidators()
         self.sleep = sleep

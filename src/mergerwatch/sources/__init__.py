@@ -1,41 +1,33 @@
-"""The explicit registry of sources: name -> source object. One module per source.
+"""The write path's sources: each module fetches and parses one authority's records; this module loads them.
 
-A source's module is imported when the source is first asked for: `ingest` or `parse` of FTC notices then never
-imports BeautifulSoup and the other sources' parsers (a tenth of a second, a quarter of ingest's start-up)."""
+Which sources exist, and the facts about each that the rest of mergerwatch asks, are in the registry
+(core/registry.py): an entry names the module and class here. A source's module is imported when the source is first
+asked for: `ingest` or `parse` of FTC notices then never imports BeautifulSoup and the other sources' parsers (a
+tenth of a second, a quarter of ingest's start-up). Imports nothing of the store or the CLI.
+"""
 
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from mergerwatch.catalog import SOURCES
+from mergerwatch.core import registry
 from mergerwatch.core.errors import UsageError
 
 if TYPE_CHECKING:
+    from mergerwatch.fetch.hosts import HostRule
     from mergerwatch.sources.base import Source
-
-# name -> (module in this package, class), in the catalogue's order
-_CLASSES: dict[str, tuple[str, str]] = {
-    "ftc-early-termination": ("ftc_early_termination", "FtcEarlyTermination"),
-    "ftc-press": ("ftc_press", "FtcPress"),
-    "doj-press": ("doj_press", "DojPress"),
-    "federal-register": ("federal_register", "FederalRegister"),
-    "ec-mergers": ("ec_mergers", "EcMergers"),
-    "cma-mergers": ("cma_mergers", "CmaMergers"),
-    "sec-edgar": ("sec_edgar", "SecEdgar"),
-}
-assert list(_CLASSES) == list(SOURCES), "the registry and the catalogue name the same sources in the same order"
 
 _made: dict[str, Source] = {}
 
 
 def get_source(name: str) -> Source:
-    if name not in _CLASSES:
-        known = ", ".join(sorted(_CLASSES))
-        raise UsageError(f"unknown source '{name}'; known sources: {known}")
+    prof = registry.profile(name)
+    if prof is None:
+        raise UsageError(f"unknown source '{name}'; known sources: {', '.join(sorted(registry.names()))}")
     src = _made.get(name)
     if src is None:
-        module, cls = _CLASSES[name]
+        module, cls = prof.code.split(":")
         src = _made[name] = getattr(import_module(f"{__name__}.{module}"), cls)()
         if src.name != name:
             raise AssertionError(f"{module}.{cls} is named {src.name!r}, registered as {name!r}")
@@ -44,11 +36,9 @@ def get_source(name: str) -> Source:
 
 def all_sources() -> dict[str, Source]:
     """Every source, in the registry's order (each module imported)."""
-    return {name: get_source(name) for name in _CLASSES}
+    return {name: get_source(name) for name in registry.names()}
 
 
-def __getattr__(attr: str) -> Any:
-    # REGISTRY, the whole name -> source table, is made (every module imported) only when asked for.
-    if attr == "REGISTRY":
-        return all_sources()
-    raise AttributeError(f"module {__name__!r} has no attribute {attr!r}")
+def host_rules() -> dict[str, HostRule]:
+    """The politeness and bounds of every host a source asks (each source's ``host_rules``)."""
+    return {host: rule for src in all_sources().values() for host, rule in src.host_rules.items()}

@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from mergerwatch.core import registry
 from mergerwatch.core.errors import HttpError, ParseError
 from mergerwatch.core.model import Filing
 from mergerwatch.core.payload import Payload
 
 if TYPE_CHECKING:
+    from mergerwatch.core.registry import SourceProfile
     from mergerwatch.fetch.client import Client  # fetching only: parsing never imports httpx
+    from mergerwatch.fetch.hosts import HostRule
 
 
 @dataclass
@@ -70,15 +73,41 @@ class FetchContext:
 
 
 class Source:
-    """Base class of every source module."""
+    """Base class of every source module. Its facts (authority, jurisdiction, title, URL prefix, clocks) are its
+    registry entry's (core/registry.py); what it fetches and how it reads it are its own."""
 
     name: ClassVar[str]
-    authority: ClassVar[str]
-    jurisdiction: ClassVar[str]
-    title: ClassVar[str]
     parser_version: ClassVar[str]
-    # Hosts this source talks to (for the doctor command and the README table).
-    hosts: ClassVar[tuple[str, ...]] = ()
+    # The hosts this source asks, each with its politeness and bounds (the numbers and their reasons are in
+    # shared/sources/*.md); the refresh gives them to the one client every source shares.
+    host_rules: ClassVar[dict[str, HostRule]] = {}
+    # What `refresh --case` fetches on demand, in words ("an EC case number such as M.11234"); None: no such fetch.
+    one_case: ClassVar[str | None] = None
+    # `refresh --party/--cik` follow a listed company's own filings.
+    follows_companies: ClassVar[bool] = False
+
+    @property
+    def profile(self) -> SourceProfile:
+        prof = registry.profile(self.name)
+        if prof is None:
+            raise AssertionError(f"source {self.name!r} has no registry entry (core/registry.py)")
+        return prof
+
+    @property
+    def authority(self) -> str:
+        return self.profile.authority
+
+    @property
+    def jurisdiction(self) -> str:
+        return self.profile.jurisdiction
+
+    @property
+    def title(self) -> str:
+        return self.profile.title
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        return tuple(self.host_rules)
 
     def fetch(self, ctx: FetchContext) -> Iterator[Payload]:
         raise NotImplementedError

@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from mergerwatch.core.errors import HttpError, ParseError, SourceError
 from mergerwatch.core.model import Filing, Party, Role, Status, StatusEvent
 from mergerwatch.core.names import clean_text
+from mergerwatch.fetch.hosts import HostRule
 from mergerwatch.sources.base import (
     FetchContext,
     ParseResult,
@@ -117,11 +118,9 @@ def _facets(value: Any) -> list[str]:
 
 class CmaMergers(Source):
     name = "cma-mergers"
-    authority = "CMA"
-    jurisdiction = "UK"
-    title = "UK CMA merger cases (GOV.UK Search + Content APIs)"
+    one_case = "a CMA case page's slug"
     parser_version = "cma-1"
-    hosts = ("www.gov.uk",)
+    host_rules = {"www.gov.uk": HostRule(min_interval=0.2, timeout=30.0, deadline=60.0)}
 
     def __init__(self, search_url: str = SEARCH_URL, content_url: str = CONTENT_URL) -> None:
         self.search_url = search_url

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from mergerwatch.classify import classify_press
 from mergerwatch.core.errors import HttpError, ParseError, SourceError
 from mergerwatch.core.names import clean_text
+from mergerwatch.fetch.hosts import HostRule
 from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, http_hint, loads_json, reject_body
 from mergerwatch.sources.us_enforcement import add_item
 
@@ -26,11 +27,8 @@ MARGIN = timedelta(days=2)
 
 class DojPress(Source):
     name = "doj-press"
-    authority = "DOJ"
-    jurisdiction = "US"
-    title = "DOJ Antitrust Division press releases (justice.gov News API)"
     parser_version = "doj-press-1"
-    hosts = ("www.justice.gov",)
+    host_rules = {"www.justice.gov": HostRule(min_interval=1.0, timeout=60.0, deadline=90.0)}
 
     def __init__(self, api_url: str = API_URL) -> None:
         self.api_url = api_url

@@ -24,6 +24,7 @@ import ijson
 from mergerwatch.core.errors import HttpError, ParseError, SourceError
 from mergerwatch.core.model import Filing, Party, Role, Status, StatusEvent
 from mergerwatch.core.names import clean_text
+from mergerwatch.fetch.hosts import MB, HostRule
 from mergerwatch.sources.base import (
     FetchContext,
     ParseResult,
@@ -323,11 +324,16 @@ def case_events(meta: dict[str, Any]) -> list[StatusEvent]:
 
 class EcMergers(Source):
     name = "ec-mergers"
-    authority = "EC"
-    jurisdiction = "EU"
-    title = "European Commission merger cases (open-data dump + search API)"
+    one_case = "an EC case number such as M.11234"
     parser_version = "ec-2"
-    hosts = ("compcases-open-data-portal-files-prod.s3.eu-west-1.amazonaws.com", "api.tech.ec.europa.eu")
+    host_rules = {
+        # The open-data dump is ~39 MB today (eu_commission.md); room for growth, not for a bomb.
+        "compcases-open-data-portal-files-prod.s3.eu-west-1.amazonaws.com": HostRule(
+            min_interval=1.0, timeout=300.0, max_body=400 * MB, deadline=1800.0
+        ),
+        "competition-cases.ec.europa.eu": HostRule(min_interval=1.0, timeout=300.0, max_body=400 * MB, deadline=1800.0),
+        "api.tech.ec.europa.eu": HostRule(min_interval=1.0, timeout=60.0, deadline=90.0),
+    }
 
     def __init__(self, dump_url: str = DUMP_URL, search_url: str = SEARCH_URL) -> None:
         self.dump_url = dump_url

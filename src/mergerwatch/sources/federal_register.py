@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from mergerwatch.classify import UNDETERMINED, classify_fr
 from mergerwatch.core.errors import HttpError, ParseError, SourceError
 from mergerwatch.core.names import clean_text
+from mergerwatch.fetch.hosts import HostRule
 from mergerwatch.sources.base import (
     FetchContext,
     ParseResult,
@@ -40,11 +41,8 @@ _TEXT_URL = re.compile(r"/full_text/text/(\d{4})/(\d{2})/(\d{2})/([\w-]+)\.txt")
 
 class FederalRegister(Source):
     name = "federal-register"
-    authority = "US"
-    jurisdiction = "US"
-    title = "Federal Register notices of the DOJ Antitrust Division and the FTC"
     parser_version = "fr-1"
-    hosts = ("www.federalregister.gov",)
+    host_rules = {"www.federalregister.gov": HostRule(min_interval=0.25, timeout=60.0, deadline=90.0)}
 
     def __init__(self, api_url: str = API_URL) -> None:
         self.api_url = api_url

@@ -26,6 +26,7 @@ from mergerwatch.core.errors import BackfillPaused, HttpError, ParseError, RateL
 from mergerwatch.core.model import Filing, Party, Role, Status
 from mergerwatch.core.names import clean_text, normalise_name
 from mergerwatch.core.redaction import register_secret
+from mergerwatch.fetch.hosts import HostRule
 from mergerwatch.sources.base import (
     FetchContext,
     ParseResult,
@@ -61,11 +62,13 @@ GATEWAY_HINTS = {
 
 class FtcEarlyTermination(Source):
     name = "ftc-early-termination"
-    authority = "FTC"
-    jurisdiction = "US"
-    title = "FTC HSR early-termination notices (API + RSS)"
     parser_version = "ftc-et-1"
-    hosts = ("api.ftc.gov", "www.ftc.gov")
+    host_rules = {
+        # api.data.gov gateway; 1,000/hour with a key; slow (a 2-record page took 12.5 s).
+        "api.ftc.gov": HostRule(min_interval=4.0, timeout=90.0, retries=3, backoff=5.0, deadline=180.0),
+        # robots.txt Crawl-delay: 5
+        "www.ftc.gov": HostRule(min_interval=5.0, timeout=60.0, deadline=90.0),
+    }
 
     def __init__(self, api_url: str = API_URL, rss_url: str = RSS_URL) -> None:
         # Overridable so fault tests can point the real fetch code at a server on 127.0.0.1.

@@ -16,6 +16,7 @@ from defusedxml import ElementTree as SafeET
 from mergerwatch.classify import classify_press
 from mergerwatch.core.errors import HttpError, ParseError, SourceError
 from mergerwatch.core.names import clean_text
+from mergerwatch.fetch.hosts import HostRule
 from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, http_hint, reject_body
 from mergerwatch.sources.us_enforcement import add_item
 
@@ -24,11 +25,11 @@ FEED_URL = "https://www.ftc.gov/feeds/press-release-competition.xml"
 
 class FtcPress(Source):
     name = "ftc-press"
-    authority = "FTC"
-    jurisdiction = "US"
-    title = "FTC competition press releases (RSS)"
     parser_version = "ftc-press-1"
-    hosts = ("www.ftc.gov",)
+    host_rules = {
+        # robots.txt Crawl-delay: 5
+        "www.ftc.gov": HostRule(min_interval=5.0, timeout=60.0, deadline=90.0),
+    }
 
     def __init__(self, feed_url: str = FEED_URL) -> None:
         self.feed_url = feed_url

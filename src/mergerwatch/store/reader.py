@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from mergerwatch.catalog import full_url
+from mergerwatch.core.registry import full_url
+from mergerwatch.core.vocabulary import telling_details
 from mergerwatch.exiting import opened
 from mergerwatch.store import name_index
 from mergerwatch.store.extra_codec import full_extra, shortened
@@ -43,16 +44,12 @@ LIGHT_COLS = "id, first_seen, authority, status, status_date, deadline, title"
 # The keys of a source's `extra` that lists and statistics filter and count on (listing.py), and the event details
 # that show a phase (listing.phase_of): kept here so the query reads only those.
 FACT_KEYS = ("phase", "notification_date", "opened_date", "procedure", "market_sector", "nace", "nace_codes")
-FACT_EVENT_DETAILS = ("ec_art_6_1_c", "hsr_second_request", "cma_phase_2_reference", "ec_decision_withdrawn")
+FACT_EVENT_DETAILS = telling_details()
 
 
 # The same tests in SQL: an extra that names one of FACT_KEYS, an event that tells a notification or a phase.
 TELLING_EXTRA = "(" + " OR ".join(f"CAST(extra AS TEXT) LIKE '%\"{k}\"%'" for k in FACT_KEYS) + ")"
-TELLING_EVENT = (
-    "(status = 'notified' OR detail IN ("
-    + ", ".join(f"'{d}'" for d in FACT_EVENT_DETAILS)
-    + ") OR detail LIKE 'ec_art_8%')"
-)
+TELLING_EVENT = "(status = 'notified' OR detail IN (" + ", ".join(f"'{d}'" for d in FACT_EVENT_DETAILS) + "))"
 # The same as a value of filings.tells, for the rows the store rewrites (an extra that names a key anywhere is
 # counted as telling: more filings than needed take the record-by-record path, never fewer).
 TELLS_SQL = (
@@ -67,7 +64,7 @@ def tells(extra: dict[str, Any], events: Iterable[tuple[str | None, str | None]]
     if any(k in extra for k in FACT_KEYS):
         return 1
     for status, detail in events:
-        if status == "notified" or (detail and (detail in FACT_EVENT_DETAILS or detail.startswith("ec_art_8"))):
+        if status == "notified" or (detail and detail in FACT_EVENT_DETAILS):
             return 1
     return 0
 

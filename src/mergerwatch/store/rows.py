@@ -11,8 +11,8 @@ import zlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from mergerwatch.catalog import store_url
 from mergerwatch.core.names import normalise_name
+from mergerwatch.core.registry import store_url
 from mergerwatch.store import name_index
 from mergerwatch.store.extra_codec import stored_extra
 from mergerwatch.store.reader import tells

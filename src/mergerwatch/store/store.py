@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from mergerwatch.catalog import full_url
 from mergerwatch.core.errors import LockHeld
 from mergerwatch.core.names import index_tokens_of, normalise_name
 from mergerwatch.core.payload import Payload
 from mergerwatch.core.redaction import redact, redact_bytes, redact_url
+from mergerwatch.core.registry import full_url
 from mergerwatch.exiting import opened
 from mergerwatch.store import name_index
 from mergerwatch.store import schema as t

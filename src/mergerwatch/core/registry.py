@@ -1,0 +1,191 @@
+"""The registry: every source, one entry each, with the facts the rest of mergerwatch asks about it.
+
+An entry names the module and class that fetch and parse (loaded only by the write path, sources/__init__.py) and
+holds what the read path needs without importing them: the authority, where a record's own URL lives, whether its
+case references name one review, which statutory clocks its open cases run, and what its extras repeat. Code
+outside ``sources/`` asks this table; it never spells a source's name. Stdlib only.
+
+Adding a source: one module in ``sources/``, one entry here, one folder in ``fixtures/`` (CONTRIBUTING.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ClockRule:
+    """A statutory period an open case of this source runs, and where it starts (deadlines, `show`, `deal`).
+
+    The period is the regime's (query/clocks.py: ``regime``), counted from the newest event whose detail is in
+    ``start_events`` (the first one with ``first``) or from the date ``start_extra`` in the record's extra; it
+    applies while the record's status is one of ``statuses``, unless an event of ``ended_by`` is dated on or after
+    the start. ``basis`` says what it was computed from ("{date}" is the start); a start event of ``refiled_by`` is a
+    refiling: the period says so and ``refiled_basis`` is used."""
+
+    regime: str
+    statuses: tuple[str, ...]
+    basis: str
+    start_events: tuple[str, ...] = ()
+    start_extra: str | None = None
+    first: bool = False
+    ended_by: tuple[str, ...] = ()
+    refiled_by: tuple[str, ...] = ()
+    refiled_basis: str = ""
+
+
+@dataclass(frozen=True)
+class ExtraRepeats:
+    """Values a source's extra repeats of its record (store/extra_codec.py): the key holding the case reference and
+    the key holding the target parties' names, both written first by the parser."""
+
+    case_ref_key: str
+    targets_key: str
+
+
+@dataclass(frozen=True)
+class SourceProfile:
+    name: str
+    authority: str  # upper-case code (FTC, DOJ, US, EC, CMA, BKartA ...) as records carry it
+    jurisdiction: str
+    title: str
+    code: str  # "module:Class" under mergerwatch.sources
+    # A record whose url is exactly url_prefix + its source id is stored with url '' (store/rows.py). Never changed
+    # once released, since stored rows depend on it: a source that moves gets a new entry and a migration.
+    url_prefix: str | None = None
+    reviews: bool = False  # its case_ref names one review: two different ones of the same parties are two deals
+    phased: bool = False  # its cases run in phases: phase 1 unless a record shows more
+    clocks: tuple[ClockRule, ...] = ()
+    extra_repeats: ExtraRepeats | None = None
+
+    @property
+    def fixtures(self) -> str:
+        """The folder of this source's example files and their expected records (tests/test_golden.py)."""
+        return f"fixtures/{self.name}"
+
+
+PROFILES: dict[str, SourceProfile] = {
+    p.name: p
+    for p in (
+        SourceProfile(
+            "ftc-early-termination",
+            "FTC",
+            "US",
+            "FTC HSR early-termination notices (API + RSS)",
+            "ftc_early_termination:FtcEarlyTermination",
+            url_prefix="https://www.ftc.gov/v0/hsr-early-termination-notices/",
+            reviews=True,
+            extra_repeats=ExtraRepeats("transaction_number", "acquired_entities"),
+        ),
+        SourceProfile("ftc-press", "FTC", "US", "FTC competition press releases (RSS)", "ftc_press:FtcPress"),
+        SourceProfile(
+            "doj-press",
+            "DOJ",
+            "US",
+            "DOJ Antitrust Division press releases (justice.gov News API)",
+            "doj_press:DojPress",
+        ),
+        SourceProfile(
+            "federal-register",
+            "US",
+            "US",
+            "Federal Register notices of the DOJ Antitrust Division and the FTC",
+            "federal_register:FederalRegister",
+        ),
+        SourceProfile(
+            "ec-mergers",
+            "EC",
+            "EU",
+            "European Commission merger cases (open-data dump + search API)",
+            "ec_mergers:EcMergers",
+            url_prefix="https://competition-cases.ec.europa.eu/cases/",
+            reviews=True,
+            phased=True,
+            clocks=(
+                ClockRule(
+                    "eu-phase2",
+                    ("in_depth_review",),
+                    "Phase II opened {date} (Art. 6(1)(c))",
+                    start_events=("ec_art_6_1_c",),
+                ),
+                ClockRule("eu-phase1", ("notified",), "notified {date}", start_extra="notification_date"),
+            ),
+        ),  # fmt: skip
+        SourceProfile(
+            "cma-mergers",
+            "CMA",
+            "UK",
+            "UK CMA merger cases (GOV.UK Search + Content APIs)",
+            "cma_mergers:CmaMergers",
+            url_prefix="https://www.gov.uk/cma-cases/",
+            reviews=True,
+            phased=True,
+            clocks=(
+                ClockRule(
+                    "uk-phase2",
+                    ("in_depth_review",),
+                    "reference to Phase 2 {date}",
+                    start_events=("cma_phase_2_reference",),
+                ),
+                # the launch can precede the formal start of Phase 1 (the published deadline then wins)
+                ClockRule(
+                    "uk-phase1",
+                    ("notified", "under_review"),
+                    "launch of the merger inquiry {date} (the formal start may be later)",
+                    start_events=("cma_phase_1_launch",),
+                    first=True,
+                ),
+            ),
+        ),  # fmt: skip
+        SourceProfile(
+            "sec-edgar",
+            "US",
+            "US",
+            "SEC EDGAR: HSR status and deal disclosures in the parties' own filings",
+            "sec_edgar:SecEdgar",
+            clocks=(
+                ClockRule(
+                    "us-hsr",
+                    ("notified",),
+                    "HSR filing {date} (disclosed by a party)",
+                    start_events=("hsr_filed", "hsr_pull_and_refile"),
+                    ended_by=("hsr_second_request", "hsr_early_termination"),
+                    refiled_by=("hsr_pull_and_refile",),
+                    refiled_basis="refiled {date} (disclosed by a party)",
+                ),
+            ),
+        ),  # fmt: skip
+    )
+}
+
+
+def profile(name: str) -> SourceProfile | None:
+    return PROFILES.get(name)
+
+
+def names() -> list[str]:
+    """Every source, in the registry's order."""
+    return list(PROFILES)
+
+
+def phased_authorities() -> frozenset[str]:
+    """Authorities whose cases run in phases (a filing counted by authority alone, in statistics)."""
+    return frozenset(p.authority for p in PROFILES.values() if p.phased)
+
+
+def store_url(source: str, source_id: str, url: str | None) -> str | None:
+    """A filing's url as filings.url keeps it: '' for the source's own url of the id, NULL for none."""
+    if not url:
+        return None
+    p = PROFILES.get(source)
+    prefix = p.url_prefix if p else None
+    return "" if prefix is not None and url == prefix + source_id else url
+
+
+def full_url(filing_id: str, stored: str | None) -> str | None:
+    """filings.url read back (``filing_id`` is "source:source id")."""
+    if stored != "":
+        return stored
+    source, source_id = filing_id.split(":", 1)
+    p = PROFILES.get(source)
+    return p.url_prefix + source_id if p is not None and p.url_prefix is not None else None
