@@ -6,9 +6,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from mergerwatch.classify import MERGER, MERGER_INFO, NOT_MERGER, UNDETERMINED, classify_fr, parties_from_text
 from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
+from mergerwatch.sources.classify import MERGER, MERGER_INFO, NOT_MERGER, UNDETERMINED, classify_fr, parties_from_text
 
 from .conftest import FIXTURES
 

@@ -13,7 +13,10 @@ from mergerwatch.fetch.client import Client
 from mergerwatch.fetch.hosts import HostRule
 from mergerwatch.refresh import refresh_source
 from mergerwatch.sources.base import FetchContext, Payload
-from mergerwatch.sources.ec_mergers import EcMergers, _date, classify_decision, normalise_case_ref, split_parties
+from mergerwatch.sources.ec_mergers import EcMergers
+from mergerwatch.sources.ec_mergers.decisions import classify_decision
+from mergerwatch.sources.ec_mergers.values import ec_date as _date
+from mergerwatch.sources.ec_mergers.values import normalise_case_ref, split_parties
 from mergerwatch.testing import ec_dump
 
 from .conftest import FIXTURES, cli_json

@@ -15,7 +15,8 @@ from functools import cache
 
 from mergerwatch.core.model import Status
 from mergerwatch.sources.base import Payload
-from mergerwatch.sources.ec_mergers import DECISION_CODES, EcMergers, canonical_procedure, classify_decision
+from mergerwatch.sources.ec_mergers import EcMergers
+from mergerwatch.sources.ec_mergers.decisions import DECISION_CODES, canonical_procedure, classify_decision
 
 from .conftest import FIXTURES, ROOT
 
@@ -158,7 +159,7 @@ def test_prior_notification_entry_is_a_dated_notification():
 
 
 def test_case_events_are_dated_history_in_either_shape():
-    from mergerwatch.sources.ec_mergers import case_events
+    from mergerwatch.sources.ec_mergers.decisions import case_events
 
     parallel = {
         "caseEvents": ["Deadline extended by 10 working days under article 10(3)2 on", "Art. 9 request received on"],

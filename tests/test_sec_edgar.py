@@ -9,10 +9,11 @@ from datetime import date
 
 from mergerwatch.fetch.client import Client
 from mergerwatch.fetch.hosts import HostRule
-from mergerwatch.hsr_text import extract
 from mergerwatch.refresh import refresh_source
 from mergerwatch.sources.base import FetchContext, Payload
-from mergerwatch.sources.sec_edgar import SecEdgar, _to_text
+from mergerwatch.sources.sec_edgar import SecEdgar
+from mergerwatch.sources.sec_edgar.document import to_text as _to_text
+from mergerwatch.sources.sec_edgar.events import extract
 
 from .conftest import FIXTURES
 from .loopback import LoopbackServer, Reply, Script
@@ -104,7 +105,7 @@ def test_a_licence_and_hire_deal_is_a_dated_disclosure_with_the_counterparty():
 
 
 def test_full_submission_header_names_the_filer_form_and_date():
-    from mergerwatch.sources.sec_edgar import _header
+    from mergerwatch.sources.sec_edgar.document import read_header as _header
 
     head = _header((FIXTURES / "sec-edgar" / "sec_full_submission_8-K_nvidia_0001045810-26-000024.txt").read_text())
     assert head["accession"] == "0001045810-26-000024" and head["form"] == "8-K"

@@ -11,11 +11,11 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from mergerwatch.classify import classify_press
 from mergerwatch.core.errors import HttpError, ParseError, SourceError
 from mergerwatch.core.names import clean_text
 from mergerwatch.fetch.hosts import HostRule
 from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, http_hint, loads_json, reject_body
+from mergerwatch.sources.classify import classify_press
 from mergerwatch.sources.us_enforcement import add_item
 
 API_URL = "https://www.justice.gov/api/v1/press_releases.json"

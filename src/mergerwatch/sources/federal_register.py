@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
-from mergerwatch.classify import UNDETERMINED, classify_fr
 from mergerwatch.core.errors import HttpError, ParseError, SourceError
 from mergerwatch.core.names import clean_text
 from mergerwatch.fetch.hosts import HostRule
@@ -26,6 +25,7 @@ from mergerwatch.sources.base import (
     reject_body,
     sniff_kind,
 )
+from mergerwatch.sources.classify import UNDETERMINED, classify_fr
 from mergerwatch.sources.us_enforcement import add_item
 
 API_URL = "https://www.federalregister.gov/api/v1/documents.json"

@@ -13,11 +13,11 @@ from email.utils import parsedate_to_datetime
 from bs4 import BeautifulSoup
 from defusedxml import ElementTree as SafeET
 
-from mergerwatch.classify import classify_press
 from mergerwatch.core.errors import HttpError, ParseError, SourceError
 from mergerwatch.core.names import clean_text
 from mergerwatch.fetch.hosts import HostRule
 from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, http_hint, reject_body
+from mergerwatch.sources.classify import classify_press
 from mergerwatch.sources.us_enforcement import add_item
 
 FEED_URL = "https://www.ftc.gov/feeds/press-release-competition.xml"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from mergerwatch.classify import MERGER, UNDETERMINED, Decision
 from mergerwatch.core.model import Filing, Status
 from mergerwatch.sources.base import ParseResult, Payload
+from mergerwatch.sources.classify import MERGER, UNDETERMINED, Decision
 
 
 def add_item(
