@@ -35,7 +35,7 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "peak_mb": peak}))
 
 CHILD_MW = r"""
 import json, resource, sys, time
-from mergerwatch.pipeline import process_payload
+from mergerwatch.ingest.pipeline import process_payload
 from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
 from mergerwatch.store import Store

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from _machine import describe
 
-from mergerwatch.pipeline import GroupCommit, process_payload
+from mergerwatch.ingest.pipeline import GroupCommit, process_payload
 from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
 from mergerwatch.store import Store

@@ -7,7 +7,7 @@ from datetime import date
 
 from mergerwatch.fetch.client import Client
 from mergerwatch.fetch.hosts import HostRule
-from mergerwatch.refresh import refresh_source
+from mergerwatch.ingest.refresh import refresh_source
 from mergerwatch.sources.base import FetchContext
 from mergerwatch.sources.cma_mergers import CmaMergers, parties_from_title, words_date
 

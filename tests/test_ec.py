@@ -11,7 +11,7 @@ from mergerwatch.core.errors import ParseError, SourceError
 from mergerwatch.core.model import Status
 from mergerwatch.fetch.client import Client
 from mergerwatch.fetch.hosts import HostRule
-from mergerwatch.refresh import refresh_source
+from mergerwatch.ingest.refresh import refresh_source
 from mergerwatch.sources.base import FetchContext, Payload
 from mergerwatch.sources.ec_mergers import EcMergers
 from mergerwatch.sources.ec_mergers.decisions import classify_decision

@@ -17,7 +17,7 @@ import pytest
 
 from mergerwatch.fetch.client import Client
 from mergerwatch.fetch.hosts import HostRule
-from mergerwatch.refresh import keep_failed_body, refresh_source
+from mergerwatch.ingest.refresh import keep_failed_body, refresh_source
 from mergerwatch.sources.base import FetchContext
 from mergerwatch.sources.cma_mergers import CmaMergers
 from mergerwatch.sources.doj_press import DojPress
@@ -94,7 +94,7 @@ def _snapshot(store: Store) -> list[tuple]:
 
 
 def _seed(store: Store, name: str, fixture: str) -> None:
-    from mergerwatch.pipeline import process_payload
+    from mergerwatch.ingest.pipeline import process_payload
     from mergerwatch.sources import all_sources
 
     src = all_sources()[name]
@@ -111,7 +111,7 @@ def _run(store: Store, name: str, routes: dict[str, list[Reply]], base_url: str 
         ctx = FetchContext(client=client, state=store)
         started = time.monotonic()
         try:
-            from mergerwatch import refresh
+            from mergerwatch.ingest import refresh
 
             refresh._current.source = name
             res = refresh_source(store, factory(base_url or srv.url), ctx, "2026-11-01T00:00:00+00:00")

@@ -8,7 +8,7 @@ import pytest
 
 from mergerwatch.fetch.client import Client
 from mergerwatch.fetch.hosts import HostRule
-from mergerwatch.refresh import refresh_source
+from mergerwatch.ingest.refresh import refresh_source
 from mergerwatch.sources.base import FetchContext
 from mergerwatch.sources.ftc_early_termination import FtcEarlyTermination
 from mergerwatch.store import Store

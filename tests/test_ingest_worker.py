@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from mergerwatch import pipeline
 from mergerwatch.core.model import Filing, Party, Role, Status
+from mergerwatch.ingest import pipeline
+from mergerwatch.ingest import worker as wk
 from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
 from mergerwatch.store import Store
@@ -94,7 +95,7 @@ def _fill(db: Path, batches: list[tuple[str, list[Path]]], prepared: bool) -> li
             src = get_source(source)
             for f in files:
                 p = src.payload_for_file(f.read_bytes(), str(f))
-                ready = pipeline.prepare_payload(p, store.name_index) if prepared else None
+                ready = wk.prepare_payload(p, store.name_index) if prepared else None
                 try:
                     outcomes.append(group.add(src, p, ready))
                 except SourceError:
@@ -126,12 +127,12 @@ def test_records_prepared_first_are_stored_as_import_filings_stores_them(tmp_pat
 
 def test_without_a_worker_each_payload_is_prepared_here(tmp_path, monkeypatch):
     monkeypatch.setenv("MERGERWATCH_WORKERS", "0")
-    monkeypatch.setattr(pipeline, "prepare_payload", _marked)
+    monkeypatch.setattr(wk, "prepare_payload", _marked)
     src = get_source("ftc-early-termination")
     files = _files(tmp_path)
     items = [(f, src.payload_for_file(Path(f).read_bytes(), f)) for f in files]
     items.insert(1, ("unreadable", OSError("a read error passes through")))
-    ahead = pipeline.PreparedAhead(items, len(items), give_up=2)
+    ahead = wk.PreparedAhead(items, len(items), give_up=2)
     got = []
     for key, _p, r in ahead:
         got.append((Path(key).name, r.warnings[-1] if r else None))
@@ -151,7 +152,7 @@ def test_the_worker_prepares_good_payloads_and_leaves_the_rest(tmp_path, monkeyp
     files = _files(tmp_path)
     items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
     items.insert(1, ("unreadable", OSError("a read error passes through")))
-    got = list(pipeline.PreparedAhead(items, len(items), window=3))
+    got = list(wk.PreparedAhead(items, len(items), window=3))
     assert [k for k, _p, _r in got] == [k for k, _p in items]  # in order
     by_key = {k: r for k, _p, r in got}
     assert by_key["unreadable"] is None
@@ -164,7 +165,7 @@ def test_the_worker_prepares_good_payloads_and_leaves_the_rest(tmp_path, monkeyp
     ]
 
 
-PREPARE = pipeline.prepare_payload
+PREPARE = wk.prepare_payload
 TEST_PID = os.getpid()
 
 
@@ -183,11 +184,11 @@ def _die_from_page_3(payload: Payload, fts: bool = True, check: bool = False):
 
 def test_a_dead_worker_leaves_every_later_payload_to_this_process(tmp_path, monkeypatch):
     monkeypatch.setenv("MERGERWATCH_WORKERS", "1")
-    monkeypatch.setattr(pipeline, "prepare_payload", _die_from_page_3)
+    monkeypatch.setattr(wk, "prepare_payload", _die_from_page_3)
     src = get_source("ftc-early-termination")
     files = [f for f in _files(tmp_path) if "/page-" in f and "again" not in f]
     items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
-    got = list(pipeline.PreparedAhead(items, len(items), window=2, at_start=0))
+    got = list(wk.PreparedAhead(items, len(items), window=2, at_start=0))
     assert [k for k, _p, _r in got] == files
     where = {Path(k).name: r.warnings[-1] if r else "left to the caller" for k, _p, r in got}
     assert where["page-0.json"] == "prepared in the worker"
@@ -205,18 +206,18 @@ def test_the_worker_is_handed_more_than_a_window_before_the_caller_begins(tmp_pa
     items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
     assert len(items) >= 5
     for at_start, handed in ((0, 2), (4, 4), (99, len(items))):
-        ahead = pipeline.PreparedAhead(items, len(items), window=2, at_start=at_start)
+        ahead = wk.PreparedAhead(items, len(items), window=2, at_start=at_start)
         ahead.start()
         try:
             assert len(ahead._pending) == handed
             assert all(a.future is not None for a in ahead._pending)  # each sent to the worker
         finally:
             ahead.close()
-    got = list(pipeline.PreparedAhead(items, len(items), window=2, at_start=4))
+    got = list(wk.PreparedAhead(items, len(items), window=2, at_start=4))
     assert [k for k, _p, _r in got] == files and all(r is not None and len(r.records) == 50 for _k, _p, r in got)
     # Large bodies: past the window, no more than START_BYTES of them are handed at the start.
-    monkeypatch.setattr(pipeline.PreparedAhead, "START_BYTES", len(items[0][1].body) * 3)
-    ahead = pipeline.PreparedAhead(items, len(items), window=2, at_start=99)
+    monkeypatch.setattr(wk.PreparedAhead, "START_BYTES", len(items[0][1].body) * 3)
+    ahead = wk.PreparedAhead(items, len(items), window=2, at_start=99)
     ahead.start()
     try:
         held = [len(a.payload.body) for a in ahead._pending]
@@ -233,11 +234,11 @@ def _slow_first_page(payload: Payload, fts: bool = True, check: bool = False):
 
 def test_while_the_worker_is_busy_this_process_prepares_the_newest_payloads_itself(tmp_path, monkeypatch):
     monkeypatch.setenv("MERGERWATCH_WORKERS", "1")
-    monkeypatch.setattr(pipeline, "prepare_payload", _slow_first_page)
+    monkeypatch.setattr(wk, "prepare_payload", _slow_first_page)
     src = get_source("ftc-early-termination")
     files = [f for f in _files(tmp_path) if "/page-" in f and "again" not in f]
     items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
-    got = list(pipeline.PreparedAhead(items, len(items), window=8, at_start=0))
+    got = list(wk.PreparedAhead(items, len(items), window=8, at_start=0))
     assert [k for k, _p, _r in got] == files  # in their order, wherever they were prepared
     where = {Path(k).name: r.warnings[-1] for k, _p, r in got}
     assert where["page-0.json"] == "prepared in the worker"
@@ -297,7 +298,7 @@ def test_records_prepared_for_the_other_form_of_name_index_are_parsed_again(tmp_
         store = Store(str(tmp_path / f"{fts}.db"))
         assert store.name_index  # this SQLite has FTS5
         payload = Payload(src.name, "file:///page.json", body, kind="api")
-        out = pipeline.process_payload(store, src, payload, prepared=pipeline.prepare_payload(payload, fts))
+        out = pipeline.process_payload(store, src, payload, prepared=wk.prepare_payload(payload, fts))
         assert out.refused is not fts and out.report.inserted == 50
         store.close()
         runs[fts] = _dump(tmp_path / f"{fts}.db")
@@ -310,7 +311,7 @@ def test_records_prepared_for_the_other_form_of_name_index_are_parsed_again(tmp_
 def test_when_a_worker_is_started(monkeypatch, asked, payloads, cpus, worker):
     monkeypatch.setenv("MERGERWATCH_WORKERS", asked)
     monkeypatch.setattr(os, "cpu_count", lambda: cpus)
-    pool = pipeline._pool(payloads)
+    pool = wk._pool(payloads)
     assert (pool is not None) == worker
     if pool is not None:
         pool.shutdown()
@@ -323,7 +324,7 @@ def test_a_worker_that_imports_afresh_waits_for_more_files(monkeypatch, method, 
     monkeypatch.delenv("MERGERWATCH_WORKERS", raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
     monkeypatch.setattr(multiprocessing, "get_start_method", lambda *a, **k: method)
-    pool = pipeline._pool(payloads)
+    pool = wk._pool(payloads)
     assert (pool is not None) == worker
     if pool is not None:
         pool.shutdown()
@@ -336,7 +337,7 @@ def test_after_three_refused_batches_the_worker_gets_no_more_payloads(tmp_path, 
     src = get_source("ftc-early-termination")
     files = [f for f in _files(tmp_path) if "page-" in f]
     items = [(f, Payload(src.name, f"file://{f}", Path(f).read_bytes(), kind="api")) for f in files]
-    ahead = pipeline.PreparedAhead(items, len(items), window=1, give_up=3, at_start=0)
+    ahead = wk.PreparedAhead(items, len(items), window=1, give_up=3, at_start=0)
     got = []
     for _k, _p, prepared in ahead:
         got.append(prepared is not None)
@@ -392,14 +393,14 @@ def test_the_worker_collects_the_cycles_parsing_leaves(monkeypatch):
         refs.append(weakref.ref(c))
         return None
 
-    monkeypatch.setattr(pipeline, "prepare_payload", prepare)
-    monkeypatch.setattr(pipeline, "_prepared_here", 0)
+    monkeypatch.setattr(wk, "prepare_payload", prepare)
+    monkeypatch.setattr(wk, "_prepared_here", 0)
     was, handler = gc.isenabled(), signal.getsignal(signal.SIGINT)
     try:
-        pipeline._worker_init()
+        wk._worker_init()
         assert not gc.isenabled()
         for i in range(pipeline.GroupCommit.COLLECT_EVERY + 1):
-            pipeline._prepare_in_worker(Payload("x", f"file:///p{i}", b"{}"), True)
+            wk._prepare_in_worker(Payload("x", f"file:///p{i}", b"{}"), True)
         alive = [r() is not None for r in refs]
     finally:
         gc.unfreeze()
@@ -546,7 +547,7 @@ def test_the_worker_checks_the_payloads_of_every_source_it_is_given(tmp_path, mo
         body = (FIXTURES / source / name).read_bytes()
         src = get_source(source)
         items.append((source, src.payload_for_file(body, str(FIXTURES / source / name))))
-    got = list(pipeline.PreparedAhead(items, len(items), window=2, check=True))
+    got = list(wk.PreparedAhead(items, len(items), window=2, check=True))
     assert [k for k, _p, _r in got] == [k for k, _p in items]
     for source, p, prepared in got:
         assert prepared is not None and prepared.records == [] and prepared.body_zlib is None

@@ -10,7 +10,7 @@ import random
 from pathlib import Path
 
 from mergerwatch.core.errors import SourceError
-from mergerwatch.pipeline import process_payload
+from mergerwatch.ingest.pipeline import process_payload
 from mergerwatch.sources import all_sources
 from mergerwatch.store import Store
 

@@ -12,8 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mergerwatch.alerts import alert_body, write_atom
 from mergerwatch.core.textsafe import clean, safe_url
+from mergerwatch.ingest.notify import alert_body, write_atom
 from mergerwatch.render import deal_html
 
 from .conftest import FIXTURES

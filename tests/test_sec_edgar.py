@@ -9,7 +9,7 @@ from datetime import date
 
 from mergerwatch.fetch.client import Client
 from mergerwatch.fetch.hosts import HostRule
-from mergerwatch.refresh import refresh_source
+from mergerwatch.ingest.refresh import refresh_source
 from mergerwatch.sources.base import FetchContext, Payload
 from mergerwatch.sources.sec_edgar import SecEdgar
 from mergerwatch.sources.sec_edgar.document import to_text as _to_text

@@ -230,7 +230,7 @@ def _two_feeds(src) -> list[Payload]:
 
 def test_grouped_ingest_keeps_good_payloads_around_a_bad_one(store: Store):
     from mergerwatch.core.errors import ParseError
-    from mergerwatch.pipeline import GroupCommit
+    from mergerwatch.ingest.pipeline import GroupCommit
 
     src = get_source("ftc-early-termination")
     good = _two_feeds(src)
@@ -353,7 +353,7 @@ def test_upgrade_from_0001_keeps_every_record_and_event(tmp_path):
 
 def test_provenance_is_the_raw_payload_each_version_was_read_from(store: Store):
     """Stored once per payload, read back per filing: the sha256 and fetch time of the payload kept in the store."""
-    from mergerwatch.pipeline import process_payload
+    from mergerwatch.ingest.pipeline import process_payload
 
     src = get_source("ftc-early-termination")
     body = (
@@ -405,7 +405,7 @@ def test_event_urls_are_stored_once_and_read_back_as_seen(store: Store):
 
 def test_raw_payload_kept_even_when_parse_fails(store: Store):
     from mergerwatch.core.errors import ParseError
-    from mergerwatch.pipeline import process_payload
+    from mergerwatch.ingest.pipeline import process_payload
 
     src = get_source("ftc-early-termination")
     bad = Payload(src.name, "https://api.ftc.gov/x", b'{"data": [{"type": "early_termination_notice", "id"')
@@ -494,7 +494,8 @@ def test_the_answer_path_imports_nothing_of_fetching():
     import sys
 
     code = (
-        "import sys, mergerwatch.cli, mergerwatch.deals, mergerwatch.store, mergerwatch.render, mergerwatch.alerts;"
+        "import sys, mergerwatch.cli, mergerwatch.deals, mergerwatch.store, mergerwatch.render;"
+        "import mergerwatch.ingest.notify;"
         "bad = [m for m in ('httpx', 'bs4', 'lxml', 'alembic', 'pydantic', 'mergerwatch.sources', 'mergerwatch.fetch')"
         " if m in sys.modules]; print(','.join(bad))"
     )
@@ -551,7 +552,7 @@ def test_a_group_whose_writes_fail_part_way_is_done_again_payload_by_payload(sto
     """Payloads of a group share one transaction without savepoints; when one's writes fail after they began,
     the group is undone and done again one savepoint each: the others are stored, the failing one is kept as an
     error, and nothing it half-wrote remains."""
-    from mergerwatch.pipeline import GroupCommit
+    from mergerwatch.ingest.pipeline import GroupCommit
 
     src = get_source("ftc-early-termination")
     good = _two_feeds(src)

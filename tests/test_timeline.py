@@ -7,9 +7,9 @@ import copy
 import re
 from datetime import date
 
-from mergerwatch.alerts import add_rule, collect_alerts, list_watches, watched_records
 from mergerwatch.deals import deal
-from mergerwatch.pipeline import process_payload
+from mergerwatch.ingest.notify import add_rule, collect_alerts, list_watches, watched_records
+from mergerwatch.ingest.pipeline import process_payload
 from mergerwatch.render import deal_html
 from mergerwatch.sources import get_source
 from mergerwatch.store import now_iso
@@ -102,7 +102,7 @@ def test_follow_a_party_and_every_phase_2_case(store):
     start = now_iso()
     _ingest(store, "ec-mergers", EC_TYPES)
     collect_alerts(store, start)
-    from mergerwatch.alerts import pending_alerts
+    from mergerwatch.ingest.notify import pending_alerts
 
     by_watch: dict[str, set[str]] = {}
     labels = {w["id"]: w["label"] for w in list_watches(store)}

@@ -6,7 +6,7 @@ import json
 
 from mergerwatch.fetch.client import Client
 from mergerwatch.fetch.hosts import HostRule
-from mergerwatch.refresh import refresh_source
+from mergerwatch.ingest.refresh import refresh_source
 from mergerwatch.sources.base import FetchContext
 from mergerwatch.sources.doj_press import DojPress
 from mergerwatch.sources.federal_register import FederalRegister

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from mergerwatch.alerts import add_watch, collect_alerts, deliver, pending_alerts, write_atom
 from mergerwatch.core.model import Filing, Party, Role, Status
 from mergerwatch.deals import changes, parse_since
+from mergerwatch.ingest.notify import add_watch, collect_alerts, deliver, pending_alerts, write_atom
 from mergerwatch.store import now_iso
 
 from .conftest import cli_json, run_cli
@@ -51,7 +51,7 @@ def test_webhook_timeout_does_not_raise(store):
     start = now_iso()
     store.import_filings([_filing(Status.cleared, "Early termination granted")])
     collect_alerts(store, start)
-    import mergerwatch.alerts as al
+    import mergerwatch.ingest.notify as al
 
     al.WEBHOOK_TIMEOUT = 0.3
     try:
@@ -99,7 +99,7 @@ def test_watch_commands(db):
 
 
 def test_alerts_printed_with_no_other_sink_are_delivered_once(store):
-    from mergerwatch.alerts import list_watches
+    from mergerwatch.ingest.notify import list_watches
 
     add_watch(store, ["Acme Widgets", "Beta"])
     start = now_iso()
@@ -112,7 +112,7 @@ def test_alerts_printed_with_no_other_sink_are_delivered_once(store):
 
 
 def test_watch_list_counts_only_failed_deliveries(store):
-    from mergerwatch.alerts import list_watches
+    from mergerwatch.ingest.notify import list_watches
 
     add_watch(store, ["Acme Widgets", "Beta"])
     start = now_iso()
@@ -147,8 +147,8 @@ def test_webhook_4xx_is_not_retried_and_its_path_is_never_shown(store):
 def test_webhook_must_be_http(tmp_path):
     import pytest
 
-    from mergerwatch.alerts import check_webhook
     from mergerwatch.core.errors import UsageError
+    from mergerwatch.ingest.notify import check_webhook
 
     assert check_webhook("https://hooks.example.org/x") == "https://hooks.example.org/x"
     for bad in ("file:///etc/passwd", "ftp://x/y", "javascript:alert(1)", "/tmp/hook", "hooks.example.org"):

@@ -376,7 +376,7 @@ def deadlines(
     store = _reader()
     ids = None
     if watch:
-        from mergerwatch.alerts import list_watches, watched_records
+        from mergerwatch.ingest.notify import list_watches, watched_records
 
         watches = list_watches(_store())
         ids = sorted({r["id"] for w in watches for r in watched_records(store, w)})
@@ -668,7 +668,7 @@ def parse(
 ) -> None:
     """Parse a saved response offline and print its records. Never touches the database."""
     from mergerwatch.core.vocabulary import with_labels
-    from mergerwatch.pipeline import parse_checked
+    from mergerwatch.ingest.pipeline import parse_checked
     from mergerwatch.render import records_table
     from mergerwatch.sources import get_source
 
@@ -692,7 +692,8 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Parse saved response files and store them exactly as a fetch would (the file is the provenance)."""
-    from mergerwatch.pipeline import GroupCommit, PreparedAhead
+    from mergerwatch.ingest.pipeline import GroupCommit
+    from mergerwatch.ingest.worker import PreparedAhead
     from mergerwatch.sources import get_source
 
     src = get_source(source)
@@ -789,7 +790,8 @@ def reparse(
     as_json: JsonOpt = False,
 ) -> None:
     """Parse the stored raw payloads again (after a parser fix), offline; list the ones that still fail."""
-    from mergerwatch.pipeline import GroupCommit, PreparedAhead
+    from mergerwatch.ingest.pipeline import GroupCommit
+    from mergerwatch.ingest.worker import PreparedAhead
     from mergerwatch.sources import get_source
 
     if source:
@@ -868,8 +870,8 @@ def refresh(
     as_json: JsonOpt = False,
 ) -> None:
     """Fetch every source (or the named ones), store what changed, report per source."""
-    from mergerwatch.alerts import check_webhook, collect_alerts, deliver, pending_alerts
-    from mergerwatch.refresh import make_client, run_refresh
+    from mergerwatch.ingest.notify import check_webhook, collect_alerts, deliver, pending_alerts
+    from mergerwatch.ingest.refresh import make_client, run_refresh
     from mergerwatch.sources import all_sources, get_source
 
     since_d = _when(since).date() if since else None
@@ -1135,7 +1137,7 @@ def watch_add(
 ) -> None:
     """Watch a deal (NAME NAME), or follow a rule (--party NAME; --authority EC --phase 2): what changes is
     reported after each refresh."""
-    from mergerwatch.alerts import add_rule, add_watch
+    from mergerwatch.ingest.notify import add_rule, add_watch
 
     if names and (party or authority or phase):
         raise UsageError("watch either a deal (company names) or a rule (--party / --authority / --phase), not both")
@@ -1158,7 +1160,7 @@ def watch_add(
 @watch_app.command("list")
 def watch_list(as_json: JsonOpt = False) -> None:
     """List watched deals."""
-    from mergerwatch.alerts import list_watches
+    from mergerwatch.ingest.notify import list_watches
 
     rows = list_watches(_store())
     if as_json:
@@ -1177,7 +1179,7 @@ def watch_list(as_json: JsonOpt = False) -> None:
 @watch_app.command("remove")
 def watch_remove(ident: Annotated[str, typer.Argument(help="The id or label from `watch list`.")]) -> None:
     """Stop watching a deal."""
-    from mergerwatch.alerts import remove_watch
+    from mergerwatch.ingest.notify import remove_watch
 
     n = remove_watch(_store(), ident)
     if not n:

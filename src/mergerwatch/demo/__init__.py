@@ -16,7 +16,7 @@ from rich.console import Console
 
 from mergerwatch.core.errors import UsageError
 from mergerwatch.deals import deal
-from mergerwatch.refresh import make_client, run_refresh
+from mergerwatch.ingest.refresh import make_client, run_refresh
 from mergerwatch.render import print_deal
 from mergerwatch.store import Store
 

@@ -19,7 +19,7 @@ from mergerwatch.core.redaction import redact
 from mergerwatch.fetch.client import Client
 from mergerwatch.fetch.hosts import contact_from_env
 from mergerwatch.fetch.transports import RecordingTransport, ReplayTransport
-from mergerwatch.pipeline import process_payload
+from mergerwatch.ingest.pipeline import process_payload
 from mergerwatch.sources import all_sources, get_source, host_rules
 from mergerwatch.sources.base import FetchContext, Payload, Source
 from mergerwatch.store import ImportReport, Store, now_iso
@@ -29,7 +29,7 @@ _current = threading.local()
 # The refresh as a whole stops starting requests after this long (a backfill resumes on the next run).
 DEFAULT_TIME_LIMIT = 4 * 3600.0
 
-log = logging.getLogger("mergerwatch.refresh")
+log = logging.getLogger("mergerwatch.ingest.refresh")
 
 
 @dataclass
