@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from mergerwatch.store.db import _alembic_config, create_db_engine, head_revision
-from mergerwatch.store.reader import tells
+from mergerwatch.store.read.columns import tells
 
 from .conftest import name_index_entries
 

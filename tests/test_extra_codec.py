@@ -122,7 +122,7 @@ def _read(store, ids):
 
 def _whole(monkeypatch):
     """The store as it was before the codec: every extra kept whole."""
-    for where in ("rows", "store"):
+    for where in ("write.rows", "write.upsert"):
         monkeypatch.setattr(f"mergerwatch.store.{where}.stored_extra", lambda source, extra, case_ref, targets: extra)
 
 
@@ -136,7 +136,7 @@ def test_a_store_that_shortens_extras_reads_like_one_that_keeps_them_whole(tmp_p
 
 def shortened_reads_like_whole(now_db: str, old_db: str, monkeypatch, through: str) -> None:
     """The test above on two stores at these locations (test_postgres runs it on PostgreSQL)."""
-    from mergerwatch.store.rows import prepare
+    from mergerwatch.store.write.rows import prepare
 
     src, batches = _notices()
 

@@ -23,7 +23,7 @@ from mergerwatch.ingest import worker as wk
 from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
 from mergerwatch.store import Store
-from mergerwatch.store.rows import PREPARED_COLS, filing_row, prepare
+from mergerwatch.store.write.rows import PREPARED_COLS, filing_row, prepare
 from mergerwatch.testing import ftc_pages
 
 from .conftest import FIXTURES, name_index_entries, run_cli
@@ -507,7 +507,7 @@ def test_reparse_with_a_worker_does_what_reparse_without_one_does(tmp_path):
 
 
 def test_import_unchanged_reports_only_a_batch_the_store_holds_as_it_is(tmp_path):
-    from mergerwatch.store.rows import check
+    from mergerwatch.store.write.rows import check
 
     key = get_source("ftc-early-termination").match_key
     store = Store(str(tmp_path / "u.db"))
@@ -534,7 +534,7 @@ def test_import_unchanged_reports_only_a_batch_the_store_holds_as_it_is(tmp_path
 
 def test_the_worker_checks_the_payloads_of_every_source_it_is_given(tmp_path, monkeypatch):
     """With ``check`` each payload is read by its own source's parser (Payload.source), in the worker or here."""
-    from mergerwatch.store.rows import check
+    from mergerwatch.store.write.rows import check
 
     monkeypatch.setenv("MERGERWATCH_WORKERS", "1")
     items = []
@@ -622,7 +622,7 @@ def test_the_current_event_row_made_directly_is_the_one_event_rows_makes():
     """rows.current_event_rows skips building the event for a record whose payload carries no events and no
     deadline: for every record of every source's fixtures (and synthetic pages), and its url stored or not, it
     gives exactly what event_rows makes of all_events()."""
-    from mergerwatch.store.rows import current_event_rows, event_rows
+    from mergerwatch.store.write.rows import current_event_rows, event_rows
 
     filings = []
     for d in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "texts"):

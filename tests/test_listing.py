@@ -124,7 +124,7 @@ def test_statistics_counted_in_sql_equal_those_counted_record_by_record(db, filt
     from datetime import date
 
     from mergerwatch.listing import Filters, list_filings, stat_rows, statistics
-    from mergerwatch.store.reader import open_reader
+    from mergerwatch.store.read.reader import open_reader
 
     f = Filters(**{k: date.fromisoformat(v) if k == "since" else v for k, v in filters.items()}, limit=None)
     with open_reader(db) as rd:
@@ -135,7 +135,8 @@ def test_statistics_counted_in_sql_equal_those_counted_record_by_record(db, filt
 def test_the_stored_tells_flag_is_what_each_whole_record_tells(db):
     """Statistics trust filings.tells to say which filings need reading record by record: it must agree with
     the records themselves, on a store that holds both kinds."""
-    from mergerwatch.store.reader import open_reader, tells
+    from mergerwatch.store.read.columns import tells
+    from mergerwatch.store.read.reader import open_reader
 
     with open_reader(db) as rd:
         flags = dict(rd.rows("SELECT id, tells FROM filings"))

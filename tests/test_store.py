@@ -716,7 +716,7 @@ def test_upgrade_0006_shortens_digests_without_anything_looking_changed(tmp_path
     notices read again are unchanged, and the other surface of a notice still merges into it by its match key."""
     import hashlib
 
-    from mergerwatch.store.rows import event_key
+    from mergerwatch.store.write.rows import event_key
 
     src, rss, api = _rss_and_api()
     db = str(tmp_path / "s.db")
@@ -832,7 +832,7 @@ def test_a_store_with_the_fts5_index_on_a_sqlite_without_fts5_says_so(tmp_path, 
     from mergerwatch.core.errors import MergerwatchError
     from mergerwatch.deals import find_company
     from mergerwatch.store import name_index
-    from mergerwatch.store.reader import open_reader
+    from mergerwatch.store.read.reader import open_reader
 
     db = str(tmp_path / "s.db")
     store = Store(db)

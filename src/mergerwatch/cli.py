@@ -108,7 +108,7 @@ def _store():  # imported late: `--help` stays fast
 
 def _reader():
     """The read-only query room: plain SQL on the driver, no SQLAlchemy when the store is current SQLite."""
-    from mergerwatch.store.reader import open_reader
+    from mergerwatch.store.read.reader import open_reader
 
     return open_reader(STATE.db)
 

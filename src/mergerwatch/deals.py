@@ -12,7 +12,8 @@ from typing import Any
 from mergerwatch.core.names import NameMatch, NormalisedName, blocking_tokens, normalise_name, score_names
 from mergerwatch.core.registry import PROFILES
 from mergerwatch.core.vocabulary import status_label, with_labels
-from mergerwatch.store.reader import OBSERVED_SINCE_SQL, Reader, as_reader
+from mergerwatch.store.read.columns import OBSERVED_SINCE_SQL
+from mergerwatch.store.read.reader import Reader, as_reader
 from mergerwatch.timeline import parse_since
 
 # Every function here takes the query room (a Reader) or a Store (whose reader is then used): the answer path

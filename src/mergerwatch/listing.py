@@ -10,7 +10,7 @@ from typing import Any
 
 from mergerwatch.core import registry
 from mergerwatch.core.vocabulary import DECIDED, OPEN, STATUSES, detail_info
-from mergerwatch.store.reader import as_reader
+from mergerwatch.store.read.reader import as_reader
 
 SORTS = ("date", "authority", "status", "deadline", "title")
 __all__ = ["DECIDED", "OPEN", "STATUSES", "Filters", "list_filings", "phase_of", "statistics"]

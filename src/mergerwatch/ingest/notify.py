@@ -23,7 +23,7 @@ from mergerwatch.core.vocabulary import status_label
 from mergerwatch.deals import deal, events_observed_since
 from mergerwatch.store import Store, now_iso
 from mergerwatch.store import schema as t
-from mergerwatch.store.reader import OBSERVED_SQL
+from mergerwatch.store.read.columns import OBSERVED_SQL
 
 if TYPE_CHECKING:
     import httpx
@@ -89,7 +89,7 @@ def watch_kind(w: dict[str, Any]) -> str:
 
 def watched_records(store: Any, w: dict[str, Any], among: set[str] | None = None) -> list[dict[str, Any]]:
     """The records a watch covers (only those in ``among`` when given: a night's fresh filings)."""
-    from mergerwatch.store.reader import as_reader
+    from mergerwatch.store.read.reader import as_reader
 
     rd = as_reader(store)
     kind = watch_kind(w)

@@ -18,7 +18,7 @@ from mergerwatch.ingest.pipeline import GroupCommit, match_key_for, parse_checke
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    from mergerwatch.store.rows import CheckedFiling, PreparedFiling
+    from mergerwatch.store.write.rows import CheckedFiling, PreparedFiling
 
 
 @dataclass
@@ -42,7 +42,7 @@ def prepare_payload(payload: Payload, fts: bool = True, check: bool = False) -> 
     make what import_unchanged compares. None when anything fails: the main process then reads that payload itself,
     so its error is reported and kept exactly as it is without a worker."""
     from mergerwatch.sources import get_source
-    from mergerwatch.store import rows
+    from mergerwatch.store.write import rows
 
     try:
         source = get_source(payload.source)

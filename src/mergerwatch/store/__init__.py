@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from mergerwatch.store.store import ImportReport, Store, now_iso
+    from mergerwatch.store.write.store import ImportReport, Store, now_iso
 
 __all__ = ["ImportReport", "Store", "now_iso"]
 
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        from mergerwatch.store import store
+        from mergerwatch.store.write import store
 
         return getattr(store, name)
     raise AttributeError(f"module 'mergerwatch.store' has no attribute {name!r}")

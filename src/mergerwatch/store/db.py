@@ -16,12 +16,9 @@ from sqlalchemy.engine import Engine
 from mergerwatch import __version__
 from mergerwatch.core.errors import MergerwatchError, UsageError
 from mergerwatch.store.location import default_db_path, resolve_db_url
-from mergerwatch.store.reader import HEAD_REVISION
+from mergerwatch.store.version import HEAD_REVISION, KNOWN_REVISIONS
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-# The newest migration this mergerwatch knows (HEAD_REVISION, kept beside the read path that checks it too) is
-# checked with one query on every open, so alembic (and mako) are imported only when a migration really runs.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
 
 
 __all__ = ["HEAD_REVISION", "create_db_engine", "default_db_path", "migrate", "resolve_db_url"]

@@ -15,7 +15,7 @@ from mergerwatch.core.names import normalise_name
 from mergerwatch.core.registry import store_url
 from mergerwatch.store import name_index
 from mergerwatch.store.extra_codec import stored_extra
-from mergerwatch.store.reader import tells
+from mergerwatch.store.read.columns import tells
 
 if TYPE_CHECKING:
     from mergerwatch.core.model import Filing, StatusEvent

@@ -1,0 +1,70 @@
+"""Sources and runs: records per source, each source's run history and state, and the events observed since a time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from mergerwatch.core.registry import full_url
+from mergerwatch.store.read.base import ReaderBase
+from mergerwatch.store.read.columns import OBSERVED_SINCE_SQL, OBSERVED_SQL, event_url, json_value
+
+
+class HistoryMixin(ReaderBase):
+    @property
+    def _sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    def of_source(self, source: str) -> tuple[str, list[str]]:
+        """A condition on filings (and its parameters) for the records of ``source``. On SQLite a range of ids
+        ("<source>:" up to "<source>;", ':' + 1): every id begins with its source, and the index of ids then finds
+        them (there is no index on source, schema.py). PostgreSQL compares text in its collation, which may
+        ignore punctuation, so there it is the column."""
+        if self._sqlite:
+            return "id >= ? AND id < ?", [f"{source}:", f"{source};"]
+        return "source = ?", [source]
+
+    def counts_by_source(self) -> dict[str, int]:
+        """Records per source. On SQLite each source's range of ids is counted on the index of ids, the next source
+        found by a seek past it: as fast as the index on source it replaces (0010)."""
+        if not self._sqlite:
+            return {r[0]: int(r[1]) for r in self.rows("SELECT source, count(*) FROM filings GROUP BY source")}
+        out: dict[str, int] = {}
+        after = ""
+        while row := self.rows("SELECT id FROM filings WHERE id > ? ORDER BY id LIMIT 1", [after]):
+            source = str(row[0][0]).split(":", 1)[0]
+            cond, params = self.of_source(source)
+            out[source] = int(self.rows(f"SELECT count(*) FROM filings WHERE {cond}", params)[0][0])
+            after = params[1]
+        return out
+
+    def source_history(self, source: str, limit: int = 10) -> list[dict[str, Any]]:
+        rows = self.dicts(f"SELECT * FROM run_sources WHERE source = ? ORDER BY id DESC LIMIT {int(limit)}", [source])
+        for r in rows:
+            r["ok"] = bool(r["ok"])
+            r["notes"] = json_value(r["notes"]) or []
+        return rows
+
+    def all_state(self, source: str) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.rows("SELECT key, value FROM source_state WHERE source = ?", [source])}
+
+    # --- history -------------------------------------------------------------------------------------
+
+    def events_since(self, cutoff: str) -> list[dict[str, Any]]:
+        """Status events observed at or after ``cutoff``, newest first, with their filing's headline."""
+        rows = self.dicts(
+            "SELECT e.filing_pk, e.status, e.status_raw, e.detail, e.event_date, e.deadline, "
+            f"{OBSERVED_SQL} AS observed_at, e.url, "
+            "f.url AS filing_url, f.title, f.authority, f.case_ref, f.status AS current_status, f.id AS filing_id "
+            f"FROM status_events e JOIN filings f ON f.pk = e.filing_pk WHERE {OBSERVED_SINCE_SQL} "
+            "ORDER BY observed_at DESC, e.id DESC",  # the time above (an output name wins over a column)
+            [cutoff, cutoff],
+        )
+        for r in rows:
+            r["url"] = event_url(r["url"], full_url(r["filing_id"], r.pop("filing_url")))
+        return rows
+
+    def party_rows(self, pks: Sequence[int]) -> list[tuple[Any, ...]]:
+        """(filing pk, name, role, norm) of these filings' parties, in their order."""
+        sql = "SELECT filing_pk, name, role, norm FROM parties WHERE filing_pk IN ({}) ORDER BY filing_pk, position"
+        return self.select_in(sql, pks)
