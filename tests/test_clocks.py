@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from mergerwatch.clocks import (
+from mergerwatch.query.clocks import (
     EC_HOLIDAYS,
     easter,
     ec_holidays,

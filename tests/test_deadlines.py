@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from mergerwatch.deadlines import describe, next_deadline
+from mergerwatch.query.deadlines import describe, next_deadline
 from mergerwatch.sources.base import Payload
 from mergerwatch.sources.cma_mergers import CmaMergers
 from mergerwatch.sources.sec_edgar import SecEdgar

@@ -8,7 +8,7 @@ import sqlite3
 from datetime import date
 
 from mergerwatch.core.model import Filing, Party, Role, Status, StatusEvent
-from mergerwatch.deals import events_observed_since
+from mergerwatch.query.changes import events_observed_since
 from mergerwatch.store import Store
 
 # Observation times, written in this order: not the order of the times themselves (a run given an older time, a
@@ -54,8 +54,8 @@ CUTOFFS = ["", T1, "2026-01-15", T2, T3, "2026-03-31T23:59:59.999999+00:00", T4,
 def check_changes_since(store: Store) -> None:
     """For every cut-off, `changes` and the alerts' query give exactly the events observed at or after it: the
     ones the whole records hold, computed here by reading them all."""
-    from mergerwatch.deals import changes
-    from mergerwatch.timeline import parse_since
+    from mergerwatch.core.dates import parse_since
+    from mergerwatch.query.changes import changes
 
     ids = [f"ftc-early-termination:000{i}" for i in (1, 2, 3)]
     recs = store.filing_records(ids)

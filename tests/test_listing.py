@@ -89,7 +89,7 @@ def test_stats_per_authority_and_year(db):
 
 
 def test_stats_by_phase_and_quantiles():
-    from mergerwatch.listing import _quantile
+    from mergerwatch.query.stats import _quantile
 
     assert _quantile([10, 20, 30, 40], 0.5) == 25.0 and _quantile([10, 20, 30, 40], 0.9) == 37.0
     assert _quantile([], 0.5) is None
@@ -97,7 +97,7 @@ def test_stats_by_phase_and_quantiles():
 
 def test_the_listing_vocabulary_is_the_records_vocabulary():
     from mergerwatch.core.model import Status
-    from mergerwatch.listing import STATUSES
+    from mergerwatch.core.vocabulary import STATUSES
 
     assert sorted(STATUSES) == sorted(s.value for s in Status)
 
@@ -123,7 +123,8 @@ def test_statistics_counted_in_sql_equal_those_counted_record_by_record(db, filt
     ones the whole records give, whatever the filters and grouping."""
     from datetime import date
 
-    from mergerwatch.listing import Filters, list_filings, stat_rows, statistics
+    from mergerwatch.query.listing import Filters, list_filings
+    from mergerwatch.query.stats import stat_rows, statistics
     from mergerwatch.store.read.reader import open_reader
 
     f = Filters(**{k: date.fromisoformat(v) if k == "since" else v for k, v in filters.items()}, limit=None)

@@ -98,7 +98,7 @@ def test_ingest_deal_show_and_history_on_postgres(pg_url):
 
 
 def test_upgrade_from_0001_on_postgres(pg_url):
-    from mergerwatch.deals import deal
+    from mergerwatch.query.deals import deal
     from mergerwatch.store import Store
 
     from .migrations import build_0001_store, check_upgraded

@@ -140,7 +140,7 @@ def test_parties_keep_published_names_and_normalised_keys(store: Store):
 
 
 def test_changed_names_replace_their_tokens(store: Store):
-    from mergerwatch.deals import find_company
+    from mergerwatch.query.companies import find_company
 
     a = _filing(Status.notified, "Notified", date(2026, 1, 5))
     # a correction the source itself dates (its edit time): the stored record takes it
@@ -164,7 +164,7 @@ def test_changed_names_replace_their_tokens(store: Store):
 def test_both_forms_of_the_name_index_find_the_same_parties(tmp_path, monkeypatch, fts5):
     """A SQLite without FTS5 keeps the name_tokens table: blocking, renaming and a name in another script read the
     same through either form (PostgreSQL uses name_tokens too: test_postgres.py)."""
-    from mergerwatch.deals import find_company
+    from mergerwatch.query.companies import find_company
     from mergerwatch.store import name_index
 
     monkeypatch.setattr(name_index, "fts5_available", lambda _cur: fts5)
@@ -331,7 +331,7 @@ def test_a_new_store_is_what_every_migration_from_an_empty_file_builds(tmp_path)
 
 
 def test_upgrade_from_0001_keeps_every_record_and_event(tmp_path):
-    from mergerwatch.deals import deal
+    from mergerwatch.query.deals import deal
 
     db = str(tmp_path / "old.db")
     data = build_0001_store(f"sqlite:///{db}")
@@ -473,8 +473,8 @@ def test_read_path_does_not_import_alembic():
 
 
 def test_every_registry_entry_loads_a_source_of_that_name_with_its_hosts_and_clocks():
-    from mergerwatch.clocks import REGIMES
     from mergerwatch.core import registry
+    from mergerwatch.query.clocks import REGIMES
     from mergerwatch.sources import all_sources
 
     sources = all_sources()
@@ -494,7 +494,7 @@ def test_the_answer_path_imports_nothing_of_fetching():
     import sys
 
     code = (
-        "import sys, mergerwatch.cli, mergerwatch.deals, mergerwatch.store, mergerwatch.render;"
+        "import sys, mergerwatch.cli, mergerwatch.query.deals, mergerwatch.store, mergerwatch.render;"
         "import mergerwatch.ingest.notify;"
         "bad = [m for m in ('httpx', 'bs4', 'lxml', 'alembic', 'pydantic', 'mergerwatch.sources', 'mergerwatch.fetch')"
         " if m in sys.modules]; print(','.join(bad))"
@@ -670,7 +670,7 @@ def test_upgrade_0009_reads_the_same_without_source_ids_or_norm_index(tmp_path):
     holds '', the index is gone, the schema is the one a new store gets, and every record, source id and exact-name
     match reads as before; the same notices read again change nothing."""
     from mergerwatch.core.names import normalise_name
-    from mergerwatch.deals import find_company
+    from mergerwatch.query.companies import find_company
 
     src, rss, api = _rss_and_api()
     db = str(tmp_path / "s.db")
@@ -830,7 +830,7 @@ def test_a_url_is_kept_short_only_where_it_reads_back_the_same():
 
 def test_a_store_with_the_fts5_index_on_a_sqlite_without_fts5_says_so(tmp_path, monkeypatch):
     from mergerwatch.core.errors import MergerwatchError
-    from mergerwatch.deals import find_company
+    from mergerwatch.query.companies import find_company
     from mergerwatch.store import name_index
     from mergerwatch.store.read.reader import open_reader
 

@@ -7,13 +7,13 @@ import copy
 import re
 from datetime import date
 
-from mergerwatch.deals import deal
 from mergerwatch.ingest.notify import add_rule, collect_alerts, list_watches, watched_records
 from mergerwatch.ingest.pipeline import process_payload
+from mergerwatch.query.deals import deal
+from mergerwatch.query.timeline import annotate_durations, group_deals, stage_began
 from mergerwatch.render import deal_html
 from mergerwatch.sources import get_source
 from mergerwatch.store import now_iso
-from mergerwatch.timeline import annotate_durations, group_deals, stage_began
 
 from .conftest import FIXTURES, cli_json, run_cli
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
+from mergerwatch.core.dates import parse_since
 from mergerwatch.core.model import Filing, Party, Role, Status
-from mergerwatch.deals import changes, parse_since
 from mergerwatch.ingest.notify import add_watch, collect_alerts, deliver, pending_alerts, write_atom
+from mergerwatch.query.changes import changes
 from mergerwatch.store import now_iso
 
 from .conftest import cli_json, run_cli

@@ -136,7 +136,7 @@ def _names(names: list[str] | None, what: str = "company names", split: bool = T
 
 def _when(value: str, option: str = "--since") -> datetime:
     """One grammar for every --since/--until: 12h, 1d, 2w, 2026-11-01 or an ISO time."""
-    from mergerwatch.timeline import parse_since
+    from mergerwatch.core.dates import parse_since
 
     try:
         return parse_since(value)
@@ -211,8 +211,8 @@ def show(
         raise MergerwatchError(
             f"no filing with id '{clean(ident, one_line=True)}' in {store.url}; `mergerwatch search NAME` lists ids"
         )
-    from mergerwatch.deals import add_deadline
-    from mergerwatch.timeline import annotate_durations
+    from mergerwatch.query.deadlines import add_deadline
+    from mergerwatch.query.timeline import annotate_durations
 
     rec = annotate_durations(with_labels(add_deadline(store.filing_records([fid])[0])))
     if as_json:
@@ -228,7 +228,7 @@ def search(
     name: Annotated[str, typer.Argument(help="A company name, written any way.")], as_json: JsonOpt = False
 ) -> None:
     """All filings of one company, newest first, with why each matched."""
-    from mergerwatch.deals import search as do_search
+    from mergerwatch.query.deals import search as do_search
     from mergerwatch.render import records_table
 
     (name,) = _names([name], "a company name", split=False)
@@ -258,7 +258,7 @@ def deal(
     html_file: Annotated[Path | None, typer.Option("--html", help="Write a self-contained timeline page.")] = None,
 ) -> None:
     """Where a deal stands: every filing naming all the companies, grouped by authority, as one timeline."""
-    from mergerwatch.deals import deal as do_deal
+    from mergerwatch.query.deals import deal as do_deal
 
     _one_output(**{"--json": as_json, "--csv": as_csv})
     names = _names(names)
@@ -316,7 +316,7 @@ def clock(
     as_json: JsonOpt = False,
 ) -> None:
     """When a statutory review period ends, and how it was counted."""
-    from mergerwatch import clocks
+    from mergerwatch.query import clocks
 
     try:
         day = datetime.strptime(start.strip(), "%Y-%m-%d").date()
@@ -365,7 +365,7 @@ def deadlines(
     as_json: JsonOpt = False,
 ) -> None:
     """Open reviews with their next deadline, soonest first: published, or computed by statute."""
-    from mergerwatch.deals import open_reviews
+    from mergerwatch.query.deadlines import open_reviews
 
     days = None
     if within is not None:
@@ -448,7 +448,7 @@ def list_cmd(
     import csv as _csv
 
     from mergerwatch.core.vocabulary import with_labels
-    from mergerwatch.listing import CSV_COLUMNS, SORTS, csv_rows, list_filings
+    from mergerwatch.query.listing import CSV_COLUMNS, SORTS, csv_rows, list_filings
     from mergerwatch.render import records_table
 
     _one_output(**{"--json": as_json, "--csv": as_csv})
@@ -491,7 +491,7 @@ def stats(
     as_json: JsonOpt = False,
 ) -> None:
     """Per authority and year: cases, outcomes and their shares, Phase 2 openings, median and p90 durations."""
-    from mergerwatch.listing import stat_rows, statistics
+    from mergerwatch.query.stats import stat_rows, statistics
 
     if by not in ("year", "sector", "procedure", "phase"):
         raise UsageError("--by takes year, sector, procedure or phase")
@@ -557,7 +557,8 @@ def _filters(
     party: str | None,
 ):
     """The filters `list` and `stats` share, checked as a user typed them."""
-    from mergerwatch.listing import STATUSES, Filters
+    from mergerwatch.core.vocabulary import STATUSES
+    from mergerwatch.query.listing import Filters
 
     known = set(STATUSES)
     for st in status or []:
@@ -1002,7 +1003,7 @@ def changes(
     as_json: JsonOpt = False,
 ) -> None:
     """Status changes observed since then, newest first, grouped by deal (for a morning e-mail)."""
-    from mergerwatch.deals import changes as do_changes
+    from mergerwatch.query.changes import changes as do_changes
 
     cutoff = _when(since)
     groups = do_changes(_reader(), cutoff)

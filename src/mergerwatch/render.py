@@ -90,7 +90,7 @@ def filing_panel(r: dict[str, Any]) -> Panel:
     if r.get("elapsed"):
         lines.add_row("elapsed", T(elapsed_words(r["elapsed"])))
     if r.get("next_deadline"):
-        from mergerwatch.deadlines import describe
+        from mergerwatch.query.deadlines import describe
 
         lines.add_row("next deadline", T(describe(r["next_deadline"])))
     for p in r["parties"]:
@@ -328,7 +328,7 @@ def deal_html(result: dict[str, Any], today: date | None = None) -> str:
 
 
 def _timing(line: dict[str, Any]) -> str:
-    from mergerwatch.deadlines import describe
+    from mergerwatch.query.deadlines import describe
 
     words = [elapsed_words(line["elapsed"])] if line.get("elapsed") else []
     if line.get("next_deadline"):
@@ -442,7 +442,7 @@ def deadlines_ics(records: list[dict[str, Any]]) -> bytes:
     data here too: icalendar escapes it, and only http(s) links are written."""
     from icalendar import Calendar, Event
 
-    from mergerwatch.deadlines import describe
+    from mergerwatch.query.deadlines import describe
 
     cal = Calendar()
     cal.add("prodid", "-//mergerwatch//deadlines//EN")

@@ -15,8 +15,8 @@ from platformdirs import user_data_dir
 from rich.console import Console
 
 from mergerwatch.core.errors import UsageError
-from mergerwatch.deals import deal
 from mergerwatch.ingest.refresh import make_client, run_refresh
+from mergerwatch.query.deals import deal
 from mergerwatch.render import print_deal
 from mergerwatch.store import Store
 

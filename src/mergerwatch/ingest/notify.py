@@ -20,7 +20,8 @@ from mergerwatch.core.errors import UsageError
 from mergerwatch.core.redaction import redact, url_origin
 from mergerwatch.core.textsafe import clean, safe_url
 from mergerwatch.core.vocabulary import status_label
-from mergerwatch.deals import deal, events_observed_since
+from mergerwatch.query.changes import events_observed_since
+from mergerwatch.query.deals import deal
 from mergerwatch.store import Store, now_iso
 from mergerwatch.store import schema as t
 from mergerwatch.store.read.columns import OBSERVED_SQL
@@ -97,11 +98,11 @@ def watched_records(store: Any, w: dict[str, Any], among: set[str] | None = None
         recs = deal(rd, w["names"])["filings"]
         return [r for r in recs if among is None or r["id"] in among]
     if kind == "party":
-        from mergerwatch.deals import find_company
+        from mergerwatch.query.companies import find_company
 
         ids = set(find_company(rd, w["names"]["party"]).by_filing)
         return rd.filing_records(sorted(ids & among if among is not None else ids))
-    from mergerwatch.listing import phase_of
+    from mergerwatch.query.facts import phase_of
 
     rule = w["names"]
     ids = sorted(among) if among is not None else [r["id"] for r in rd.filing_rows(

@@ -6,11 +6,12 @@ Pure functions over records in the ``show --json`` shape; ``today`` is a paramet
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from mergerwatch.core import registry
 from mergerwatch.core.vocabulary import OPEN, status_label
+from mergerwatch.query.facts import phase_of
 
 # Filings of the same parties further apart than this (from one's last event to the other's first), with no
 # case in common, are separate transactions; closer ones are one deal reviewed by several authorities (an EC
@@ -38,8 +39,6 @@ def annotate_durations(rec: dict[str, Any], today: date | None = None) -> dict[s
     if rec.get("status") in OPEN:
         since = stage_began(rec)
         if since:
-            from mergerwatch.listing import phase_of
-
             rec["elapsed"] = {
                 "phase": phase_of(rec),
                 "stage": status_label(rec["status"], rec.get("detail")),
@@ -151,14 +150,3 @@ def _case_key(r: dict[str, Any]) -> tuple[str, str] | None:
     if not ref or prof is None or not prof.reviews:
         return None
     return (str(r["authority"]).upper(), ref.upper())
-
-
-def parse_since(value: str, now: datetime | None = None) -> datetime:
-    """``2026-11-01``, an ISO time, or a relative ``1d`` / ``12h`` / ``2w``."""
-    now = now or datetime.now(UTC)
-    v = value.strip().lower()
-    units = {"h": "hours", "d": "days", "w": "weeks"}
-    if v[:-1].isdigit() and v[-1:] in units:
-        return now - timedelta(**{units[v[-1]]: int(v[:-1])})
-    dt = datetime.fromisoformat(v)
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)

@@ -6,14 +6,16 @@ from; where a published one exists too and they disagree, both are shown and the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from mergerwatch import clocks
 from mergerwatch.core import registry
-from mergerwatch.core.vocabulary import OPEN
+from mergerwatch.core.vocabulary import OPEN, with_labels
+from mergerwatch.query import clocks
+from mergerwatch.store.read.reader import as_reader
 
-__all__ = ["OPEN", "describe", "next_deadline"]
+__all__ = ["OPEN", "add_deadline", "describe", "next_deadline", "open_reviews"]
 
 
 def _d(value: Any) -> date | None:
@@ -116,3 +118,26 @@ def describe(dl: dict[str, Any]) -> str:
     if dl.get("disagreement"):
         text += f" — {dl['disagreement']}"
     return text
+
+
+def add_deadline(rec: dict[str, Any], today: date | None = None) -> dict[str, Any]:
+    """An open review's next deadline (published or computed, "day N of M"), on the record itself."""
+    dl = next_deadline(rec, today)
+    if dl is not None:
+        rec["next_deadline"] = dl
+    return rec
+
+
+def open_reviews(db: Any, within_days: int | None = None, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Open reviews with their next deadline, soonest first (those without one last)."""
+    store = as_reader(db)
+    found = [r["id"] for r in store.filing_rows(statuses=OPEN, ids=ids)]
+    out = []
+    for rec in store.filing_records(found):
+        with_labels(add_deadline(rec))
+        dl = rec.get("next_deadline")
+        if within_days is not None and (dl is None or dl["in_days"] > within_days):
+            continue
+        out.append(rec)
+    out.sort(key=lambda r: (r.get("next_deadline") is None, (r.get("next_deadline") or {}).get("date", ""), r["id"]))
+    return out

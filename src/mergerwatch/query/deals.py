@@ -1,0 +1,156 @@
+"""Where a deal stands: every filing naming all the companies, split into transactions, grouped by authority into
+one timeline; ``search`` for one company; honest answers when nothing is found (near misses, what was searched).
+Every function takes the read side (a Reader) or a Store, whose reader is then used: plain SQL on the driver."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from mergerwatch.core.registry import PROFILES
+from mergerwatch.core.vocabulary import status_label, with_labels
+from mergerwatch.query.companies import find_company, match_json
+from mergerwatch.query.deadlines import add_deadline
+from mergerwatch.query.timeline import annotate_durations, group_deals
+from mergerwatch.store.read.reader import Reader, as_reader
+
+COVERAGE_FACTS = [
+    "HSR filings themselves are confidential in the US: only early-termination grants, press releases, court "
+    "filings and Federal Register notices are public, so 'no US record' does not mean 'no HSR filing'.",
+    "US early termination was suspended from 4 Feb 2021 until the new HSR rules of 10 Feb 2025 (only 8 "
+    "exceptional notices in that window).",
+    "Some deal structures (licences, acqui-hires of a team, minority stakes) may not be notifiable in a given "
+    "regime, or are reviewed only if an authority calls them in.",
+]
+
+
+def source_coverage(db: Any) -> list[dict[str, Any]]:
+    rd = as_reader(db)
+    counts = rd.counts_by_source()
+    out = []
+    for prof in PROFILES.values():
+        name, authority, jurisdiction = prof.name, prof.authority, prof.jurisdiction
+        hist = rd.source_history(name, limit=30)
+        last_ok = next((h for h in hist if h["ok"]), None)
+        out.append(
+            {
+                "source": name,
+                "authority": authority,
+                "jurisdiction": jurisdiction,
+                "records": counts.get(name, 0),
+                "last_refresh": hist[0]["finished_at"] if hist else None,
+                "last_success": last_ok["finished_at"] if last_ok else None,
+            }
+        )
+    return out
+
+
+def _authority_summary(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One line per authority: where its newest filing stands, with every case reference and filing."""
+    authorities: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for rec in records:
+        authorities[rec["authority"]].append(rec)
+    summary = []
+    for auth, recs in authorities.items():
+        latest = max(recs, key=lambda r: (r["status_date"] or "", r["id"]))
+        line = {
+            "authority": auth,
+            "jurisdiction": latest["jurisdiction"],
+            "status": latest["status"],
+            "status_raw": latest["status_raw"],
+            "status_label": status_label(latest["status"], latest["detail"]),
+            "detail": latest["detail"],
+            "status_date": latest["status_date"],
+            "case_refs": sorted({r["case_ref"] for r in recs if r["case_ref"]}),
+            "filings": [r["id"] for r in recs],
+        }
+        if latest.get("elapsed"):
+            line["elapsed"] = latest["elapsed"]
+        if latest.get("next_deadline"):
+            line["next_deadline"] = latest["next_deadline"]
+        summary.append(line)
+    return summary
+
+
+def _last_success(rd: Reader, source: str) -> str | None:
+    return next((h["finished_at"] for h in rd.source_history(source, limit=30) if h["ok"]), None)
+
+
+def deal(db: Any, names: Sequence[str], today: date | None = None) -> dict[str, Any]:
+    """Filings where every named company appears (any role), split into transactions (newest first), each
+    grouped by authority into one timeline with the days between its events."""
+    store = as_reader(db)
+    per_name = [find_company(store, n) for n in names]
+    common = set(per_name[0].by_filing)
+    for h in per_name[1:]:
+        common &= set(h.by_filing)
+    records = store.filing_records(sorted(common))
+    for rec in records:
+        with_labels(rec)
+        rec["match"] = match_json([h.by_filing[rec["id"]] for h in per_name])
+        add_deadline(rec, today)
+        annotate_durations(rec, today)
+    records.sort(key=lambda r: (r["authority"], r["status_date"] or "", r["id"]))
+    deals = []
+    for n, g in enumerate(reversed(group_deals(records)), 1):  # newest first
+        for r in g["filings"]:
+            r["deal"] = n
+        deals.append(
+            {
+                "deal": n,
+                "from": g["from"],
+                "to": g["to"],
+                "reasons": g["reasons"],
+                "authorities": _authority_summary(sorted(g["filings"], key=lambda r: (r["authority"], r["id"]))),
+                "filings": [r["id"] for r in g["filings"]],
+            }
+        )
+    summary = deals[0]["authorities"] if deals else []
+    result: dict[str, Any] = {
+        "query": list(names),
+        "found": bool(records),
+        "authorities": summary,  # the newest deal's; every deal's in "deals"
+        "deals": deals,
+        "filings": records,
+        "aliases_used": sorted({a for h in per_name for a in h.via_aliases}),
+        "as_of": {src: _last_success(store, src) for src in sorted({r["source"] for r in records})},
+    }
+    if not records:
+        result["near_misses"] = [
+            {
+                "name": h.query,
+                "key": h.key,
+                "filings_alone": len(h.by_filing),
+                "examples": [
+                    {"id": r["id"], "title": r["title"], "status": r["status"], "date": r["status_date"]}
+                    for r in store.filing_records(_newest(store, list(h.by_filing))[:5], with_events=False)
+                ],
+            }
+            for h in per_name
+        ]
+        result["coverage"] = source_coverage(store)
+        result["coverage_facts"] = COVERAGE_FACTS
+        result["store_empty"] = not any(c["records"] for c in result["coverage"])
+    return result
+
+
+def _newest(store: Reader, ids: list[str]) -> list[str]:
+    if not ids:
+        return []
+    recs = store.filing_records(ids, with_events=False)
+    recs.sort(key=lambda r: r["status_date"] or "", reverse=True)
+    return [r["id"] for r in recs]
+
+
+def search(db: Any, name: str) -> list[dict[str, Any]]:
+    """All filings of one company, newest first, each with why it matched."""
+    store = as_reader(db)
+    hits = find_company(store, name)
+    ids = _newest(store, list(hits.by_filing))
+    recs = store.filing_records(ids, with_events=False)
+    for r in recs:
+        with_labels(r)
+        r["match"] = match_json([hits.by_filing[r["id"]]])
+    return recs
