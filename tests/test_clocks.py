@@ -8,18 +8,13 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from mergerwatch.query.clocks import (
+from mergerwatch.query.clocks import eu_phase1, eu_phase2, uk_phase1, uk_phase2, us_hsr, us_hsr_second_request
+from mergerwatch.query.holidays import (
     EC_HOLIDAYS,
     easter,
     ec_holidays,
     england_wales_bank_holidays,
-    eu_phase1,
-    eu_phase2,
-    uk_phase1,
-    uk_phase2,
     us_federal_holidays,
-    us_hsr,
-    us_hsr_second_request,
 )
 
 from .conftest import FIXTURES

@@ -7,10 +7,11 @@ import copy
 import re
 from datetime import date
 
-from mergerwatch.ingest.notify import add_rule, collect_alerts, list_watches, watched_records
+from mergerwatch.ingest.notify import collect_alerts
 from mergerwatch.ingest.pipeline import process_payload
 from mergerwatch.query.deals import deal
 from mergerwatch.query.timeline import annotate_durations, group_deals, stage_began
+from mergerwatch.query.watches import watched_records
 from mergerwatch.render import deal_html
 from mergerwatch.sources import get_source
 from mergerwatch.store import now_iso
@@ -95,9 +96,9 @@ def test_a_review_at_several_authorities_within_the_window_is_one_deal(store):
 
 
 def test_follow_a_party_and_every_phase_2_case(store):
-    add_rule(store, party="THETA")
-    add_rule(store, authority="ec", phase=2)
-    kinds = {w["label"]: w["kind"] for w in list_watches(store)}
+    store.add_rule(party="THETA")
+    store.add_rule(authority="ec", phase=2)
+    kinds = {w["label"]: w["kind"] for w in store.reader().watches()}
     assert kinds == {"party: THETA": "party", "EC: every case reaching Phase 2": "cases"}
     start = now_iso()
     _ingest(store, "ec-mergers", EC_TYPES)
@@ -105,14 +106,14 @@ def test_follow_a_party_and_every_phase_2_case(store):
     from mergerwatch.ingest.notify import pending_alerts
 
     by_watch: dict[str, set[str]] = {}
-    labels = {w["id"]: w["label"] for w in list_watches(store)}
+    labels = {w["id"]: w["label"] for w in store.reader().watches()}
     for a in pending_alerts(store):
         by_watch.setdefault(labels[a["watch_id"]], set()).add(a["body"]["case_ref"])
     assert by_watch["party: THETA"] == {"M.99907"}
     # Phase 2 reached in the fixture: M.99904-08 and M.99920 (in-depth events) and M.99909 (an Art. 8(3)
     # prohibition is a Phase 2 decision), counted by hand.
     assert by_watch["EC: every case reaching Phase 2"] == {f"M.999{n:02d}" for n in (4, 5, 6, 7, 8, 9, 20)}
-    rule = next(w for w in list_watches(store) if w["kind"] == "cases")
+    rule = next(w for w in store.reader().watches() if w["kind"] == "cases")
     assert len(watched_records(store, rule)) == 7
 
 

@@ -6,7 +6,7 @@ from xml.etree import ElementTree as ET
 
 from mergerwatch.core.dates import parse_since
 from mergerwatch.core.model import Filing, Party, Role, Status
-from mergerwatch.ingest.notify import add_watch, collect_alerts, deliver, pending_alerts, write_atom
+from mergerwatch.ingest.notify import collect_alerts, deliver, pending_alerts, write_atom
 from mergerwatch.query.changes import changes
 from mergerwatch.store import now_iso
 
@@ -31,7 +31,7 @@ def _filing(status: Status, raw: str, title: str = "20260001: Acme Widgets Inc.;
 
 
 def test_webhook_failure_never_loses_the_alert(store, tmp_path):
-    add_watch(store, ["Acme Widgets", "Beta"])
+    store.add_watch(["Acme Widgets", "Beta"])
     start = now_iso()
     store.import_filings([_filing(Status.cleared, "Early termination granted")])
     assert collect_alerts(store, start) == 1
@@ -48,7 +48,7 @@ def test_webhook_failure_never_loses_the_alert(store, tmp_path):
 
 
 def test_webhook_timeout_does_not_raise(store):
-    add_watch(store, ["Acme Widgets", "Beta"])
+    store.add_watch(["Acme Widgets", "Beta"])
     start = now_iso()
     store.import_filings([_filing(Status.cleared, "Early termination granted")])
     collect_alerts(store, start)
@@ -64,7 +64,7 @@ def test_webhook_timeout_does_not_raise(store):
 
 
 def test_atom_feed_is_valid_xml_whatever_the_text(store, tmp_path):
-    add_watch(store, ["Acme Widgets", "Beta"])
+    store.add_watch(["Acme Widgets", "Beta"])
     start = now_iso()
     store.import_filings([_filing(Status.challenged, "FTC sues to block \x00\x1b <script>alert(1)</script> ]]>")])
     collect_alerts(store, start)
@@ -100,30 +100,26 @@ def test_watch_commands(db):
 
 
 def test_alerts_printed_with_no_other_sink_are_delivered_once(store):
-    from mergerwatch.ingest.notify import list_watches
-
-    add_watch(store, ["Acme Widgets", "Beta"])
+    store.add_watch(["Acme Widgets", "Beta"])
     start = now_iso()
     store.import_filings([_filing(Status.cleared, "Early termination granted")])
     collect_alerts(store, start)
     assert len(pending_alerts(store)) == 1
     rep = deliver(store, None, None, terminal=True)
     assert rep["delivered"] == 1 and pending_alerts(store) == []  # not printed again after the next refresh
-    assert list_watches(store)[0]["undelivered_alerts"] == 0
+    assert store.reader().watches()[0]["undelivered_alerts"] == 0
 
 
 def test_watch_list_counts_only_failed_deliveries(store):
-    from mergerwatch.ingest.notify import list_watches
-
-    add_watch(store, ["Acme Widgets", "Beta"])
+    store.add_watch(["Acme Widgets", "Beta"])
     start = now_iso()
     store.import_filings([_filing(Status.cleared, "Early termination granted")])
     collect_alerts(store, start)
-    assert list_watches(store)[0]["undelivered_alerts"] == 0  # waiting for its first delivery is no failure
+    assert store.reader().watches()[0]["undelivered_alerts"] == 0  # waiting for its first delivery is no failure
     script = Script({"/hook": [Reply(503, b"down")]})
     with LoopbackServer(script) as srv:
         deliver(store, f"{srv.url}/hook/T0KEN/secret", None, sleep=lambda s: None)
-    assert list_watches(store)[0]["undelivered_alerts"] == 1
+    assert store.reader().watches()[0]["undelivered_alerts"] == 1
 
 
 def test_webhook_4xx_is_not_retried_and_its_path_is_never_shown(store):
@@ -131,7 +127,7 @@ def test_webhook_4xx_is_not_retried_and_its_path_is_never_shown(store):
 
     from mergerwatch.store import schema as t
 
-    add_watch(store, ["Acme Widgets", "Beta"])
+    store.add_watch(["Acme Widgets", "Beta"])
     start = now_iso()
     store.import_filings([_filing(Status.cleared, "Early termination granted")])
     collect_alerts(store, start)

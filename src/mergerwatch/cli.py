@@ -376,9 +376,9 @@ def deadlines(
     store = _reader()
     ids = None
     if watch:
-        from mergerwatch.ingest.notify import list_watches, watched_records
+        from mergerwatch.query.watches import watched_records
 
-        watches = list_watches(_store())
+        watches = store.watches()
         ids = sorted({r["id"] for w in watches for r in watched_records(store, w)})
     recs = open_reviews(store, days, ids)
     if ics is not None:
@@ -593,41 +593,10 @@ def _csv_cell(value: object) -> object:
 @app.command()
 def sources(as_json: JsonOpt = False) -> None:
     """Registered sources with their last refresh, record counts and warnings."""
-    from mergerwatch.core.registry import PROFILES
+    from mergerwatch.query.health import source_health
 
     store = _reader()
-    counts = store.counts_by_source()
-    rows = []
-    now = datetime.now(UTC)
-    for prof in PROFILES.values():
-        name, authority, jurisdiction, title = prof.name, prof.authority, prof.jurisdiction, prof.title
-        hist = store.source_history(name, limit=10)
-        last_ok = next((h for h in hist if h["ok"]), None)
-        age = None
-        if last_ok and last_ok["finished_at"]:
-            age = (now - datetime.fromisoformat(last_ok["finished_at"])).total_seconds() / 86400
-        recent = hist[:3]
-        warnings = []
-        if len(recent) == 3 and not any(h["ok"] for h in recent):
-            warnings.append(f"failed on the last {len(recent)} runs: {recent[0]['error_text']}")
-        elif len(recent) == 3 and all(h["records"] == 0 for h in recent):
-            warnings.append("returned nothing on the last 3 runs")
-        elif recent and not recent[0]["ok"]:
-            warnings.append(f"last run failed: {recent[0]['error_text']}")
-        rows.append(
-            {
-                "source": name,
-                "title": title,
-                "authority": authority,
-                "jurisdiction": jurisdiction,
-                "records": counts.get(name, 0),
-                "last_refresh": hist[0]["finished_at"] if hist else None,
-                "last_success": last_ok["finished_at"] if last_ok else None,
-                "age_days": round(age, 2) if age is not None else None,
-                "warnings": [redact(w) for w in warnings],
-                "state": store.all_state(name),
-            }
-        )
+    rows = source_health(store)
     if as_json:
         _print_json(rows)
         return
@@ -647,7 +616,7 @@ def sources(as_json: JsonOpt = False) -> None:
             Text(clean("; ".join(r["warnings"])), style="yellow"),
         )
     out.print(table)
-    if not any(counts.values()):
+    if not any(r["records"] for r in rows):
         say("The store is empty: run `mergerwatch refresh` (live) or `mergerwatch demo` (offline).", console=err)
 
 
@@ -1138,8 +1107,6 @@ def watch_add(
 ) -> None:
     """Watch a deal (NAME NAME), or follow a rule (--party NAME; --authority EC --phase 2): what changes is
     reported after each refresh."""
-    from mergerwatch.ingest.notify import add_rule, add_watch
-
     if names and (party or authority or phase):
         raise UsageError("watch either a deal (company names) or a rule (--party / --authority / --phase), not both")
     if party is not None and (authority or phase):
@@ -1151,19 +1118,17 @@ def watch_add(
             (party,) = _names([party], "a company name", split=False)
         if authority is not None and not authority.strip():
             raise UsageError("--authority takes an authority such as EC, CMA, FTC or DOJ")
-        say(f"following: {add_rule(_store(), party=party, authority=authority, phase=phase)}")
+        say(f"following: {_store().add_rule(party=party, authority=authority, phase=phase)}")
         return
     if not names:
         raise UsageError("give a deal (watch add nvidia groq) or a rule (--party NAME, --authority EC --phase 2)")
-    say(f"watching: {add_watch(_store(), _names(names))}")
+    say(f"watching: {_store().add_watch(_names(names))}")
 
 
 @watch_app.command("list")
 def watch_list(as_json: JsonOpt = False) -> None:
     """List watched deals."""
-    from mergerwatch.ingest.notify import list_watches
-
-    rows = list_watches(_store())
+    rows = _reader().watches()
     if as_json:
         _print_json(rows)
         return
@@ -1180,9 +1145,7 @@ def watch_list(as_json: JsonOpt = False) -> None:
 @watch_app.command("remove")
 def watch_remove(ident: Annotated[str, typer.Argument(help="The id or label from `watch list`.")]) -> None:
     """Stop watching a deal."""
-    from mergerwatch.ingest.notify import remove_watch
-
-    n = remove_watch(_store(), ident)
+    n = _store().remove_watch(ident)
     if not n:
         raise MergerwatchError(f"no watch '{clean(ident, one_line=True)}'; `mergerwatch watch list` shows them")
     say("removed")

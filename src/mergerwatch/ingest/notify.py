@@ -1,4 +1,5 @@
-"""Watch-list alerts: changes touching a watched deal, posted to a webhook and written to an Atom feed.
+"""Watch-list alerts after a refresh: changes touching a watch become alert rows, posted to a webhook and written to
+an Atom feed.
 
 An alert is a row first and a delivery second: a webhook that fails or times out never fails the
 refresh, and the alert stays undelivered (and is reported again) until a later run delivers it.
@@ -21,7 +22,7 @@ from mergerwatch.core.redaction import redact, url_origin
 from mergerwatch.core.textsafe import clean, safe_url
 from mergerwatch.core.vocabulary import status_label
 from mergerwatch.query.changes import events_observed_since
-from mergerwatch.query.deals import deal
+from mergerwatch.query.watches import watched_records
 from mergerwatch.store import Store, now_iso
 from mergerwatch.store import schema as t
 from mergerwatch.store.read.columns import OBSERVED_SQL
@@ -55,101 +56,6 @@ def check_webhook(url: str | None) -> str | None:
     return url.strip()
 
 
-# --- the watch list ------------------------------------------------------------------------------
-
-
-def add_watch(store: Store, names: list[str]) -> str:
-    label = " / ".join(n.strip() for n in names)
-    with store.write() as conn:
-        exists = conn.execute(sa.select(t.watches.c.id).where(t.watches.c.label == label)).first()
-        if not exists:
-            conn.execute(t.watches.insert().values(label=label, names=names, created_at=now_iso()))
-    return label
-
-
-def add_rule(store: Store, party: str | None = None, authority: str | None = None, phase: int | None = None) -> str:
-    """A follow rule rather than a deal: every filing naming ``party`` (new ones and changes), or every case at
-    ``authority`` (any, when not given) that reaches ``phase``."""
-    if party:
-        rule: dict[str, Any] = {"rule": "party", "party": party.strip()}
-        label = f"party: {party.strip()}"
-    else:
-        rule = {"rule": "cases", "authority": authority.strip().upper() if authority else None, "phase": phase}
-        label = f"{rule['authority'] or 'any authority'}: every case" + (f" reaching Phase {phase}" if phase else "")
-    with store.write() as conn:
-        if not conn.execute(sa.select(t.watches.c.id).where(t.watches.c.label == label)).first():
-            conn.execute(t.watches.insert().values(label=label, names=rule, created_at=now_iso()))
-    return label
-
-
-def watch_kind(w: dict[str, Any]) -> str:
-    """deal (a list of company names), party or cases (a follow rule, kept as an object in the same column)."""
-    names = w["names"]
-    return str(names.get("rule")) if isinstance(names, dict) else "deal"
-
-
-def watched_records(store: Any, w: dict[str, Any], among: set[str] | None = None) -> list[dict[str, Any]]:
-    """The records a watch covers (only those in ``among`` when given: a night's fresh filings)."""
-    from mergerwatch.store.read.reader import as_reader
-
-    rd = as_reader(store)
-    kind = watch_kind(w)
-    if kind == "deal":
-        recs = deal(rd, w["names"])["filings"]
-        return [r for r in recs if among is None or r["id"] in among]
-    if kind == "party":
-        from mergerwatch.query.companies import find_company
-
-        ids = set(find_company(rd, w["names"]["party"]).by_filing)
-        return rd.filing_records(sorted(ids & among if among is not None else ids))
-    from mergerwatch.query.facts import phase_of
-
-    rule = w["names"]
-    ids = sorted(among) if among is not None else [r["id"] for r in rd.filing_rows(
-        [rule["authority"]] if rule.get("authority") else [])]  # fmt: skip
-    out = []
-    for r in rd.filing_records(ids):
-        if rule.get("authority") and r["authority"].upper() != rule["authority"]:
-            continue
-        if rule.get("phase") and phase_of(r) != rule["phase"]:
-            continue
-        out.append(r)
-    return out
-
-
-def list_watches(store: Store) -> list[dict[str, Any]]:
-    with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(t.watches).order_by(t.watches.c.id)).all()
-        # Only deliveries that were tried and failed count as undelivered (an alert waiting for its first run
-        # is not a failure).
-        pending = dict(
-            conn.execute(
-                sa.select(t.alerts.c.watch_id, sa.func.count())
-                .where(t.alerts.c.delivered_at.is_(None), t.alerts.c.last_error.is_not(None))
-                .group_by(t.alerts.c.watch_id)
-            ).all()
-        )
-    return [
-        {
-            "id": r.id,
-            "label": r.label,
-            "names": r.names,
-            "kind": watch_kind({"names": r.names}),
-            "created_at": r.created_at,
-            "undelivered_alerts": int(pending.get(r.id, 0)),
-        }
-        for r in rows
-    ]
-
-
-def remove_watch(store: Store, ident: str) -> int:
-    with store.write() as conn:
-        q = t.watches.delete().where(
-            sa.or_(t.watches.c.label == ident, t.watches.c.id == (int(ident) if ident.isdigit() else -1))
-        )
-        return int(conn.execute(q).rowcount or 0)
-
-
 # --- alerts after a refresh ------------------------------------------------------------------------
 
 
@@ -159,7 +65,7 @@ def collect_alerts(store: Store, observed_from: str) -> int:
     if not fresh:
         return 0
     created = 0
-    for w in list_watches(store):
+    for w in store.reader().watches():
         by_id = {r["id"]: r for r in watched_records(store, w, among=set(fresh))}
         for fid in set(by_id) & set(fresh):
             rec = by_id[fid]

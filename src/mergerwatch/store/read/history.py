@@ -68,3 +68,27 @@ class HistoryMixin(ReaderBase):
         """(filing pk, name, role, norm) of these filings' parties, in their order."""
         sql = "SELECT filing_pk, name, role, norm FROM parties WHERE filing_pk IN ({}) ORDER BY filing_pk, position"
         return self.select_in(sql, pks)
+
+    def watches(self) -> list[dict[str, Any]]:
+        """The watch list, each with the kind of watch and its alerts whose delivery was tried and failed (one waiting
+        for its first run is not a failure)."""
+        pending = dict(
+            self.rows(
+                "SELECT watch_id, count(*) FROM alerts WHERE delivered_at IS NULL AND last_error IS NOT NULL "
+                "GROUP BY watch_id"
+            )
+        )
+        out = []
+        for wid, label, names, created in self.rows("SELECT id, label, names, created_at FROM watches ORDER BY id"):
+            value = json_value(names)
+            out.append(
+                {
+                    "id": wid,
+                    "label": label,
+                    "names": value,
+                    "kind": str(value.get("rule")) if isinstance(value, dict) else "deal",
+                    "created_at": created,
+                    "undelivered_alerts": int(pending.get(wid, 0)),
+                }
+            )
+        return out
