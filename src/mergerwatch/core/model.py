@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mergerwatch.core.records import EventRecord, FilingRecord, PartyRecord, Provenance
 from mergerwatch.core.textsafe import clean
 from mergerwatch.core.vocabulary import Role, Status
 
@@ -151,42 +152,42 @@ class Filing(BaseModel):
         extra = _sorted_json(self.extra)
         return hashlib.sha256(f"{body}\x00{extra}".encode()).hexdigest()
 
-    def to_record(self) -> dict[str, Any]:
-        """The ``--json`` record shape of the CLI contract."""
-        return {
-            "id": self.id,
-            "source": self.source,
-            "source_id": self.source_id,
-            "authority": self.authority,
-            "jurisdiction": self.jurisdiction,
-            "case_ref": self.case_ref,
-            "title": self.title,
-            "parties": [{"name": p.name, "role": p.role.value} for p in self.parties],
-            "status": self.status.value,
-            "status_raw": self.status_raw,
-            "status_date": self.status_date.isoformat() if self.status_date else None,
-            "detail": self.detail,
-            "deadline": self.deadline.isoformat() if self.deadline else None,
-            "url": self.url,
-            "published_at": self.published_at.isoformat() if self.published_at else None,
-            "extra": self.extra,
-            "events": [event_record(e) for e in self.all_events()],
-            "provenance": {
-                "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None,
-                "payload_sha256": self.payload_sha256,
-                "parser_version": self.parser_version,
-            },
-        }
+    def to_record(self) -> FilingRecord:
+        """The record as `parse --json` prints it (core/records.py)."""
+        return FilingRecord(
+            id=self.id,
+            source=self.source,
+            source_id=self.source_id,
+            authority=self.authority,
+            jurisdiction=self.jurisdiction,
+            case_ref=self.case_ref,
+            title=self.title,
+            parties=[PartyRecord(name=p.name, role=p.role.value) for p in self.parties],
+            status=self.status.value,
+            status_raw=self.status_raw,
+            status_date=self.status_date.isoformat() if self.status_date else None,
+            detail=self.detail,
+            deadline=self.deadline.isoformat() if self.deadline else None,
+            url=self.url,
+            published_at=self.published_at.isoformat() if self.published_at else None,
+            extra=self.extra,
+            events=[event_record(e) for e in self.all_events()],
+            provenance=Provenance(
+                fetched_at=self.fetched_at.isoformat() if self.fetched_at else None,
+                payload_sha256=self.payload_sha256,
+                parser_version=self.parser_version,
+            ),
+        )
 
 
-def event_record(e: StatusEvent) -> dict[str, Any]:
-    return {
-        "status": e.status.value if e.status else None,
-        "status_raw": e.status_raw,
-        "date": e.date.isoformat() if e.date else None,
-        "detail": e.detail,
-        "deadline": e.deadline.isoformat() if e.deadline else None,
-        "basis": e.basis,
-        "observed_at": e.observed_at.isoformat() if e.observed_at else None,
-        "url": e.url,
-    }
+def event_record(e: StatusEvent) -> EventRecord:
+    return EventRecord(
+        status=e.status.value if e.status else None,
+        status_raw=e.status_raw,
+        date=e.date.isoformat() if e.date else None,
+        detail=e.detail,
+        deadline=e.deadline.isoformat() if e.deadline else None,
+        basis=e.basis,
+        observed_at=e.observed_at.isoformat() if e.observed_at else None,
+        url=e.url,
+    )

@@ -7,12 +7,13 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
+from mergerwatch.core.records import ChangeGroup
 from mergerwatch.core.vocabulary import status_label
 from mergerwatch.store.read.columns import OBSERVED_SINCE_SQL
 from mergerwatch.store.read.reader import as_reader
 
 
-def changes(db: Any, since: datetime) -> list[dict[str, Any]]:
+def changes(db: Any, since: datetime) -> list[ChangeGroup]:
     """Status changes observed since ``since``, newest first, grouped by deal (shared acquirer/target)."""
     rd = as_reader(db)
     cutoff = since.astimezone(UTC).isoformat(timespec="microseconds")
@@ -21,7 +22,7 @@ def changes(db: Any, since: datetime) -> list[dict[str, Any]]:
     parties: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for p in party_rows:
         parties[p[0]].append(p)
-    groups: dict[str, dict[str, Any]] = {}
+    groups: dict[str, ChangeGroup] = {}
     for r in rows:
         ps = parties.get(r["filing_pk"], [])
         acq = next((p for p in ps if p[2] == "acquirer"), None)

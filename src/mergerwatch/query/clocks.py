@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from mergerwatch.core.records import ClockRecord
 from mergerwatch.query.holidays import ec_holidays, england_wales_bank_holidays, us_federal_holidays
 
 
@@ -25,7 +26,7 @@ class Clock:
     counted: list[str] = field(default_factory=list)  # how it was counted, step by step
     warnings: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> ClockRecord:
         return {
             "regime": self.regime,
             "start": self.start.isoformat(),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mergerwatch.core.names import NormalisedName, blocking_tokens, normalise_name, score_names
+from mergerwatch.core.records import MatchRecord
 from mergerwatch.store.read.reader import Reader, as_reader
 
 # Candidates scored per name at most: blocking keeps far fewer on real names.
@@ -85,7 +86,7 @@ def find_company(db: Any, name: str) -> CompanyHits:
     return hits
 
 
-def match_json(matches: Sequence[Match]) -> dict[str, Any]:
+def match_json(matches: Sequence[Match]) -> MatchRecord:
     return {
         "score": round(min(m.score for m in matches), 1),
         "kind": "exact"

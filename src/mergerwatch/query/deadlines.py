@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from mergerwatch.core import registry
+from mergerwatch.core.records import FilingRecord, NextDeadline, Row
 from mergerwatch.core.vocabulary import OPEN, with_labels
 from mergerwatch.query import clocks
 from mergerwatch.store.read.reader import as_reader
@@ -25,7 +26,7 @@ def _d(value: Any) -> date | None:
         return None
 
 
-def _computed(rec: dict[str, Any]) -> tuple[clocks.Clock, str] | None:
+def _computed(rec: Row) -> tuple[clocks.Clock, str] | None:
     """The statutory clock that applies to the record's current stage (its source's ClockRule), and what it was
     computed from."""
     prof = registry.profile(str(rec.get("source") or ""))
@@ -57,7 +58,7 @@ def _computed(rec: dict[str, Any]) -> tuple[clocks.Clock, str] | None:
     return None
 
 
-def next_deadline(rec: dict[str, Any], today: date | None = None) -> dict[str, Any] | None:
+def next_deadline(rec: Row, today: date | None = None) -> NextDeadline | None:
     """The open review's next deadline with "day N of M" where a statutory clock applies; None when closed."""
     if rec.get("status") not in OPEN:
         return None
@@ -107,7 +108,7 @@ def _progress(clock: clocks.Clock, today: date) -> dict[str, Any]:
     return {"day": (min(today, clock.end) - clock.start).days, "of": clock.days, "unit": clock.unit}
 
 
-def describe(dl: dict[str, Any]) -> str:
+def describe(dl: NextDeadline) -> str:
     """One line for the terminal: "2026-12-14 (published; in 12 days; day 13 of 25 working days)"."""
     parts = [dl["kind"], dl["when"]]
     if "day" in dl:
@@ -120,7 +121,7 @@ def describe(dl: dict[str, Any]) -> str:
     return text
 
 
-def add_deadline(rec: dict[str, Any], today: date | None = None) -> dict[str, Any]:
+def add_deadline(rec: FilingRecord, today: date | None = None) -> FilingRecord:
     """An open review's next deadline (published or computed, "day N of M"), on the record itself."""
     dl = next_deadline(rec, today)
     if dl is not None:
@@ -128,7 +129,7 @@ def add_deadline(rec: dict[str, Any], today: date | None = None) -> dict[str, An
     return rec
 
 
-def open_reviews(db: Any, within_days: int | None = None, ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+def open_reviews(db: Any, within_days: int | None = None, ids: Sequence[str] | None = None) -> list[FilingRecord]:
     """Open reviews with their next deadline, soonest first (those without one last)."""
     store = as_reader(db)
     found = [r["id"] for r in store.filing_rows(statuses=OPEN, ids=ids)]

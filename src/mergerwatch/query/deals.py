@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from mergerwatch.core.records import AuthorityLine, CoverageRow, DealResult, FilingRecord
 from mergerwatch.core.registry import PROFILES
 from mergerwatch.core.vocabulary import status_label, with_labels
 from mergerwatch.query.companies import find_company, match_json
@@ -26,7 +27,7 @@ COVERAGE_FACTS = [
 ]
 
 
-def source_coverage(db: Any) -> list[dict[str, Any]]:
+def source_coverage(db: Any) -> list[CoverageRow]:
     rd = as_reader(db)
     counts = rd.counts_by_source()
     out = []
@@ -47,9 +48,9 @@ def source_coverage(db: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _authority_summary(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _authority_summary(records: list[FilingRecord]) -> list[AuthorityLine]:
     """One line per authority: where its newest filing stands, with every case reference and filing."""
-    authorities: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    authorities: dict[str, list[FilingRecord]] = defaultdict(list)
     for rec in records:
         authorities[rec["authority"]].append(rec)
     summary = []
@@ -78,7 +79,7 @@ def _last_success(rd: Reader, source: str) -> str | None:
     return next((h["finished_at"] for h in rd.source_history(source, limit=30) if h["ok"]), None)
 
 
-def deal(db: Any, names: Sequence[str], today: date | None = None) -> dict[str, Any]:
+def deal(db: Any, names: Sequence[str], today: date | None = None) -> DealResult:
     """Filings where every named company appears (any role), split into transactions (newest first), each
     grouped by authority into one timeline with the days between its events."""
     store = as_reader(db)
@@ -108,7 +109,7 @@ def deal(db: Any, names: Sequence[str], today: date | None = None) -> dict[str, 
             }
         )
     summary = deals[0]["authorities"] if deals else []
-    result: dict[str, Any] = {
+    result: DealResult = {
         "query": list(names),
         "found": bool(records),
         "authorities": summary,  # the newest deal's; every deal's in "deals"
@@ -144,7 +145,7 @@ def _newest(store: Reader, ids: list[str]) -> list[str]:
     return [r["id"] for r in recs]
 
 
-def search(db: Any, name: str) -> list[dict[str, Any]]:
+def search(db: Any, name: str) -> list[FilingRecord]:
     """All filings of one company, newest first, each with why it matched."""
     store = as_reader(db)
     hits = find_company(store, name)

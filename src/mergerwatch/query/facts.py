@@ -4,13 +4,12 @@ vocabulary, the phased authorities from the registry."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from mergerwatch.core import registry
+from mergerwatch.core.records import Row
 from mergerwatch.core.vocabulary import DECIDED, detail_info
 
 
-def phase_of(rec: dict[str, Any]) -> int | None:
+def phase_of(rec: Row) -> int | None:
     """1 or 2 where the record shows which phase it reached (None for authorities without phases): its extra's
     phase, else what its status, its detail and its events tell (core/vocabulary.py DETAILS), else phase 1 at an
     authority whose cases run in phases."""
@@ -31,7 +30,7 @@ def phase_of(rec: dict[str, Any]) -> int | None:
     return None
 
 
-def notified_on(rec: dict[str, Any]) -> str | None:
+def notified_on(rec: Row) -> str | None:
     extra = rec.get("extra") or {}
     for key in ("notification_date", "opened_date"):
         if extra.get(key):
@@ -40,11 +39,11 @@ def notified_on(rec: dict[str, Any]) -> str | None:
     return min(dates) if dates else None
 
 
-def decided_on(rec: dict[str, Any]) -> str | None:
+def decided_on(rec: Row) -> str | None:
     return rec.get("status_date") if rec.get("status") in DECIDED else None
 
 
-def sectors_of(rec: dict[str, Any]) -> list[str]:
+def sectors_of(rec: Row) -> list[str]:
     extra = rec.get("extra") or {}
     out = [str(s) for s in extra.get("market_sector") or []]
     for s in extra.get("nace") or []:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from mergerwatch.core.records import SourceHealth
 from mergerwatch.core.redaction import redact
 from mergerwatch.core.registry import PROFILES
 from mergerwatch.store.read.reader import as_reader
@@ -14,7 +15,7 @@ from mergerwatch.store.read.reader import as_reader
 RECENT = 3
 
 
-def source_health(db: Any, now: datetime | None = None) -> list[dict[str, Any]]:
+def source_health(db: Any, now: datetime | None = None) -> list[SourceHealth]:
     """One row per registered source, in the registry's order."""
     rd = as_reader(db)
     counts = rd.counts_by_source()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from mergerwatch.core.records import FilingRecord, Row
 from mergerwatch.core.vocabulary import DECIDED, OPEN
 from mergerwatch.query.companies import find_company
 from mergerwatch.query.facts import decided_on, notified_on, phase_of, sectors_of
@@ -32,7 +33,7 @@ class Filters:
     limit: int | None = 50
 
 
-def _when(rec: dict[str, Any], by: str) -> str | None:
+def _when(rec: Row, by: str) -> str | None:
     if by == "notified":
         return notified_on(rec)
     if by == "seen":
@@ -65,7 +66,7 @@ def sql_filters(
     return statuses, ids, between
 
 
-def passes(rec: dict[str, Any], f: Filters, lo: str | None, hi: str | None) -> bool:
+def passes(rec: Row, f: Filters, lo: str | None, hi: str | None) -> bool:
     """The filters SQL cannot apply: phase, procedure, sector, and the dates read from the record."""
     if f.phase is not None and phase_of(rec) != f.phase:
         return False
@@ -80,7 +81,7 @@ def passes(rec: dict[str, Any], f: Filters, lo: str | None, hi: str | None) -> b
     return True
 
 
-def list_filings(db: Any, f: Filters, facts_only: bool = False) -> list[dict[str, Any]]:
+def list_filings(db: Any, f: Filters, facts_only: bool = False) -> list[Any]:
     """The filings that pass every filter, sorted and cut to the limit, as whole records in the `show --json`
     shape; with ``facts_only`` as the lighter rows `stats` counts on (headline, detail, the extra keys and events
     that tell phase, notification, procedure and sector). Authority, status and decided/seen dates are filtered
@@ -115,7 +116,7 @@ CSV_COLUMNS = ("id", "authority", "case_ref", "status", "status_label", "status_
                "procedure", "deadline", "title", "url")  # fmt: skip
 
 
-def csv_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def csv_rows(records: list[FilingRecord]) -> list[dict[str, Any]]:
     return [
         {
             "id": r["id"],

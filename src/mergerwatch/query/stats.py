@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from mergerwatch.core.records import Row, StatsRow
 from mergerwatch.core.vocabulary import OPEN
 from mergerwatch.query.facts import decided_on, notified_on, phase_of, sectors_of
 from mergerwatch.query.listing import Filters, passes, sql_filters
 from mergerwatch.store.read.reader import as_reader
 
 
-def stat_rows(db: Any, f: Filters) -> list[dict[str, Any]]:
+def stat_rows(db: Any, f: Filters) -> list[Row]:
     """What `stats` counts: the filings with something to tell beyond their headline (a notification date, a
     phase, a procedure, a sector, a telling event) as rows, and all the others as groups counted in SQL by
     authority, status, detail and year (``count``, ``year``): a whole authority of FTC notices is a few dozen
@@ -46,7 +47,7 @@ def _quantile(values: list[int], q: float) -> float | None:
     return round(v[lo] + (v[hi] - v[lo]) * (pos - lo), 1)
 
 
-def duration_days(rec: dict[str, Any]) -> int | None:
+def duration_days(rec: Row) -> int | None:
     """Days from notification to the decision; None while undecided or when no notification date is known
     (an FTC early-termination notice is dated only by its grant: no duration can be told)."""
     decided = decided_on(rec)
@@ -56,10 +57,10 @@ def duration_days(rec: dict[str, Any]) -> int | None:
     return (date.fromisoformat(decided[:10]) - date.fromisoformat(start[:10])).days
 
 
-def statistics(records: list[dict[str, Any]], by: str = "year") -> list[dict[str, Any]]:
+def statistics(records: list[Row], by: str = "year") -> list[StatsRow]:
     """Per authority and year (or sector, procedure, phase): cases, outcomes as counts and shares, Phase 2 openings,
     and the median and 90th-percentile duration from notification to decision, per phase."""
-    groups: dict[tuple[str, str], list[tuple[dict[str, Any], int | None, int | None, int]]] = {}
+    groups: dict[tuple[str, str], list[tuple[Row, int | None, int | None, int]]] = {}
     for r in records:
         # Each record's facts once (phase_of reads its events); a group counted in SQL (stat_rows) weighs its
         # count and has no notification date, so no duration.

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from mergerwatch.core import registry
+from mergerwatch.core.records import FilingRecord, Row
 from mergerwatch.core.vocabulary import OPEN, status_label
 from mergerwatch.query.facts import phase_of
 
@@ -26,7 +27,7 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def annotate_durations(rec: dict[str, Any], today: date | None = None) -> dict[str, Any]:
+def annotate_durations(rec: FilingRecord, today: date | None = None) -> FilingRecord:
     """Each dated event gains ``days_after_previous`` (days since the filing's previous dated event); an open
     review gains ``elapsed``: its phase, the date the current stage began and the days since then."""
     today = today or date.today()
@@ -48,7 +49,7 @@ def annotate_durations(rec: dict[str, Any], today: date | None = None) -> dict[s
     return rec
 
 
-def stage_began(rec: dict[str, Any]) -> date | None:
+def stage_began(rec: Row) -> date | None:
     """When the record entered its current status: the first event of the last unbroken run of events with
     that status (informational events in between do not break it); else the status date."""
     began = None
@@ -62,7 +63,7 @@ def stage_began(rec: dict[str, Any]) -> date | None:
     return began or _day(rec.get("status_date"))
 
 
-def span(rec: dict[str, Any]) -> tuple[date | None, date | None]:
+def span(rec: Row) -> tuple[date | None, date | None]:
     """The first and last dates a record shows (events, status date, notification)."""
     days = [d for d in (_day(ev.get("date")) for ev in rec.get("events") or []) if d]
     extra = rec.get("extra") or {}
@@ -73,7 +74,7 @@ def span(rec: dict[str, Any]) -> tuple[date | None, date | None]:
     return (min(days), max(days)) if days else (None, None)
 
 
-def group_deals(records: list[dict[str, Any]], window_days: int = SAME_DEAL_WINDOW_DAYS) -> list[dict[str, Any]]:
+def group_deals(records: list[FilingRecord], window_days: int = SAME_DEAL_WINDOW_DAYS) -> list[dict[str, Any]]:
     """Split the filings naming all the parties into transactions, oldest first, each with its reasons.
 
     - Filings with the same case at one authority are one deal.
@@ -144,7 +145,7 @@ def group_deals(records: list[dict[str, Any]], window_days: int = SAME_DEAL_WIND
     return out
 
 
-def _case_key(r: dict[str, Any]) -> tuple[str, str] | None:
+def _case_key(r: Row) -> tuple[str, str] | None:
     ref = str(r.get("case_ref") or "").strip()
     prof = registry.profile(str(r.get("source") or ""))
     if not ref or prof is None or not prof.reviews:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mergerwatch.core.records import FilingRecord
 from mergerwatch.query.companies import find_company
 from mergerwatch.query.deals import deal
 from mergerwatch.query.facts import phase_of
@@ -17,7 +18,7 @@ def watch_kind(w: dict[str, Any]) -> str:
     return str(names.get("rule")) if isinstance(names, dict) else "deal"
 
 
-def watched_records(store: Any, w: dict[str, Any], among: set[str] | None = None) -> list[dict[str, Any]]:
+def watched_records(store: Any, w: dict[str, Any], among: set[str] | None = None) -> list[FilingRecord]:
     """The records a watch covers (only those in ``among`` when given: a night's fresh filings)."""
     rd = as_reader(store)
     kind = watch_kind(w)

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from mergerwatch.core.records import EventRecord, FilingRecord, Provenance
 from mergerwatch.core.registry import full_url
 from mergerwatch.core.vocabulary import telling_details
 
@@ -79,31 +80,33 @@ def chunks(seq: Sequence[Any], n: int = CHUNK) -> Iterator[Sequence[Any]]:
         yield seq[i : i + n]
 
 
-def filing_record(r: Sequence[Any]) -> dict[str, Any]:
-    """A row of FILING_COLS in the CLI's ``--json`` shape (parties and events filled in by the caller)."""
-    return {
-        "id": r[1],
-        "source": r[2],
-        "source_id": r[3],
-        "authority": r[4],
-        "jurisdiction": r[5],
-        "case_ref": r[6],
-        "title": r[7],
-        "parties": [],
-        "status": r[8],
-        "status_raw": r[9],
-        "status_date": r[10],
-        "detail": r[11],
-        "deadline": r[12],
-        "url": full_url(r[1], r[13]),
-        "published_at": r[14],
-        "extra": json_value(r[15]) or {},
-        "alt_ids": json_value(r[16]) or [],
-        "first_seen": r[17],
-        "last_changed": r[18],
-        "provenance": {"fetched_at": r[19], "payload_sha256": r[20], "parser_version": r[21]},
-        "events": [],
-    }
+def filing_record(r: Sequence[Any]) -> FilingRecord:
+    """A row of FILING_COLS as a record (parties and events filled in by the caller)."""
+    (_pk, fid, source, source_id, authority, jurisdiction, case_ref, title, status, status_raw, status_date, detail,
+     deadline, url, published_at, extra, alt_ids, first_seen, last_changed, fetched_at, sha, parser) = r  # fmt: skip
+    return FilingRecord(
+        id=fid,
+        source=source,
+        source_id=source_id,
+        authority=authority,
+        jurisdiction=jurisdiction,
+        case_ref=case_ref,
+        title=title,
+        parties=[],
+        status=status,
+        status_raw=status_raw,
+        status_date=status_date,
+        detail=detail,
+        deadline=deadline,
+        url=full_url(fid, url),
+        published_at=published_at,
+        extra=json_value(extra) or {},
+        alt_ids=json_value(alt_ids) or [],
+        first_seen=first_seen,
+        last_changed=last_changed,
+        events=[],
+        provenance=Provenance(fetched_at=fetched_at, payload_sha256=sha, parser_version=parser),
+    )
 
 
 def event_url(stored: str | None, filing_url: str | None) -> str | None:
@@ -121,15 +124,16 @@ OBSERVED_SINCE_SQL = (
 )
 
 
-def event_record(e: Sequence[Any], filing_url: str | None, first_seen: str) -> dict[str, Any]:
-    return {
-        "status": e[2],
-        "status_raw": e[3],
-        "date": e[4],
-        "detail": e[5],
-        "deadline": e[6],
-        "basis": e[7] or "structured",  # '': the usual one (schema.py)
-        "observed_at": e[8] or first_seen,  # '': with its filing
-        "url": event_url(e[9], filing_url),
-        "_id": e[1],
-    }
+def event_record(e: Sequence[Any], filing_url: str | None, first_seen: str) -> tuple[int, EventRecord]:
+    """A row of EVENT_COLS as (its id, the event record)."""
+    _pk, eid, status, status_raw, when, detail, deadline, basis, observed, url = e
+    return eid, EventRecord(
+        status=status,
+        status_raw=status_raw,
+        date=when,
+        detail=detail,
+        deadline=deadline,
+        basis=basis or "structured",  # '': the usual one (schema.py)
+        observed_at=observed or first_seen,  # '': with its filing
+        url=event_url(url, filing_url),
+    )

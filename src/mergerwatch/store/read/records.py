@@ -4,8 +4,8 @@ an alternate id or a case reference names."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from mergerwatch.core.records import EventRecord, FilingRecord, PartyRecord
 from mergerwatch.store.extra_codec import full_extra, shortened
 from mergerwatch.store.read.base import ReaderBase
 from mergerwatch.store.read.columns import (
@@ -20,13 +20,15 @@ from mergerwatch.store.read.columns import (
 
 
 class RecordsMixin(ReaderBase):
-    def filing_records(self, ids: Sequence[str], with_events: bool = True) -> list[dict[str, Any]]:
-        """Records in the CLI's ``--json`` shape, in the order of ``ids``."""
+    def filing_records(self, ids: Sequence[str], with_events: bool = True) -> list[FilingRecord]:
+        """Records in the ``--json`` shape (core/records.py), in the order of ``ids``; without ``with_events`` they
+        carry no "events" key."""
         if not ids:
             return []
-        out: dict[str, dict[str, Any]] = {}
+        out: dict[str, FilingRecord] = {}
+        history: dict[str, list[tuple[str, str, int, EventRecord]]] = {}  # id -> (date, observed, event id, event)
         for chunk in chunks(list(ids)):
-            by_pk: dict[int, dict[str, Any]] = {}
+            by_pk: dict[int, FilingRecord] = {}
             marks = ", ".join("?" * len(chunk))
             for r in self.rows(f"SELECT {FILING_COLS} FROM {FILING_FROM} WHERE f.id IN ({marks})", chunk):
                 out[r[1]] = by_pk[r[0]] = filing_record(r)
@@ -37,7 +39,7 @@ class RecordsMixin(ReaderBase):
             sql = f"SELECT filing_pk, name, role FROM parties WHERE filing_pk IN ({pmarks}) "
             sql += "ORDER BY filing_pk, position"
             for fpk, name, role in self.rows(sql, pks):
-                by_pk[fpk]["parties"].append({"name": name, "role": role})
+                by_pk[fpk]["parties"].append(PartyRecord(name=name, role=role))
             for rec in by_pk.values():
                 if shortened(rec["source"], rec["extra"]):
                     targets = [p["name"] for p in rec["parties"] if p["role"] == "target"]
@@ -46,14 +48,14 @@ class RecordsMixin(ReaderBase):
                 sql = f"SELECT {EVENT_COLS} FROM status_events WHERE filing_pk IN ({pmarks}) ORDER BY filing_pk, id"
                 for e in self.rows(sql, pks):
                     rec = by_pk[e[0]]
-                    rec["events"].append(event_record(e, rec["url"], rec["first_seen"]))
+                    eid, ev = event_record(e, rec["url"], rec.get("first_seen") or "")
+                    history.setdefault(rec["id"], []).append((ev["date"] or "", ev["observed_at"] or "", eid, ev))
         recs = [out[i] for i in ids if i in out]
         for r in recs:
-            r["events"].sort(key=lambda e: (e["date"] or "", e["observed_at"], e["_id"]))
-            for e in r["events"]:
-                e.pop("_id", None)
-            if not with_events:
-                r.pop("events")
+            if with_events:
+                r["events"] = [ev for *_key, ev in sorted(history.get(r["id"], []), key=lambda x: x[:3])]
+            else:
+                del r["events"]  # type: ignore[misc]
         return recs
 
     def find_filing_id(self, ident: str) -> str | None:
