@@ -28,7 +28,7 @@ def test_stats_page_and_image(db, tmp_path):
 
 def test_outside_text_in_a_chart_is_text(tmp_path):
     pytest.importorskip("matplotlib")
-    from mergerwatch.charts import stats_html, stats_png
+    from mergerwatch.render.charts import stats_html, stats_png
 
     row = {
         "authority": "EC", "sector": "Oil $x^2$ & <b>gas</b>", "cases": 2, "open": 0,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from mergerwatch.core.textsafe import clean, safe_url
 from mergerwatch.ingest.notify import alert_body, write_atom
-from mergerwatch.render import deal_html
+from mergerwatch.render.html import deal_html
 
 from .conftest import FIXTURES
 

@@ -494,7 +494,7 @@ def test_the_answer_path_imports_nothing_of_fetching():
     import sys
 
     code = (
-        "import sys, mergerwatch.cli, mergerwatch.query.deals, mergerwatch.store, mergerwatch.render;"
+        "import sys, mergerwatch.cli, mergerwatch.query.deals, mergerwatch.store, mergerwatch.render.terminal;"
         "import mergerwatch.ingest.notify;"
         "bad = [m for m in ('httpx', 'bs4', 'lxml', 'alembic', 'pydantic', 'mergerwatch.sources', 'mergerwatch.fetch')"
         " if m in sys.modules]; print(','.join(bad))"

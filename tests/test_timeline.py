@@ -12,7 +12,7 @@ from mergerwatch.ingest.pipeline import process_payload
 from mergerwatch.query.deals import deal
 from mergerwatch.query.timeline import annotate_durations, group_deals, stage_began
 from mergerwatch.query.watches import watched_records
-from mergerwatch.render import deal_html
+from mergerwatch.render.html import deal_html
 from mergerwatch.sources import get_source
 from mergerwatch.store import now_iso
 

@@ -218,7 +218,7 @@ def show(
     if as_json:
         _print_json(rec)
     else:
-        from mergerwatch.render import filing_panel
+        from mergerwatch.render.terminal import filing_panel
 
         out.print(filing_panel(rec))
 
@@ -229,7 +229,7 @@ def search(
 ) -> None:
     """All filings of one company, newest first, with why each matched."""
     from mergerwatch.query.deals import search as do_search
-    from mergerwatch.render import records_table
+    from mergerwatch.render.terminal import records_table
 
     (name,) = _names([name], "a company name", split=False)
     store = _reader()
@@ -264,7 +264,7 @@ def deal(
     names = _names(names)
     result = do_deal(_reader(), names)
     if html_file:
-        from mergerwatch.render import deal_html
+        from mergerwatch.render.html import deal_html
 
         try:
             html_file.write_text(deal_html(result), encoding="utf-8")
@@ -275,11 +275,11 @@ def deal(
     if as_json:
         _print_json(result)
     elif as_csv:
-        from mergerwatch.render import deal_csv
+        from mergerwatch.render.output import deal_csv
 
         sys.stdout.write(deal_csv(result))
     else:
-        from mergerwatch.render import print_deal
+        from mergerwatch.render.terminal import print_deal
 
         print_deal(out.get(), result)
 
@@ -382,7 +382,7 @@ def deadlines(
         ids = sorted({r["id"] for w in watches for r in watched_records(store, w)})
     recs = open_reviews(store, days, ids)
     if ics is not None:
-        from mergerwatch.render import deadlines_ics
+        from mergerwatch.render.ics import deadlines_ics
 
         try:
             ics.write_bytes(deadlines_ics(recs))
@@ -449,7 +449,7 @@ def list_cmd(
 
     from mergerwatch.core.vocabulary import with_labels
     from mergerwatch.query.listing import CSV_COLUMNS, SORTS, csv_rows, list_filings
-    from mergerwatch.render import records_table
+    from mergerwatch.render.terminal import records_table
 
     _one_output(**{"--json": as_json, "--csv": as_csv})
     if sort not in SORTS:
@@ -503,7 +503,7 @@ def stats(
             continue
         if not rows:
             raise MergerwatchError(f"no filing matches those filters: nothing to draw in {path}")
-        from mergerwatch import charts
+        from mergerwatch.render import charts
 
         data = charts.stats_html(rows, by).encode("utf-8") if kind == "html" else charts.stats_png(rows, by)
         try:
@@ -639,7 +639,7 @@ def parse(
     """Parse a saved response offline and print its records. Never touches the database."""
     from mergerwatch.core.vocabulary import with_labels
     from mergerwatch.ingest.pipeline import parse_checked
-    from mergerwatch.render import records_table
+    from mergerwatch.render.terminal import records_table
     from mergerwatch.sources import get_source
 
     src = get_source(source)

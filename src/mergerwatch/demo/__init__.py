@@ -17,7 +17,7 @@ from rich.console import Console
 from mergerwatch.core.errors import UsageError
 from mergerwatch.ingest.refresh import make_client, run_refresh
 from mergerwatch.query.deals import deal
-from mergerwatch.render import print_deal
+from mergerwatch.render.terminal import print_deal
 from mergerwatch.store import Store
 
 # Sources with real recordings shipped in the package (the EU ones have no verbatim capture yet).

@@ -7,10 +7,7 @@ refresh, and the alert stays undelivered (and is reported again) until a later r
 
 from __future__ import annotations
 
-import json
-import re
 import time
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +20,7 @@ from mergerwatch.core.textsafe import clean, safe_url
 from mergerwatch.core.vocabulary import status_label
 from mergerwatch.query.changes import events_observed_since
 from mergerwatch.query.watches import watched_records
+from mergerwatch.render.atom import atom_feed
 from mergerwatch.store import Store, now_iso
 from mergerwatch.store import schema as t
 from mergerwatch.store.read.columns import OBSERVED_SQL
@@ -33,12 +31,6 @@ if TYPE_CHECKING:
 WEBHOOK_ATTEMPTS = 3
 WEBHOOK_TIMEOUT = 10.0
 ATOM_ENTRIES = 200
-# Characters XML 1.0 forbids; scraped text can carry them.
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_text(value: Any) -> str:
-    return _XML_BAD.sub("", "" if value is None else str(value))
 
 
 def check_webhook(url: str | None) -> str | None:
@@ -194,30 +186,10 @@ def _mark(store: Store, ids: list[int], error: str | None) -> None:
 
 
 def write_atom(store: Store, path: Path) -> None:
-    """An Atom 1.0 feed of the newest alerts; valid XML whatever the scraped text holds."""
+    """An Atom 1.0 feed of the newest alerts, replacing the file at ``path`` whole (written beside it, then moved)."""
     with store.engine.connect() as conn:
         rows = conn.execute(sa.select(t.alerts).order_by(t.alerts.c.id.desc()).limit(ATOM_ENTRIES)).all()
-    ns = "http://www.w3.org/2005/Atom"
-    ET.register_namespace("", ns)
-    feed = ET.Element(f"{{{ns}}}feed")
-    ET.SubElement(feed, f"{{{ns}}}title").text = "mergerwatch: watched deals"
-    ET.SubElement(feed, f"{{{ns}}}id").text = "urn:mergerwatch:alerts:" + re.sub(r"[^\w.-]", "_", str(store.url))[-80:]
-    ET.SubElement(feed, f"{{{ns}}}updated").text = rows[0].created_at if rows else now_iso()
-    author = ET.SubElement(feed, f"{{{ns}}}author")
-    ET.SubElement(author, f"{{{ns}}}name").text = "mergerwatch"
-    for r in rows:
-        body = r.body if isinstance(r.body, dict) else json.loads(r.body)
-        e = ET.SubElement(feed, f"{{{ns}}}entry")
-        ET.SubElement(e, f"{{{ns}}}id").text = f"urn:mergerwatch:alert:{r.watch_id}:{r.event_id}"
-        ET.SubElement(e, f"{{{ns}}}title").text = xml_text(body.get("text"))
-        ET.SubElement(e, f"{{{ns}}}updated").text = r.created_at
-        link = safe_url(body.get("url"))
-        if link:
-            ET.SubElement(e, f"{{{ns}}}link", href=xml_text(link))
-        ET.SubElement(e, f"{{{ns}}}summary").text = xml_text(
-            f"{body.get('title')} - {body.get('status_raw')} ({body.get('date')})"
-        )
     tmp = path.with_name(path.name + ".tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
-    ET.ElementTree(feed).write(tmp, encoding="utf-8", xml_declaration=True)
+    tmp.write_bytes(atom_feed(rows, str(store.url), now_iso()))
     tmp.replace(path)
