@@ -254,7 +254,7 @@ def test_a_reader_that_went_away_is_exit_code_1_without_a_message(tmp_path):
 )
 def test_leave_finishes_what_an_exit_finishes(code, out, status):
     r = subprocess.run(
-        [sys.executable, "-c", "from mergerwatch.exiting import exit_code, leave\n" + code],
+        [sys.executable, "-c", "from mergerwatch.core.exiting import exit_code, leave\n" + code],
         capture_output=True,
         text=True,
         timeout=60,

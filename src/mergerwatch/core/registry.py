@@ -10,11 +10,10 @@ Adding a source: one module in ``sources/``, one entry here, one folder in ``fix
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class ClockRule:
+class ClockRule(NamedTuple):
     """A statutory period an open case of this source runs, and where it starts (deadlines, `show`, `deal`).
 
     The period is the regime's (query/clocks.py: ``regime``), counted from the newest event whose detail is in
@@ -34,8 +33,7 @@ class ClockRule:
     refiled_basis: str = ""
 
 
-@dataclass(frozen=True)
-class ExtraRepeats:
+class ExtraRepeats(NamedTuple):
     """Values a source's extra repeats of its record (store/extra_codec.py): the key holding the case reference and
     the key holding the target parties' names, both written first by the parser."""
 
@@ -43,8 +41,7 @@ class ExtraRepeats:
     targets_key: str
 
 
-@dataclass(frozen=True)
-class SourceProfile:
+class SourceProfile(NamedTuple):
     name: str
     authority: str  # upper-case code (FTC, DOJ, US, EC, CMA, BKartA ...) as records carry it
     jurisdiction: str
@@ -57,6 +54,9 @@ class SourceProfile:
     phased: bool = False  # its cases run in phases: phase 1 unless a record shows more
     clocks: tuple[ClockRule, ...] = ()
     extra_repeats: ExtraRepeats | None = None
+    # What `refresh --case` fetches on demand, in words ("an EC case number such as M.11234"); None: no such fetch.
+    one_case: str | None = None
+    follows_companies: bool = False  # `refresh --party NAME / --cik N` follow a listed company's own filings
 
     @property
     def fixtures(self) -> str:
@@ -101,6 +101,7 @@ PROFILES: dict[str, SourceProfile] = {
             url_prefix="https://competition-cases.ec.europa.eu/cases/",
             reviews=True,
             phased=True,
+            one_case="an EC case number such as M.11234",
             clocks=(
                 ClockRule(
                     "eu-phase2",
@@ -120,6 +121,7 @@ PROFILES: dict[str, SourceProfile] = {
             url_prefix="https://www.gov.uk/cma-cases/",
             reviews=True,
             phased=True,
+            one_case="a CMA case page's slug",
             clocks=(
                 ClockRule(
                     "uk-phase2",
@@ -143,6 +145,7 @@ PROFILES: dict[str, SourceProfile] = {
             "US",
             "SEC EDGAR: HSR status and deal disclosures in the parties' own filings",
             "sec_edgar:SecEdgar",
+            follows_companies=True,
             clocks=(
                 ClockRule(
                     "us-hsr",

@@ -8,9 +8,8 @@ no clearance decision: an early termination or an expiry only ends the HSR waiti
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Status(StrEnum):
@@ -63,8 +62,7 @@ LABELS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class DetailInfo:
+class DetailInfo(NamedTuple):
     """What one detail code says beyond its status."""
 
     meaning: str

@@ -19,6 +19,7 @@ from mergerwatch.core.redaction import redact
 from mergerwatch.fetch.client import Client
 from mergerwatch.fetch.hosts import contact_from_env
 from mergerwatch.fetch.transports import RecordingTransport, ReplayTransport
+from mergerwatch.ingest.notify import collect_alerts, deliver, pending_alerts
 from mergerwatch.ingest.pipeline import process_payload
 from mergerwatch.sources import all_sources, get_source, host_rules
 from mergerwatch.sources.base import FetchContext, Payload, Source
@@ -214,3 +215,52 @@ def _take_lock(store: Store, wait: bool, poll: float = 2.0, max_wait: float = 6 
             if not wait or time.monotonic() > deadline:
                 raise
             time.sleep(poll)
+
+
+@dataclass
+class RefreshOptions:
+    """What `mergerwatch refresh` was asked for, checked (cli/operate.py)."""
+
+    sources: list[str] | None = None
+    since: date | None = None
+    full: bool = False
+    wait: bool = False
+    case: str | None = None
+    replay: Path | None = None
+    record: Path | None = None
+    webhook: str | None = None
+    atom: Path | None = None
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+
+
+def nightly(
+    db: str | None,
+    opts: RefreshOptions,
+    on_payload: Callable[[str, SourceResult], None] | None = None,
+    on_source_done: Callable[[SourceResult], None] | None = None,
+) -> tuple[RunResult, dict[str, Any]]:
+    """One refresh as the command runs it: every source (or the ones named), then the watch alerts it raised,
+    delivered (a webhook, an Atom feed; printed is delivered when nothing else is configured). The run and the
+    summary `refresh --json` prints."""
+    store = Store(db)
+    client = make_client(store, opts.replay, opts.record)
+    try:
+        run = run_refresh(
+            store, client, opts.sources, opts.since, opts.full, opts.wait, opts.case, on_payload, on_source_done,
+            opts.time_limit,
+        )  # fmt: skip
+    finally:
+        client.close()
+    collect_alerts(store, run.started_at)
+    alerts = pending_alerts(store)
+    delivery = deliver(store, opts.webhook, opts.atom, terminal=True)
+    summary = {
+        "run_id": run.run_id,
+        "ok": run.ok,
+        "offline": run.offline,
+        "sources": [r.as_dict() for r in run.results],
+        "alerts": delivery,
+        "watched_changes": [a["body"] for a in alerts],
+        "requests": client.requests_made,
+    }
+    return run, summary

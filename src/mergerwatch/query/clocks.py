@@ -202,5 +202,6 @@ def compute(regime: str, start: date, **options: Any) -> Clock:
     given = {k: v for k, v in options.items() if v not in (None, False, 0)}
     wrong = sorted(set(given) - takes)
     if wrong:
-        raise ValueError(f"{', '.join(wrong)} do(es) not apply to {regime}")
+        flags = ", ".join("--" + w.replace("_", "-") for w in wrong)
+        raise ValueError(f"those options ({flags}) do not apply to {regime}")
     return count(start, **given)

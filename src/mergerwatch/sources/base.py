@@ -81,10 +81,6 @@ class Source:
     # The hosts this source asks, each with its politeness and bounds (the numbers and their reasons are in
     # shared/sources/*.md); the refresh gives them to the one client every source shares.
     host_rules: ClassVar[dict[str, HostRule]] = {}
-    # What `refresh --case` fetches on demand, in words ("an EC case number such as M.11234"); None: no such fetch.
-    one_case: ClassVar[str | None] = None
-    # `refresh --party/--cik` follow a listed company's own filings.
-    follows_companies: ClassVar[bool] = False
 
     @property
     def profile(self) -> SourceProfile:

@@ -118,7 +118,6 @@ def _facets(value: Any) -> list[str]:
 
 class CmaMergers(Source):
     name = "cma-mergers"
-    one_case = "a CMA case page's slug"
     parser_version = "cma-1"
     host_rules = {"www.gov.uk": HostRule(min_interval=0.2, timeout=30.0, deadline=60.0)}
 

@@ -37,7 +37,6 @@ SHRINK_LIMIT = 0.8  # a dump holding fewer than 80 % of the last good one's case
 
 class EcMergers(Source):
     name = "ec-mergers"
-    one_case = "an EC case number such as M.11234"
     parser_version = "ec-2"
     host_rules = {
         # The open-data dump is ~39 MB today (eu_commission.md); room for growth, not for a bomb.

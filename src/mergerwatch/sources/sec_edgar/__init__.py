@@ -54,7 +54,6 @@ _BLOCK_PAGE = re.compile(
 
 class SecEdgar(Source):
     name = "sec-edgar"
-    follows_companies = True
     parser_version = "sec-1"
     # The SEC allows 10 requests/s for a whole machine (sec_edgar.md §1); 0.35 s per host keeps all three hosts
     # together under 9/s even if a run used them at once (one source uses them one after another).

@@ -12,6 +12,10 @@ from mergerwatch.store.read.base import ReaderBase
 
 
 class NamesMixin(ReaderBase):
+    def aliases(self) -> list[dict[str, Any]]:
+        """Every alias a user recorded, by name."""
+        return self.dicts("SELECT name, alias, name_norm, alias_norm, reason, created_at FROM aliases ORDER BY name")
+
     def aliases_of(self, key: str) -> list[dict[str, Any]]:
         return self.dicts(
             "SELECT name, alias, name_norm, alias_norm, reason FROM aliases WHERE name_norm = ? OR alias_norm = ?",

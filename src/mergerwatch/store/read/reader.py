@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from mergerwatch.exiting import opened
+from mergerwatch.core.exiting import opened
 from mergerwatch.store.location import resolve_db_url, sqlite_path
 from mergerwatch.store.read.base import Connect
 from mergerwatch.store.read.columns import TELLS_SQL, json_value

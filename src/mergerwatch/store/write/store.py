@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from mergerwatch.exiting import opened
+from mergerwatch.core.exiting import opened
 from mergerwatch.store import name_index
 from mergerwatch.store import schema as t
 from mergerwatch.store.db import create_db_engine, migrate, resolve_db_url

@@ -1,0 +1,146 @@
+"""The command line: thin typer commands over plain functions, one module per group of commands.
+
+Contract: ``mergerwatch [--db PATH] COMMAND``; every command that prints records takes ``--json`` and then prints only
+JSON on stdout. Errors go to stderr as one sentence, never a traceback unless ``--debug``. Exit statuses:
+core/errors.py ExitStatus. A command checks its arguments, calls one function of query/ or ingest/, and hands the
+result to one renderer (render/); the modules it calls are named at the top of its module (core/lazy.py).
+
+No ``from __future__ import annotations`` here: typer would then eval() the string annotations of every command on
+each start (about 20 ms, benchmarks/bench_read.py).
+"""
+
+import logging
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from mergerwatch import __version__
+from mergerwatch.cli.common import STATE, app
+from mergerwatch.core.errors import ExitStatus, MergerwatchError
+from mergerwatch.core.lazy import lazy
+from mergerwatch.core.redaction import redact
+from mergerwatch.core.textsafe import clean
+
+console = lazy("mergerwatch.render.console")
+exiting = lazy("mergerwatch.core.exiting")
+
+# The command modules, in the order `--help` lists their commands; importing one registers its commands on ``app``.
+from mergerwatch.cli import records  # noqa: E402, F401, I001  (read: show, search, deal, list, stats, changes)
+from mergerwatch.cli import timing  # noqa: E402, F401  (clock, deadlines)
+from mergerwatch.cli import operate  # noqa: E402, F401  (refresh, sources, doctor, demo, version)
+from mergerwatch.cli import offline  # noqa: E402, F401  (parse, ingest, reparse)
+from mergerwatch.cli import lists  # noqa: E402, F401  (alias, watch)
+
+__all__ = ["app", "main", "run"]
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"mergerwatch {__version__}\n")
+        raise typer.Exit(ExitStatus.OK)
+
+
+class _RedactingFilter(logging.Filter):
+    """Every log line passes through the redactor, whatever built it (a server's error body included)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = clean(redact(record.getMessage()))
+        record.args = None
+        return True
+
+
+@app.callback()
+def main_options(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH|URL",
+            help="Database path or SQLAlchemy URL (else $MERGERWATCH_DB, else the per-user data directory).",
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each request and retry.")] = False,
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version and exit."),
+    ] = None,
+) -> None:
+    STATE.db = db
+    STATE.debug = debug
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_RedactingFilter())
+    logging.basicConfig(
+        level=logging.DEBUG if debug else (logging.INFO if verbose else logging.WARNING), handlers=[handler]
+    )
+
+
+def _click_error(exc: BaseException) -> int | None:
+    """Typer's parser errors, recognised by shape: typer 0.29 bundles its own click, older ones use the click
+    package; neither is imported here. Returns the exit code, or None when ``exc`` is not one of them."""
+    code = getattr(exc, "exit_code", None)
+    if not isinstance(code, int) or not hasattr(exc, "format_message"):
+        return None
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        sys.stdout.write(ctx.get_help() + "\n")
+        return ExitStatus.USAGE
+    message = clean(exc.format_message(), one_line=True)
+    if code == ExitStatus.USAGE:
+        where = getattr(ctx, "command_path", None) or "mergerwatch"
+        console.say(("error: ", "red"), f"{message} (see '{where} --help')", console=console.err)
+    else:
+        console.say(("error: ", "red"), message, console=console.err)
+    return code
+
+
+def run() -> None:
+    """The installed command (and ``python -m mergerwatch``): main, then out without Python's shutdown (exiting)."""
+    exiting.arm()
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exiting.exit_code(exc.code)
+    exiting.leave(code)
+
+
+def _debugging() -> bool:
+    return STATE.debug or bool(os.environ.get("MERGERWATCH_DEBUG"))
+
+
+def main() -> None:
+    try:
+        rc = app(standalone_mode=False)
+        if rc == ExitStatus.INTERRUPTED:  # typer returns Ctrl-C as this code without a word (older ones raise it)
+            console.say("interrupted", console=console.err)
+        sys.exit(rc if isinstance(rc, int) else 0)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        console.say("interrupted", console=console.err)
+        sys.exit(ExitStatus.INTERRUPTED)
+    except MergerwatchError as exc:
+        if _debugging():
+            raise
+        console.say(("error: ", "red"), str(exc), console=console.err)
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(ExitStatus.FAILED)
+    except Exception as exc:
+        code = _click_error(exc)
+        if code is not None:
+            sys.exit(code)
+        if type(exc).__name__ == "Exit" and isinstance(getattr(exc, "exit_code", None), int):
+            sys.exit(exc.exit_code)  # click's own Exit, raised by --help of an older typer
+        if _debugging():
+            raise
+        console.say(
+            ("error: ", "red"),
+            redact(f"unexpected {type(exc).__name__}: {exc} (run with --debug for details)"),
+            console=console.err,
+        )
+        sys.exit(ExitStatus.FAILED)

@@ -1,0 +1,132 @@
+"""Saved responses into the store as a fetch would store them (``ingest``), and the stored payloads read again after a
+parser fix (``reparse``): one loop, a worker parsing ahead (ingest/worker.py), payloads grouped into few commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mergerwatch.core.errors import SourceError, UsageError
+from mergerwatch.core.payload import Payload
+from mergerwatch.ingest.pipeline import GroupCommit, PayloadOutcome
+from mergerwatch.ingest.worker import PreparedAhead
+from mergerwatch.sources import get_source
+from mergerwatch.store.location import resolve_db_url
+from mergerwatch.store.name_index import expected
+from mergerwatch.store.write.store import Store
+
+
+def read_file(path: Path, source: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{source}: cannot read {path}: {exc.strerror}") from None
+
+
+def check_files(source: str, files: Iterable[Path]) -> None:
+    """Every file readable before anything is stored (a mistyped path is a usage error, nothing written)."""
+    for f in files:
+        if not f.is_file():
+            raise UsageError(f"{source}: cannot read {f}: {'a directory' if f.is_dir() else 'no such file'}")
+
+
+def _store_all(
+    store: Store, ahead: PreparedAhead
+) -> Iterator[tuple[Any, Payload | BaseException, PayloadOutcome | SourceError]]:
+    """Each item of ``ahead`` stored in groups of commits: (its key, its payload, the outcome or the error)."""
+    with GroupCommit(store) as group:
+        try:
+            for key, payload, prepared in ahead:
+                if isinstance(payload, SourceError):
+                    yield key, payload, payload
+                    continue
+                assert isinstance(payload, Payload)
+                try:
+                    outcome = group.add(get_source(payload.source), payload, prepared)
+                except SourceError as exc:
+                    yield key, payload, exc
+                    continue
+                if outcome.refused:
+                    ahead.refused()
+                yield key, payload, outcome
+        finally:
+            ahead.close()  # the worker stops now, not when the interrupted loop is collected
+
+
+def ingest_files(db: str | None, source: str, files: list[Path]) -> list[tuple[Path, PayloadOutcome | SourceError]]:
+    """Store saved responses of ``source``, one file in memory at a time (and the worker's window); each file's
+    outcome or error, in the order given. The files are the provenance (file:// URLs)."""
+    src = get_source(source)
+    check_files(source, files)
+
+    def read() -> Iterator[tuple[Path, Payload | SourceError]]:
+        for f in files:
+            try:
+                yield f, src.payload_for_file(read_file(f, source), str(f.resolve()))
+            except SourceError as exc:
+                yield f, exc
+
+    # The worker starts before the store is opened (SQLAlchemy is loaded then), its records prepared for the form of
+    # name index a SQLite store has where this SQLite has FTS5; a store with the other form refuses them (parsed
+    # again).
+    ahead = PreparedAhead(read(), len(files), fts=expected(resolve_db_url(db)))
+    ahead.start()
+    try:
+        store = Store(db)
+    except BaseException:
+        ahead.close()
+        raise
+    ahead.fts = store.name_index
+    return [(f, outcome) for f, _payload, outcome in _store_all(store, ahead)]
+
+
+@dataclass
+class Reparsed:
+    reparsed: int = 0
+    failing: list[dict[str, Any]] = field(default_factory=list)
+    dropped: int = 0
+
+
+def reparse(db: str | None, source: str | None, only_failed: bool, drop_failed: bool) -> Reparsed:
+    """Parse the stored payloads again (of ``source``, or the failed ones only); list those still failing and,
+    with ``drop_failed``, delete them. A worker checks the records of the next payloads against the store's
+    (import_unchanged) while this process takes the ones before: a payload whose records the store holds as they are
+    is done without being parsed here."""
+    if source:
+        get_source(source)  # an unknown source is a usage error, not "re-parsed 0"
+    store = Store(db)
+    listed = store.payloads(source, "error" if only_failed else None)
+    items = ((p, store.payload(p["id"])) for p in listed)
+    ahead = PreparedAhead(items, len(listed), fts=store.name_index, check=True)
+    ahead.start()
+    out = Reparsed()
+    for p, _payload, outcome in _store_all(store, ahead):
+        if isinstance(outcome, SourceError):
+            out.failing.append({"id": p["id"], "source": p["source"], "url": p["url"], "error": str(outcome)})
+        else:
+            out.reparsed += 1
+    if drop_failed and out.failing:
+        out.dropped = store.drop_payloads([f["id"] for f in out.failing])
+    return out
+
+
+def outcome_record(f: Path, outcome: PayloadOutcome | SourceError, ids: bool) -> dict[str, Any]:
+    """One file's result as `ingest --json` prints it (``ids``: each record's id and action)."""
+    if isinstance(outcome, SourceError):
+        return {"file": str(f), "ok": False, "error": str(outcome)}
+    rep = outcome.report
+    result: dict[str, Any] = {
+        "file": str(f),
+        "ok": True,
+        "records": outcome.records,
+        "inserted": rep.inserted,
+        "updated": rep.updated,
+        "unchanged": rep.unchanged,
+        "events": rep.events,
+    }
+    if ids:  # a dict per record: 6 MB at the end of a 30,000-notice ingest, for output text never shows
+        result["ids"] = [fid for fid, _a in rep.actions]
+        result["actions"] = [{"id": fid, "action": a} for fid, a in rep.actions]
+    return result
