@@ -38,7 +38,7 @@ import json, resource, sys, time
 from mergerwatch.ingest.pipeline import process_payload
 from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
-from mergerwatch.store import Store
+from mergerwatch.store.write.store import Store
 body = open(sys.argv[1], "rb").read()
 t0 = time.perf_counter()
 store = Store(sys.argv[2])

@@ -28,7 +28,7 @@ from _machine import describe
 from mergerwatch.ingest.pipeline import GroupCommit, process_payload
 from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
-from mergerwatch.store import Store
+from mergerwatch.store.write.store import Store
 from mergerwatch.testing import ftc_pages
 
 SOURCE = "ftc-early-termination"

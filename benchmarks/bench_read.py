@@ -26,7 +26,8 @@ from _machine import as_installed, describe
 from mergerwatch.core.names import index_tokens_of
 from mergerwatch.core.payload import Payload
 from mergerwatch.sources import get_source
-from mergerwatch.store import Store, name_index
+from mergerwatch.store import name_index
+from mergerwatch.store.write.store import Store
 from mergerwatch.testing import ftc_pages
 
 CACHE = Path(__file__).parent / ".cache"

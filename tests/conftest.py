@@ -28,7 +28,7 @@ def db(tmp_path) -> str:
 
 @pytest.fixture
 def store(db):
-    from mergerwatch.store import Store
+    from mergerwatch.store.write.store import Store
 
     s = Store(db)
     yield s

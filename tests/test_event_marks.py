@@ -9,7 +9,7 @@ from datetime import date
 
 from mergerwatch.core.model import Filing, Party, Role, Status, StatusEvent
 from mergerwatch.query.changes import events_observed_since
-from mergerwatch.store import Store
+from mergerwatch.store.write.store import Store
 
 # Observation times, written in this order: not the order of the times themselves (a run given an older time, a
 # clock set back), so an event's id says nothing of its time.

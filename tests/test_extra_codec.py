@@ -11,8 +11,8 @@ import pytest
 from mergerwatch.core.errors import SourceError
 from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
-from mergerwatch.store import Store
 from mergerwatch.store.extra_codec import full_extra, stored_extra
+from mergerwatch.store.write.store import Store
 
 from .conftest import FIXTURES
 

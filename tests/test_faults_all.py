@@ -25,7 +25,7 @@ from mergerwatch.sources.ec_mergers import EcMergers
 from mergerwatch.sources.federal_register import FederalRegister
 from mergerwatch.sources.ftc_early_termination import FtcEarlyTermination
 from mergerwatch.sources.ftc_press import FtcPress
-from mergerwatch.store import Store
+from mergerwatch.store.write.store import Store
 
 from .conftest import FIXTURES
 from .loopback import LoopbackServer, Reply, Script

@@ -11,7 +11,7 @@ from mergerwatch.fetch.hosts import HostRule
 from mergerwatch.ingest.refresh import refresh_source
 from mergerwatch.sources.base import FetchContext
 from mergerwatch.sources.ftc_early_termination import FtcEarlyTermination
-from mergerwatch.store import Store
+from mergerwatch.store.write.store import Store
 from mergerwatch.testing import ftc_pages
 
 from .conftest import FIXTURES

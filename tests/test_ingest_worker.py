@@ -22,8 +22,8 @@ from mergerwatch.ingest import pipeline
 from mergerwatch.ingest import worker as wk
 from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
-from mergerwatch.store import Store
 from mergerwatch.store.write.rows import PREPARED_COLS, filing_row, prepare
+from mergerwatch.store.write.store import Store
 from mergerwatch.testing import ftc_pages
 
 from .conftest import FIXTURES, name_index_entries, run_cli

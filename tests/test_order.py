@@ -12,7 +12,7 @@ from pathlib import Path
 from mergerwatch.core.errors import SourceError
 from mergerwatch.ingest.pipeline import process_payload
 from mergerwatch.sources import all_sources
-from mergerwatch.store import Store
+from mergerwatch.store.write.store import Store
 
 from .conftest import FIXTURES
 

@@ -99,7 +99,7 @@ def test_ingest_deal_show_and_history_on_postgres(pg_url):
 
 def test_upgrade_from_0001_on_postgres(pg_url):
     from mergerwatch.query.deals import deal
-    from mergerwatch.store import Store
+    from mergerwatch.store.write.store import Store
 
     from .migrations import build_0001_store, check_upgraded
 
@@ -160,7 +160,7 @@ def test_extras_shortened_on_postgres_read_like_whole_ones(pg_dbs, monkeypatch, 
 
 def test_changes_and_records_per_source_without_their_indexes_on_postgres(pg_dbs):
     """Events found through the event marks and records counted per source (0010), as on SQLite."""
-    from mergerwatch.store import Store
+    from mergerwatch.store.write.store import Store
 
     from .test_event_marks import build, check_changes_since, check_counts_by_source
 

@@ -138,7 +138,7 @@ def test_killed_refreshes_reach_the_same_final_database(tmp_path, backfill_dir):
 
 HOLDER = """
 import sys, time
-from mergerwatch.store import Store
+from mergerwatch.store.write.store import Store
 s = Store(sys.argv[1]); s.acquire_lock(); print("locked", flush=True); time.sleep(float(sys.argv[2]))
 s.release_lock()
 """

@@ -14,8 +14,8 @@ import pytest
 from mergerwatch.core.model import Filing, Party, Role, Status
 from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
-from mergerwatch.store import Store
 from mergerwatch.store.db import head_revision
+from mergerwatch.store.write.store import Store
 from mergerwatch.testing import ftc_pages
 
 from .conftest import FIXTURES, name_index_entries, run_cli
@@ -250,7 +250,7 @@ def test_grouped_ingest_keeps_good_payloads_around_a_bad_one(store: Store):
 
 WRITER = r"""
 import sys
-from mergerwatch.store import Store
+from mergerwatch.store.write.store import Store
 from mergerwatch.sources import get_source
 from mergerwatch.sources.base import Payload
 from mergerwatch.testing import ftc_pages
@@ -460,7 +460,7 @@ def test_read_path_does_not_import_alembic():
     import sys
 
     code = (
-        "import sys; from mergerwatch.store import Store; s = Store(sys.argv[1]); s.counts_by_source(); "
+        "import sys; from mergerwatch.store.write.store import Store; s = Store(sys.argv[1]); s.counts_by_source(); "
         "s2 = Store(sys.argv[1]); print('alembic' in sys.modules)"
     )
     import tempfile

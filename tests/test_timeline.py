@@ -14,7 +14,7 @@ from mergerwatch.query.timeline import annotate_durations, group_deals, stage_be
 from mergerwatch.query.watches import watched_records
 from mergerwatch.render.html import deal_html
 from mergerwatch.sources import get_source
-from mergerwatch.store import now_iso
+from mergerwatch.store.write.sql import now_iso
 
 from .conftest import FIXTURES, cli_json, run_cli
 

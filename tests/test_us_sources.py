@@ -136,7 +136,7 @@ def test_a_hand_saved_notice_text_is_read_from_its_file_name_and_header(tmp_path
 
 def test_doctor_counts_notices_as_understood():
     body = (FIXTURES / "ftc-press" / "rss_press-release-competition_2025-04-03.xml").read_bytes()
-    from mergerwatch.store import Store
+    from mergerwatch.store.write.store import Store
 
     with LoopbackServer(Script({"/feed.xml": [Reply(200, body)]})) as srv:
         client = Client("tests@example.org", rules={}, default_rule=FAST, sleep=lambda s: None)

@@ -8,7 +8,7 @@ from mergerwatch.core.dates import parse_since
 from mergerwatch.core.model import Filing, Party, Role, Status
 from mergerwatch.ingest.notify import collect_alerts, deliver, pending_alerts, write_atom
 from mergerwatch.query.changes import changes
-from mergerwatch.store import now_iso
+from mergerwatch.store.write.sql import now_iso
 
 from .conftest import cli_json, run_cli
 from .loopback import LoopbackServer, Reply, Script
@@ -77,7 +77,7 @@ def test_atom_feed_is_valid_xml_whatever_the_text(store, tmp_path):
 
 
 def test_changes_grouped_by_deal_newest_first(db):
-    from mergerwatch.store import Store
+    from mergerwatch.store.write.store import Store
 
     s = Store(db)
     s.import_filings([_filing(Status.notified, "Notified")])

@@ -17,7 +17,6 @@ from mergerwatch.core.lazy import lazy
 from mergerwatch.core.textsafe import clean
 
 reading = lazy("mergerwatch.store.read.reader")
-writing = lazy("mergerwatch.store.write.store")
 
 # Help is plain text (rich_markup_mode=None): typer's rich help pulls in markdown-it and doubles the time of
 # `--help` (benchmarks/bench_read.py), and our docstrings are then never read as markup.
@@ -50,11 +49,6 @@ class State:
 
 
 STATE = State()
-
-
-def store() -> Any:
-    """The store for writing (SQLAlchemy; the schema created or migrated on first use)."""
-    return writing.Store(STATE.db)
 
 
 def reader() -> Any:

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from mergerwatch.cli.common import JsonOpt, alias_app, names, reader, store, watch_app
+from mergerwatch.cli.common import STATE, JsonOpt, alias_app, names, reader, watch_app
 from mergerwatch.core.errors import MergerwatchError, UsageError
 from mergerwatch.core.lazy import lazy
 from mergerwatch.core.textsafe import clean
@@ -13,6 +13,12 @@ from mergerwatch.core.textsafe import clean
 console = lazy("mergerwatch.render.console")
 names_mod = lazy("mergerwatch.core.names")
 output = lazy("mergerwatch.render.output")
+writing = lazy("mergerwatch.store.write.store")
+
+
+def store():
+    """The store for writing (SQLAlchemy; the schema created or migrated on first use)."""
+    return writing.Store(STATE.db)
 
 
 @alias_app.command("add")

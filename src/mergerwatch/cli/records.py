@@ -41,7 +41,7 @@ def show(
 ) -> None:
     """One filing with its full status history."""
     if not ident.strip():
-        raise UsageError("give a filing id, e.g. mergerwatch show ftc-early-termination:20262268")
+        raise UsageError("give a filing id (SOURCE:ID, as `mergerwatch search NAME` prints it)")
     rd = reader()
     fid = rd.find_filing_id(ident.strip())
     if fid is None:

@@ -18,12 +18,17 @@ from mergerwatch.core.errors import UsageError
 from mergerwatch.ingest.refresh import make_client, run_refresh
 from mergerwatch.query.deals import deal
 from mergerwatch.render.terminal import print_deal
-from mergerwatch.store import Store
+from mergerwatch.sources import all_sources
+from mergerwatch.store.write.store import Store
 
-# Sources with real recordings shipped in the package (the EU ones have no verbatim capture yet).
-DEMO_SOURCES = ["ftc-early-termination", "ftc-press"]
 # Real deals present in the recordings.
 DEMO_QUERIES: list[list[str]] = [["Navitas Semiconductor", "Claros"], ["Exxon", "Pioneer"]]
+
+
+def recorded_sources(rec_dir: Path) -> list[str]:
+    """The sources whose every host has recordings shipped here (a folder per host)."""
+    hosts = {p.name for p in rec_dir.iterdir() if p.is_dir()}
+    return [name for name, src in all_sources().items() if src.hosts and set(src.hosts) <= hosts]
 
 
 def demo_db_path() -> Path:
@@ -81,7 +86,7 @@ def run_demo(db: str | None, console: Console, as_json: bool = False, force: boo
     store.set_state(*DEMO_MARK, "1")
     with as_file(files("mergerwatch.demo") / "recordings") as rec_dir:
         client = make_client(store, replay=Path(rec_dir))
-        run = run_refresh(store, client, DEMO_SOURCES)
+        run = run_refresh(store, client, recorded_sources(Path(rec_dir)))
         client.close()
     store.set_state(*DEMO_WROTE, _what_is_held(store))
     answers = [deal(store, q) for q in DEMO_QUERIES]

@@ -21,9 +21,10 @@ from mergerwatch.core.vocabulary import status_label
 from mergerwatch.query.changes import events_observed_since
 from mergerwatch.query.watches import watched_records
 from mergerwatch.render.atom import atom_feed
-from mergerwatch.store import Store, now_iso
 from mergerwatch.store import schema as t
 from mergerwatch.store.read.columns import OBSERVED_SQL
+from mergerwatch.store.write.sql import now_iso
+from mergerwatch.store.write.store import Store
 
 if TYPE_CHECKING:
     import httpx

@@ -16,7 +16,8 @@ from mergerwatch.sources.base import ParseResult, Payload, Source
 
 if TYPE_CHECKING:
     from mergerwatch.ingest.worker import Prepared
-    from mergerwatch.store import ImportReport, Store
+    from mergerwatch.store.write.sql import ImportReport
+    from mergerwatch.store.write.store import Store
 
 MatchKey = Callable[[Filing], str | None]
 

@@ -23,7 +23,8 @@ from mergerwatch.ingest.notify import collect_alerts, deliver, pending_alerts
 from mergerwatch.ingest.pipeline import process_payload
 from mergerwatch.sources import all_sources, get_source, host_rules
 from mergerwatch.sources.base import FetchContext, Payload, Source
-from mergerwatch.store import ImportReport, Store, now_iso
+from mergerwatch.store.write.sql import ImportReport, now_iso
+from mergerwatch.store.write.store import Store
 
 # Which source this worker thread is fetching for: a failed response's body is kept under that source.
 _current = threading.local()
