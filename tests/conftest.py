@@ -9,6 +9,22 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--all", action="store_true", help="run every test, the slow ones too (what CI runs)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The fast lane by default: tests marked slow are left out unless --all or an explicit -m asks for them."""
+    if config.getoption("--all") or config.getoption("markexpr"):
+        return
+    kept = [i for i in items if "slow" not in i.keywords]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if "slow" in i.keywords])
+        items[:] = kept
+
+
 FIXTURES = ROOT / "fixtures"
 
 

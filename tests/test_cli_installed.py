@@ -158,6 +158,7 @@ def test_version_flag_and_command(tmp_path):
         assert r.returncode == 0 and r.stdout.startswith("mergerwatch ") and not r.stderr
 
 
+@pytest.mark.slow
 def test_demo_never_replaces_a_users_store(tmp_path):
     store = tmp_path / "mine.db"
     rss = FIXTURES / "ftc-early-termination" / "rss_hsr-early-termination-notices_2025-04-03.xml"
@@ -181,6 +182,7 @@ def test_empty_store_says_how_to_fill_it(tmp_path):
     assert r.returncode == 0 and "store is empty" in r.stdout and "refresh" in r.stdout
 
 
+@pytest.mark.slow
 def test_the_command_leaves_its_store_closed_and_checkpointed(tmp_path):
     """The command ends with os._exit (exiting.leave) once its stores are closed: every write is in the database
     file itself, no write-ahead log is left behind, after a write and after each kind of read."""

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from .conftest import run_cli
 
 
@@ -16,6 +18,7 @@ def test_demo_runs_offline_and_answers_real_deals(tmp_path):
     assert exxon["found"] and exxon["filings"][0]["status"] == "cleared_with_remedies"
 
 
+@pytest.mark.slow
 def test_demo_works_from_a_non_editable_install(tmp_path):
     """The recordings and the migrations ship inside the package: install it as a wheel would, run it from there."""
     import os

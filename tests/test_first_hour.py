@@ -69,6 +69,7 @@ def test_reparse_keeps_a_filing_that_ingest_accepted_with_no_records(home):
 # --- 2. demo never replaces what the user added --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_demo_twice_on_an_untouched_demo_store_rebuilds_it(home):
     db = str(home / "d.db")
     assert mw(home, "--db", db, "demo").returncode == 0
@@ -83,6 +84,7 @@ def test_demo_twice_on_an_untouched_demo_store_rebuilds_it(home):
         ("alias", "add", "Alphabet", "Google"),
     ],
 )
+@pytest.mark.slow
 def test_demo_refuses_a_demo_store_the_user_added_to(home, added):
     db = home / "d.db"
     assert mw(home, "--db", str(db), "demo").returncode == 0
@@ -93,6 +95,7 @@ def test_demo_refuses_a_demo_store_the_user_added_to(home, added):
     assert mw(home, "--db", str(db), "demo", "--force").returncode == 0
 
 
+@pytest.mark.slow
 def test_demo_refuses_its_own_file_once_the_user_stored_things_in_it(home):
     demo_db = data_dir(home) / "demo.db"
     assert mw(home, "demo").returncode == 0 and demo_db.exists()

@@ -64,6 +64,7 @@ def _dump(db: Path) -> dict[str, list[tuple]]:
     return out
 
 
+@pytest.mark.slow
 def test_ingest_with_a_worker_stores_what_ingest_without_one_stores(tmp_path):
     files = _files(tmp_path)
     runs = {}
@@ -232,6 +233,7 @@ def _slow_first_page(payload: Payload, fts: bool = True, check: bool = False):
     return _marked(payload, fts, check)
 
 
+@pytest.mark.slow
 def test_while_the_worker_is_busy_this_process_prepares_the_newest_payloads_itself(tmp_path, monkeypatch):
     monkeypatch.setenv("MERGERWATCH_WORKERS", "1")
     monkeypatch.setattr(wk, "prepare_payload", _slow_first_page)
@@ -459,6 +461,7 @@ def _reparse_parsing_each(db: Path) -> tuple[int, list[int]]:
     return done, sorted(failing)
 
 
+@pytest.mark.slow
 def test_reparse_with_a_worker_does_what_reparse_without_one_does(tmp_path):
     """Payloads the store holds as they are, and ones whose records it holds otherwise (as after a parser fix:
     another digest, another title, an alt id it lacks, a record deleted), of every source: the same report, the
@@ -586,6 +589,7 @@ def _check_store(db: Path) -> int:
         conn.close()  # and with it the WAL, which tells when the next run writes
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_ingest_and_reparse_with_their_worker_in_one_line(tmp_path):
     """Interrupted while it works, with its worker busy: exit code 130, one line, no traceback, nothing of the
     open group written (whole groups of 10,000 records only), the store whole, and the command ends at once."""

@@ -60,7 +60,7 @@ class SourceProfile(NamedTuple):
 
     @property
     def fixtures(self) -> str:
-        """The folder of this source's example files and their expected records (tests/test_golden.py)."""
+        """The folder of this source's example files and their expected records (tests/test_sources_golden.py)."""
         return f"fixtures/{self.name}"
 
 

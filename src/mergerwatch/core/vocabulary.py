@@ -76,7 +76,7 @@ class DetailInfo(NamedTuple):
 
 _HSR_ENDED = "waiting_period_ended"
 
-# Every detail code a parser writes, with what it tells. tests/test_vocabulary.py checks that every detail in the
+# Every detail code a parser writes, with what it tells. tests/test_core_vocabulary.py checks that every detail in the
 # goldens is here; the query code reads phases, labels and outcomes from this table, never from the codes' spelling.
 DETAILS: dict[str, DetailInfo] = {
     # --- US: HSR and the agencies (FTC early-termination notices, press releases, the Federal Register, SEC prose)

@@ -209,7 +209,7 @@ def _migrate(engine: Engine) -> None:
 
 def _create_at_head(conn: sa.Connection) -> None:
     """A new SQLite store is created as schema.py declares it and stamped with the head revision, as running every
-    migration from an empty file would leave it (tests/test_store.py compares the two, table by table): alembic,
+    migration from an empty file would leave it (tests/test_store_open.py compares the two, table by table): alembic,
     mako and pygments (a tenth of a second, 10 MB) are imported only to upgrade a store that holds data."""
     from mergerwatch.store import name_index
     from mergerwatch.store.schema import metadata

@@ -7,7 +7,7 @@ nothing new (issue 17: no duplicated lists in the store). ``stored_extra`` leave
 ``full_extra`` makes the same extra again, keys in the same order; anything else (a list the parties do not repeat, a
 record merged from surfaces that disagree) is stored as it came. Reading puts the values back for every record of
 such a source whose stored extra lacks them, so the rule rests on the parser always writing them, which
-tests/test_extra_codec.py checks over every fixture of such a source. Rows written before this kept both and read
+tests/test_store_extra_codec.py checks over every fixture of such a source. Rows written before this kept both and read
 as they are.
 """
 

@@ -125,7 +125,10 @@ def keyed(monkeypatch):
     monkeypatch.setenv("MERGERWATCH_FTC_API_KEY", KEY)
 
 
-@pytest.mark.parametrize("fault", sorted(FAULTS))
+# a trickling server holds each request for its whole deadline: the slow lane
+@pytest.mark.parametrize(
+    "fault", [pytest.param(f, marks=pytest.mark.slow) if f == "trickle" else f for f in sorted(FAULTS)]
+)
 @pytest.mark.parametrize("name", sorted(SOURCES))
 def test_fault_matrix(tmp_path: Path, keyed, name: str, fault: str):
     db = tmp_path / "mw.db"

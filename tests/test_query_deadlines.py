@@ -12,7 +12,7 @@ from mergerwatch.sources.cma_mergers import CmaMergers
 from mergerwatch.sources.sec_edgar import SecEdgar
 
 from .conftest import FIXTURES, cli_json
-from .test_sec_edgar import _passage_filing
+from .test_source_sec_edgar import _passage_filing
 
 
 def _record(filing) -> dict:

@@ -105,6 +105,7 @@ def test_5xx_for_good_fails_clearly_and_keeps_stored_data(store):
     assert h.sleeps == [0.01, 0.02]  # exponential backoff
 
 
+@pytest.mark.slow
 def test_timeout_then_success(store):
     h = Harness(store, ok_routes([Reply(200, API, JSONAPI, delay=1.6), Reply(200, API, JSONAPI)]))
     res = h.run()
@@ -112,6 +113,7 @@ def test_timeout_then_success(store):
     assert len(h.api_hits()) == 2
 
 
+@pytest.mark.slow
 def test_timeout_for_good(store):
     h = Harness(store, ok_routes([Reply(200, API, JSONAPI, delay=1.6)]))
     res = h.run()

@@ -11,7 +11,10 @@ import pytest
 from .conftest import FIXTURES, cli_json, run_cli
 
 PG = os.environ.get("MERGERWATCH_TEST_PG")
-pytestmark = pytest.mark.skipif(not PG, reason="MERGERWATCH_TEST_PG not set (no PostgreSQL server on this machine)")
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not PG, reason="MERGERWATCH_TEST_PG not set (no PostgreSQL server on this machine)"),
+]
 
 
 @pytest.fixture
@@ -153,7 +156,7 @@ def _stable(value):
 
 @pytest.mark.parametrize("through", ["import_filings", "import_new"])
 def test_extras_shortened_on_postgres_read_like_whole_ones(pg_dbs, monkeypatch, through):
-    from .test_extra_codec import shortened_reads_like_whole
+    from .test_store_extra_codec import shortened_reads_like_whole
 
     shortened_reads_like_whole(pg_dbs(), pg_dbs(), monkeypatch, through)
 
@@ -162,7 +165,7 @@ def test_changes_and_records_per_source_without_their_indexes_on_postgres(pg_dbs
     """Events found through the event marks and records counted per source (0010), as on SQLite."""
     from mergerwatch.store.write.store import Store
 
-    from .test_event_marks import build, check_changes_since, check_counts_by_source
+    from .test_store_event_marks import build, check_changes_since, check_counts_by_source
 
     store = Store(pg_dbs())
     build(store)

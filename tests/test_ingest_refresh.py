@@ -111,6 +111,7 @@ def _refresh_cmd(db: str, replay: Path) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_killed_refreshes_reach_the_same_final_database(tmp_path, backfill_dir):
     ref_db = str(tmp_path / "ref.db")
     started = time.perf_counter()
@@ -144,6 +145,7 @@ s.release_lock()
 """
 
 
+@pytest.mark.slow
 def test_second_refresh_refuses_while_one_runs(db, backfill_dir):
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, db, "30"], stdout=subprocess.PIPE, text=True)
     try:
@@ -175,6 +177,7 @@ def test_two_refreshes_started_together_never_overlap(db, backfill_dir):
         assert f1 <= s2
 
 
+@pytest.mark.slow
 def test_wait_takes_the_lock_after_the_first_run(db, backfill_dir):
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, db, "3"], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "locked"
@@ -191,6 +194,7 @@ def test_run_log_and_sources_command(db):
     assert ftc["warnings"] == []
 
 
+@pytest.mark.slow
 def test_failing_source_gives_exit_1_and_is_reported(db, tmp_path):
     empty = tmp_path / "empty-replay"
     empty.mkdir()

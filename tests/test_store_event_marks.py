@@ -1,6 +1,6 @@
 """Events found by the time they were observed without an index of those times (schema.event_marks, 0010), events
 observed with their filing stored with '' for that time, and records per source counted on the index of ids.
-Shared with tests/test_postgres.py, which runs the same checks on PostgreSQL."""
+Shared with tests/test_store_postgres.py, which runs the same checks on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -154,7 +154,7 @@ def test_upgrade_0010_finds_the_same_changes_and_records(tmp_path):
     no marks): after 0010 the indexes are gone, the marks made from its events, and records and changes read as
     before; new notices then write the short form beside the old rows."""
     from .migrations import schema_differences
-    from .test_store import _as_before_0010
+    from .test_store_open import _as_before_0010
 
     db = str(tmp_path / "s.db")
     store = Store(db)

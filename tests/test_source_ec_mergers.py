@@ -140,6 +140,7 @@ def _run(store, routes, since=None, port=0):
             client.close()
 
 
+@pytest.mark.slow
 def test_dump_then_unchanged_dump_costs_one_conditional_request(store):
     dump, port = ec_dump(1200), free_port()
     res, _ = _run(
@@ -153,6 +154,7 @@ def test_dump_then_unchanged_dump_costs_one_conditional_request(store):
     assert len(dump_hits) == 1 and dump_hits[0]["if-none-match"] == '"d1"'
 
 
+@pytest.mark.slow
 def test_small_or_shrunken_dump_never_replaces_good_data(store):
     _run(store, {"/case-data-M.json": [Reply(200, ec_dump(1500))], "/search": [Reply(200, SEARCH)]})
     before = store.stats()
@@ -176,6 +178,7 @@ def test_full_search_window_is_split(store):
     assert len(posts) > 2 and all("apiKey=CS_PROD_ODSE_PROD" in p for p in posts)
 
 
+@pytest.mark.slow
 def test_a_refused_dump_keeps_no_validator_so_it_is_fetched_again(store):
     port = free_port()
     res, _ = _run(
