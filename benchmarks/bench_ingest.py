@@ -137,14 +137,21 @@ def main() -> None:
     ap.add_argument("n", nargs="?", type=int, default=30_000)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--instructions", type=int, default=0, metavar="P", help="also count instructions on P pages")
+    ap.add_argument("--other", metavar="PYTHON", help="also run another installation's ingest and reparse, same rounds")
     args = ap.parse_args()
     if args.instructions and not shutil.which("valgrind"):
         raise SystemExit("--instructions needs valgrind")
     print(as_installed())
+    if args.other:
+        code = (
+            "import compileall, os, mergerwatch; compileall.compile_dir(os.path.dirname(mergerwatch.__file__), quiet=1)"
+        )
+        subprocess.run([args.other, "-c", code], check=True)
+        print(f"other: {args.other}")
     with tempfile.TemporaryDirectory() as d:
         subprocess.run([sys.executable, "-c", WRITE_PAGES, d, str(args.n)], check=True)
         files = sorted(str(p) for p in Path(d).glob("page-*.json"))
-        keys = ("floor", "ingest", "1 process", "reparse")
+        keys = ("floor", "ingest", "1 process", "reparse") + (("other: ingest", "other: reparse") if args.other else ())
         res: dict[str, list[float]] = {k: [] for k in keys}
         cpu: dict[str, list[float]] = {k: [] for k in keys}
         mem: dict[str, list[float]] = {k: [] for k in keys}
@@ -153,11 +160,19 @@ def main() -> None:
         mw = [sys.executable, "-m", "mergerwatch", "--db"]
         for r in range(args.rounds):
             base, db, db1 = Path(d) / f"floor-{r}.db", Path(d) / f"mw-{r}.db", Path(d) / f"one-{r}.db"
+            dbo = Path(d) / f"other-{r}.db"
+            mwo = [args.other, "-m", "mergerwatch", "--db"] if args.other else []
+            others = (
+                [("other: ingest", [*mwo, str(dbo), "ingest", "ftc-early-termination", *files], {}),
+                 ("other: reparse", [*mwo, str(dbo), "reparse"], {})]
+                if args.other else []
+            )  # fmt: skip
             for key, argv, env in (
                 ("floor", [sys.executable, "-c", FLOOR, str(base), *files], {}),
                 ("ingest", [*mw, str(db), "ingest", "ftc-early-termination", *files], {}),
                 ("1 process", [*mw, str(db1), "ingest", "ftc-early-termination", *files], {"MERGERWATCH_WORKERS": "0"}),
                 ("reparse", [*mw, str(db), "reparse"], {}),
+                *others,
             ):
                 took, used, peak = _run(argv, env)
                 res[key].append(took)
@@ -176,7 +191,7 @@ def main() -> None:
             med, used = statistics.median(res[key]), statistics.median(cpu[key])
             runs = " ".join(f"{x:.2f}" for x in res[key])
             print(
-                f"{key:9s} {med:6.2f} s  {med / floor:5.1f}x the floor  cpu {used:5.2f} s ({used / cpu_floor:4.1f}x)"
+                f"{key:14s} {med:6.2f} s  {med / floor:5.1f}x the floor  cpu {used:5.2f} s ({used / cpu_floor:4.1f}x)"
                 f"  peak {max(mem[key]):5.0f} MB  [{runs}]"
             )
         print(

@@ -44,6 +44,15 @@ FLOOR = (
 )
 
 
+def compile_other(python: str) -> None:
+    """Another installation's bytecode compiled, as as_installed() compiles this one's (editable installs have
+    none)."""
+    code = "import compileall, os, mergerwatch; compileall.compile_dir(os.path.dirname(mergerwatch.__file__), quiet=1)"
+    subprocess.run([python, "-c", code], check=True)
+    version = subprocess.run([python, "-m", "mergerwatch", "--version"], capture_output=True, text=True).stdout
+    print(f"other: {python} ({version.strip()})")
+
+
 def build(n: int) -> Path:
     path = CACHE / f"deal-{n}.db"
     if path.exists():
@@ -80,36 +89,44 @@ def _run(argv: list[str]) -> float:
     return time.perf_counter() - t
 
 
-def measure(path: Path, rounds: int) -> dict[str, list[float]]:
-    mw = [sys.executable, "-m", "mergerwatch", "--db", str(path)]
+def measure(path: Path, rounds: int, other: str | None = None) -> dict[str, list[float]]:
+    """Paired rounds: the floor, then every command; with ``other`` (another installation's Python) every command
+    again through it, in the same round ("other: deal" beside "deal")."""
     times: dict[str, list[float]] = {}
     for i, (acq, tgt, fid, key) in enumerate(_pairs(path, rounds, seed=5)):
-        since = f"20{10 + i % 12:02d}-01-01"
-        cases = {
-            "floor": [sys.executable, "-c", FLOOR, str(path), key, name_index.match(index_tokens_of(key))],
-            "deal": [*mw, "deal", acq, tgt],
-            "deal --json": [*mw, "deal", acq, tgt, "--json"],
-            "search": [*mw, "search", acq],
-            "show": [*mw, "show", fid],
-            "sources": [*mw, "sources"],
-            "list (2 filters)": [
-                *mw,
-                "list",
-                "--authority",
-                "FTC",
-                "--since",
-                since,
-                "--by",
-                "decided",
-                "--limit",
-                "50",
-            ],
-            "stats (1 authority)": [*mw, "stats", "--authority", "FTC"],
-            "--help": [sys.executable, "-m", "mergerwatch", "--help"],
-        }
-        for name, argv in cases.items():
-            times.setdefault(name, []).append(_run(argv))
+        times.setdefault("floor", []).append(
+            _run([sys.executable, "-c", FLOOR, str(path), key, name_index.match(index_tokens_of(key))])
+        )
+        for python, label in [(sys.executable, "")] + ([(other, "other: ")] if other else []):
+            for name, argv in _cases(python, path, i, acq, tgt, fid).items():
+                times.setdefault(label + name, []).append(_run(argv))
     return times
+
+
+def _cases(python: str, path: Path, i: int, acq: str, tgt: str, fid: str) -> dict[str, list[str]]:
+    mw = [python, "-m", "mergerwatch", "--db", str(path)]
+    since = f"20{10 + i % 12:02d}-01-01"
+    return {
+        "deal": [*mw, "deal", acq, tgt],
+        "deal --json": [*mw, "deal", acq, tgt, "--json"],
+        "search": [*mw, "search", acq],
+        "show": [*mw, "show", fid],
+        "sources": [*mw, "sources"],
+        "list (2 filters)": [
+            *mw,
+            "list",
+            "--authority",
+            "FTC",
+            "--since",
+            since,
+            "--by",
+            "decided",
+            "--limit",
+            "50",
+        ],
+        "stats (1 authority)": [*mw, "stats", "--authority", "FTC"],
+        "--help": [python, "-m", "mergerwatch", "--help"],
+    }
 
 
 def report(times: dict[str, list[float]], n: int) -> dict[str, float]:
@@ -124,7 +141,7 @@ def report(times: dict[str, list[float]], n: int) -> dict[str, float]:
         if name == "floor":
             continue
         med[name] = statistics.median(ts)
-        goal = 5 if name == "--help" else 10
+        goal = 5 if name.endswith("--help") else 10
         verdict = "ok" if med[name] / floor <= goal else "MISSED"
         print(f"{name:24} {med[name] * 1000:7.0f} ms {med[name] / floor:6.1f}x   <= {goal}x {verdict}")
     return med
@@ -135,12 +152,15 @@ def main() -> None:
     ap.add_argument("n", nargs="?", type=int, default=100_000)
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--scale", action="store_true", help="also 3N filings: deal at 3N against deal at N")
+    ap.add_argument("--other", metavar="PYTHON", help="also time another installation's commands, same rounds")
     args = ap.parse_args()
     print(f"machine: {describe()}")
     print(as_installed())
-    med = report(measure(build(args.n), args.rounds), args.n)
+    if args.other:
+        compile_other(args.other)
+    med = report(measure(build(args.n), args.rounds, args.other), args.n)
     if args.scale:
-        big = report(measure(build(3 * args.n), args.rounds), 3 * args.n)
+        big = report(measure(build(3 * args.n), args.rounds, args.other), 3 * args.n)
         print(f"\ndeal at {3 * args.n} / deal at {args.n}: {big['deal'] / med['deal']:.2f}x (goal <= 1.5x)")
 
 

@@ -2,8 +2,8 @@
 
 The shape is the printout's (shared/samples/eu/case-data-M_M2027_printout.thirdparty.excerpt.txt): a case per
 key, one-element lists for metadata values, decisions under ``decisions[].metadata`` with ``decisionTypes`` as
-``{"code","label"}`` objects (as the derived decision-types fixture writes them). Used by tests/test_source_ec_mergers_real_data.py and
-to write fixtures/ec-mergers/dump_real_rows.derived.json:
+``{"code","label"}`` objects (as the derived decision-types fixture writes them). Used by
+tests/test_source_ec_mergers_real_data.py and to write fixtures/ec-mergers/dump_real_rows.derived.json:
 
     python scripts/derive_ec_real_dump.py fixtures/texts/ec_case-data-M.real-flattened-rows.half.csv M.3280 ... > out
 """

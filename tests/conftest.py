@@ -31,8 +31,15 @@ FIXTURES = ROOT / "fixtures"
 @pytest.fixture(autouse=True)
 def _isolate_env(monkeypatch, tmp_path):
     # Tests never read the user's database, key or contact.
-    for var in ("MERGERWATCH_DB", "MERGERWATCH_FTC_API_KEY", "MERGERWATCH_WEBHOOK", "MERGERWATCH_ATOM"):
+    for var in (
+        "MERGERWATCH_DB",
+        "MERGERWATCH_FTC_API_KEY",
+        "MERGERWATCH_WEBHOOK",
+        "MERGERWATCH_ATOM",
+        "MERGERWATCH_CONFIG",
+    ):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # never the developer's config file
     monkeypatch.setenv("MERGERWATCH_CONTACT", "tests@example.org")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
 

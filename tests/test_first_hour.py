@@ -105,3 +105,65 @@ def test_demo_refuses_its_own_file_once_the_user_stored_things_in_it(home):
     one_line_error(mw(home, "demo"), 2, "--force")
     r = mw(home, "search", "Medical Properties Trust", "--json", env=env)
     assert r.returncode == 0 and "Medical Properties Trust" in r.stdout  # what the user stored is still there
+
+
+# --- 3. after `demo`, the commands the README and the demo print work as typed ------------------------------------
+
+
+@pytest.mark.slow
+def test_after_the_demo_the_readme_deal_query_reads_the_demo_store_and_says_so(home):
+    assert mw(home, "demo").returncode == 0
+    r = mw(home, "deal", "Navitas Semiconductor", "Claros")
+    assert r.returncode == 0 and "terminated early" in r.stdout, r.stdout + r.stderr
+    assert "demo store" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    # the user's first records of their own: from then on their store is read, without a note
+    assert mw(home, "ingest", "ftc-early-termination", str(FTC_RSS)).returncode == 0
+    r = mw(home, "deal", "Navitas Semiconductor", "Claros")
+    assert r.returncode == 0 and "demo store" not in r.stderr
+
+
+# --- 6. options wherever a user puts them; a config file ---------------------------------------------------------
+
+
+def test_the_store_option_works_after_the_command(home):
+    db = home / "x.db"
+    assert mw(home, "ingest", "ftc-early-termination", str(FTC_RSS), "--db", str(db)).returncode == 0
+    r = mw(home, "list", "--db", str(db), "--json")
+    assert r.returncode == 0 and json.loads(r.stdout), r.stderr
+    r = mw(home, "search", "Medical Properties Trust", f"--db={db}", "--json")
+    assert r.returncode == 0 and "Medical Properties Trust" in r.stdout
+
+
+def _config(home: Path, text: str) -> Path:
+    path = home / ".config" / "mergerwatch" / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_a_config_file_names_the_store_and_the_default_output(home):
+    db = home / "team.db"
+    _config(home, f'db = "{db}"\noutput = "json"\ncontact = "someone@example.org"\n')
+    assert mw(home, "ingest", "ftc-early-termination", str(FTC_RSS)).returncode == 0
+    assert db.exists()
+    r = mw(home, "list", "--limit", "2")
+    assert r.returncode == 0 and len(json.loads(r.stdout)) == 2  # JSON by default
+    r = mw(home, "list", "--limit", "2", "--text")
+    assert r.returncode == 0 and not r.stdout.lstrip().startswith("[")
+
+
+@pytest.mark.parametrize(
+    "text, fragment",
+    [("db = ", "not valid TOML"), ('colour = "red"\n', "unknown key"), ('output = "xml"\n', "output takes")],
+)
+def test_a_broken_config_file_is_one_line_naming_it(home, text, fragment):
+    path = _config(home, text)
+    line = one_line_error(mw(home, "list"), 2, fragment)
+    assert str(path) in line
+
+
+# --- 7. filters and options that would be ignored are refused -----------------------------------------------------
+
+
+def test_weeks_without_an_extension_is_refused(home):
+    one_line_error(mw(home, "clock", "uk-phase2", "2025-01-10", "--weeks", "4"), 2, "--extended")

@@ -20,11 +20,12 @@ from mergerwatch import __version__
 from mergerwatch.cli.common import STATE, app
 from mergerwatch.core.errors import ExitStatus, MergerwatchError
 from mergerwatch.core.lazy import lazy
-from mergerwatch.core.redaction import redact
-from mergerwatch.core.textsafe import clean
 
 console = lazy("mergerwatch.render.console")
 exiting = lazy("mergerwatch.core.exiting")
+config = lazy("mergerwatch.core.config")
+redaction = lazy("mergerwatch.core.redaction")
+textsafe = lazy("mergerwatch.core.textsafe")
 
 # The command modules, in the order `--help` lists their commands; importing one registers its commands on ``app``.
 from mergerwatch.cli import records  # noqa: E402, F401, I001  (read: show, search, deal, list, stats, changes)
@@ -46,7 +47,7 @@ class _RedactingFilter(logging.Filter):
     """Every log line passes through the redactor, whatever built it (a server's error body included)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = clean(redact(record.getMessage()))
+        record.msg = textsafe.clean(redaction.redact(record.getMessage()))
         record.args = None
         return True
 
@@ -70,6 +71,7 @@ def main_options(
 ) -> None:
     STATE.db = db
     STATE.debug = debug
+    config.load()  # a broken config file is a usage error here, before any command runs
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     handler.addFilter(_RedactingFilter())
@@ -88,7 +90,7 @@ def _click_error(exc: BaseException) -> int | None:
     if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
         sys.stdout.write(ctx.get_help() + "\n")
         return ExitStatus.USAGE
-    message = clean(exc.format_message(), one_line=True)
+    message = textsafe.clean(exc.format_message(), one_line=True)
     if code == ExitStatus.USAGE:
         where = getattr(ctx, "command_path", None) or "mergerwatch"
         console.say(("error: ", "red"), f"{message} (see '{where} --help')", console=console.err)
@@ -112,9 +114,38 @@ def _debugging() -> bool:
     return STATE.debug or bool(os.environ.get("MERGERWATCH_DEBUG"))
 
 
+# Options of the whole command, accepted wherever a user puts them (`list --db X` as `--db X list`).
+_GLOBAL_FLAGS = ("--debug", "--verbose", "-v")
+_GLOBAL_VALUED = ("--db",)
+
+
+def global_options_first(argv: list[str]) -> list[str]:
+    """``argv`` with the whole command's options moved in front of the command, in their order; nothing after ``--``
+    moves, and an option's value stays with it."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        if arg in _GLOBAL_FLAGS:
+            front.append(arg)
+        elif arg in _GLOBAL_VALUED and i + 1 < len(argv):
+            front.extend(argv[i : i + 2])
+            i += 1
+        elif arg.startswith(tuple(f"{o}=" for o in _GLOBAL_VALUED)):
+            front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
 def main() -> None:
     try:
-        rc = app(standalone_mode=False)
+        rc = app(args=global_options_first(sys.argv[1:]), standalone_mode=False)
         if rc == ExitStatus.INTERRUPTED:  # typer returns Ctrl-C as this code without a word (older ones raise it)
             console.say("interrupted", console=console.err)
         sys.exit(rc if isinstance(rc, int) else 0)
@@ -140,7 +171,7 @@ def main() -> None:
             raise
         console.say(
             ("error: ", "red"),
-            redact(f"unexpected {type(exc).__name__}: {exc} (run with --debug for details)"),
+            redaction.redact(f"unexpected {type(exc).__name__}: {exc} (run with --debug for details)"),
             console=console.err,
         )
         sys.exit(ExitStatus.FAILED)

@@ -11,12 +11,15 @@ from typing import Annotated, Any
 
 import typer
 
-from mergerwatch.core.dates import parse_since
 from mergerwatch.core.errors import UsageError
 from mergerwatch.core.lazy import lazy
-from mergerwatch.core.textsafe import clean
 
+config = lazy("mergerwatch.core.config")
+dates = lazy("mergerwatch.core.dates")
+textsafe = lazy("mergerwatch.core.textsafe")
 reading = lazy("mergerwatch.store.read.reader")
+location = lazy("mergerwatch.store.location")
+console = lazy("mergerwatch.render.console")
 
 # Help is plain text (rich_markup_mode=None): typer's rich help pulls in markdown-it and doubles the time of
 # `--help` (benchmarks/bench_read.py), and our docstrings are then never read as markup.
@@ -36,8 +39,22 @@ watch_app = typer.Typer(
 app.add_typer(alias_app, name="alias")
 app.add_typer(watch_app, name="watch")
 
-# The output options, defined once.
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
+
+def json_by_default() -> bool:
+    """The config file's ``output``, read when a command runs (a broken config file is reported once, by the
+    top-level options)."""
+    try:
+        return config.load().output == "json"
+    except UsageError:
+        return False
+
+
+# The output options, defined once; the default output is the config file's. --json comes right after a command's
+# arguments (a default made by a function leaves it no default of its own in the signature).
+JsonOpt = Annotated[
+    bool,
+    typer.Option("--json/--text", default_factory=json_by_default, help="Print only JSON on stdout (--text: tables)."),
+]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV on stdout.")]
 
 
@@ -51,9 +68,15 @@ class State:
 STATE = State()
 
 
-def reader() -> Any:
-    """The store for reading: plain SQL on the driver, no SQLAlchemy when the store is current SQLite."""
-    return reading.open_reader(STATE.db)
+def reader(demo: bool = False) -> Any:
+    """The store for reading: plain SQL on the driver, no SQLAlchemy when the store is current SQLite. With ``demo``
+    (the record commands), the demo store while the user's own holds no records, said once on stderr."""
+    if not demo:
+        return reading.open_reader(STATE.db)
+    url, note = location.reading_url(STATE.db)
+    if note:
+        console.warn(note, "note", "dim")
+    return reading.open_reader(url)
 
 
 def names(values: list[str] | None, what: str = "company names", split: bool = True) -> list[str]:
@@ -61,7 +84,7 @@ def names(values: list[str] | None, what: str = "company names", split: bool = T
     values = list(values or [])
     if split and len(values) == 1 and "/" in values[0]:
         values = values[0].split("/")
-    cleaned = [" ".join(clean(n, one_line=True).split()) for n in values]
+    cleaned = [" ".join(textsafe.clean(n, one_line=True).split()) for n in values]
     if not cleaned or any(not n for n in cleaned):
         raise UsageError(f"give {what} that are not empty, e.g. mergerwatch deal nvidia groq")
     return cleaned
@@ -70,7 +93,7 @@ def names(values: list[str] | None, what: str = "company names", split: bool = T
 def when(value: str, option: str = "--since") -> datetime:
     """One grammar for every --since/--until: 12h, 1d, 2w, 2026-11-01 or an ISO time."""
     try:
-        return parse_since(value)
+        return dates.parse_since(value)
     except ValueError:
         raise UsageError(f"{option} takes 12h, 1d, 2w, a date like 2026-11-01 or an ISO time, not '{value}'") from None
 

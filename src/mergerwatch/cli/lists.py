@@ -36,7 +36,7 @@ def alias_add(
 
 
 @alias_app.command("list")
-def alias_list(as_json: JsonOpt = False) -> None:
+def alias_list(as_json: JsonOpt) -> None:
     """List aliases."""
     rows = reader().aliases()
     if as_json:
@@ -93,7 +93,7 @@ def watch_add(
 
 
 @watch_app.command("list")
-def watch_list(as_json: JsonOpt = False) -> None:
+def watch_list(as_json: JsonOpt) -> None:
     """List watched deals."""
     rows = reader().watches()
     if as_json:

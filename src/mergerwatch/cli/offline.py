@@ -25,7 +25,7 @@ files_in = lazy("mergerwatch.ingest.files")
 def parse(
     source: Annotated[str, typer.Argument(help="Source name, see `mergerwatch sources`.")],
     file: Annotated[Path, typer.Argument(help="A saved response of that source.")],
-    as_json: JsonOpt = False,
+    as_json: JsonOpt,
 ) -> None:
     """Parse a saved response offline and print its records. Never touches the database."""
     src = sources.get_source(source)
@@ -44,7 +44,7 @@ def parse(
 def ingest(
     source: Annotated[str, typer.Argument(help="Source name.")],
     files: Annotated[list[Path], typer.Argument(help="Saved responses to store, as a fetch would.")],
-    as_json: JsonOpt = False,
+    as_json: JsonOpt,
 ) -> None:
     """Parse saved response files and store them exactly as a fetch would (the file is the provenance)."""
     outcomes = files_in.ingest_files(STATE.db, source, files)
@@ -65,13 +65,13 @@ def ingest(
 
 @app.command()
 def reparse(
+    as_json: JsonOpt,
     source: Annotated[str | None, typer.Option("--source", help="Only this source.")] = None,
     only_failed: Annotated[bool, typer.Option("--failed", help="Only payloads that failed to parse.")] = False,
     drop_failed: Annotated[
         bool,
         typer.Option("--drop-failed", help="Delete the raw payloads that still fail after this re-parse (listed)."),
     ] = False,
-    as_json: JsonOpt = False,
 ) -> None:
     """Parse the stored raw payloads again (after a parser fix), offline; list the ones that still fail."""
     done = files_in.reparse(STATE.db, source, only_failed, drop_failed)

@@ -52,6 +52,7 @@ def _case_for(source: list[str] | None, case: str | None, party: str | None, cik
 
 @app.command()
 def refresh(
+    as_json: JsonOpt,
     source: Annotated[list[str] | None, typer.Option("--source", "-s", help="Only these sources (repeatable).")] = None,
     since: Annotated[
         str | None, typer.Option("--since", help="Re-read items published/edited since then: 2026-11-01, 1d, 2w.")
@@ -83,7 +84,6 @@ def refresh(
     time_limit: Annotated[
         float, typer.Option("--time-limit", help="Stop starting requests after this many minutes (0: no limit).")
     ] = 240.0,
-    as_json: JsonOpt = False,
 ) -> None:
     """Fetch every source (or the named ones), store what changed, report per source."""
     since_d = when(since).date() if since else None
@@ -137,9 +137,7 @@ def refresh(
 
 
 @app.command()
-def doctor(
-    source: Annotated[list[str] | None, typer.Option("--source", "-s")] = None, as_json: JsonOpt = False
-) -> None:
+def doctor(as_json: JsonOpt, source: Annotated[list[str] | None, typer.Option("--source", "-s")] = None) -> None:
     """Live check: fetch one small page per source and say whether the parser still understands it."""
     results = doctoring.check_sources(source)
     if as_json:
@@ -153,9 +151,9 @@ def doctor(
 
 
 @app.command("sources")
-def sources_cmd(as_json: JsonOpt = False) -> None:
+def sources_cmd(as_json: JsonOpt) -> None:
     """Registered sources with their last refresh, record counts and warnings."""
-    rd = reader()
+    rd = reader(demo=True)
     rows = health.source_health(rd)
     if as_json:
         output.print_json(rows)
@@ -170,10 +168,10 @@ def sources_cmd(as_json: JsonOpt = False) -> None:
 
 @app.command()
 def demo(
+    as_json: JsonOpt,
     force: Annotated[
         bool, typer.Option("--force", help="Replace that store even if it holds what the demo did not write.")
     ] = False,
-    as_json: JsonOpt = False,
 ) -> None:
     """Build a demo database from recorded real responses (no network, no key) and answer a deal query.
 

@@ -37,12 +37,12 @@ def _write(path: Path, data: bytes, what: str) -> None:
 @app.command()
 def show(
     ident: Annotated[str, typer.Argument(metavar="ID", help="A filing id as printed by search/deal/ingest.")],
-    as_json: JsonOpt = False,
+    as_json: JsonOpt,
 ) -> None:
     """One filing with its full status history."""
     if not ident.strip():
         raise UsageError("give a filing id (SOURCE:ID, as `mergerwatch search NAME` prints it)")
-    rd = reader()
+    rd = reader(demo=True)
     fid = rd.find_filing_id(ident.strip())
     if fid is None:
         raise MergerwatchError(
@@ -56,12 +56,10 @@ def show(
 
 
 @app.command()
-def search(
-    name: Annotated[str, typer.Argument(help="A company name, written any way.")], as_json: JsonOpt = False
-) -> None:
+def search(name: Annotated[str, typer.Argument(help="A company name, written any way.")], as_json: JsonOpt) -> None:
     """All filings of one company, newest first, with why each matched."""
     (name,) = names([name], "a company name", split=False)
-    rd = reader()
+    rd = reader(demo=True)
     recs = deals.search(rd, name)
     if as_json:
         output.print_json(recs)
@@ -82,13 +80,13 @@ def search(
 @app.command()
 def deal(
     companies: Annotated[list[str], typer.Argument(metavar="NAMES", help="Two or more company names (one works).")],
-    as_json: JsonOpt = False,
+    as_json: JsonOpt,
     as_csv: Annotated[bool, typer.Option("--csv", help="One CSV row per status event.")] = False,
     html_file: Annotated[Path | None, typer.Option("--html", help="Write a self-contained timeline page.")] = None,
 ) -> None:
     """Where a deal stands: every filing naming all the companies, grouped by authority, as one timeline."""
     one_output(**{"--json": as_json, "--csv": as_csv})
-    result = deals.deal(reader(), names(companies))
+    result = deals.deal(reader(demo=True), names(companies))
     if html_file:
         _write(html_file, html.deal_html(result).encode("utf-8"), "timeline page")
         if not (as_json or as_csv):
@@ -139,6 +137,7 @@ def _filters(
 
 @app.command("list")
 def list_cmd(
+    as_json: JsonOpt,
     authority: Annotated[
         list[str] | None, typer.Option("--authority", "-a", help="FTC, DOJ, US, EC, CMA (repeatable).")
     ] = None,
@@ -152,14 +151,13 @@ def list_cmd(
     ] = None,
     since: Annotated[str | None, typer.Option("--since", help="From this date (2026-01-01, 30d, 2w).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Up to this date.")] = None,
-    by: Annotated[str, typer.Option("--by", help="Which date --since/--until read: notified, decided, seen.")] = (
-        "decided"
-    ),
+    by: Annotated[
+        str, typer.Option("--by", help="Which date --since/--until read: notified, decided, seen.")
+    ] = "decided",
     sector: Annotated[str | None, typer.Option("--sector", help="EC NACE or CMA market sector (a word of it).")] = None,
     party: Annotated[str | None, typer.Option("--party", help="A company or person (the deal matcher).")] = None,
     sort: Annotated[str, typer.Option("--sort", help="date, authority, status, deadline or title.")] = "date",
     limit: Annotated[int, typer.Option("--limit", help="At most this many (0: all).")] = 50,
-    as_json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
     """Filings that match every filter given, newest first."""
@@ -170,7 +168,7 @@ def list_cmd(
         raise UsageError("--limit takes 0 (all) or more")
     f = _filters(authority, status, open_only, phase, procedure, since, until, (by, "--by"), sector, party)
     f.sort, f.limit = sort, limit or None
-    recs = [vocabulary.with_labels(r) for r in listing.list_filings(reader(), f)]
+    recs = [vocabulary.with_labels(r) for r in listing.list_filings(reader(demo=True), f)]
     if as_json:
         output.print_json(recs)
     elif as_csv:
@@ -183,6 +181,7 @@ def list_cmd(
 
 @app.command()
 def stats(
+    as_json: JsonOpt,
     authority: Annotated[list[str] | None, typer.Option("--authority", "-a", help="Only these (repeatable).")] = None,
     status: Annotated[list[str] | None, typer.Option("--status", help="Only these statuses (repeatable).")] = None,
     phase: Annotated[int | None, typer.Option("--phase", help="1 or 2.")] = None,
@@ -197,14 +196,13 @@ def stats(
         Path | None, typer.Option("--html", help="Also write the charts and the table as a self-contained page.")
     ] = None,
     png_file: Annotated[Path | None, typer.Option("--png", help="Also write the charts as a PNG image.")] = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Per authority and year: cases, outcomes and their shares, Phase 2 openings, median and p90 durations."""
     if by not in ("year", "sector", "procedure", "phase"):
         raise UsageError("--by takes year, sector, procedure or phase")
     f = _filters(authority, status, False, phase, procedure, since, until, (date_by, "--date-by"), sector, party)
     f.limit = None
-    rows = stats_q.statistics(stats_q.stat_rows(reader(), f), by)
+    rows = stats_q.statistics(stats_q.stat_rows(reader(demo=True), f), by)
     for path, kind in ((html_file, "html"), (png_file, "png")):
         if path is None:
             continue
@@ -224,12 +222,12 @@ def stats(
 
 @app.command()
 def changes(
+    as_json: JsonOpt,
     since: Annotated[str, typer.Option("--since", help="12h, 1d, 2w, a date (2026-11-01) or an ISO time.")] = "1d",
-    as_json: JsonOpt = False,
 ) -> None:
     """Status changes observed since then, newest first, grouped by deal (for a morning e-mail)."""
     cutoff = when(since)
-    groups = changes_q.changes(reader(), cutoff)
+    groups = changes_q.changes(reader(demo=True), cutoff)
     if as_json:
         output.print_json({"since": cutoff.isoformat(), "deals": groups})
     elif not groups:

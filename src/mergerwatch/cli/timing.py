@@ -32,6 +32,7 @@ def clock(
             help="The day the period runs from (YYYY-MM-DD): filing, compliance, notification, opening, reference."
         ),
     ],
+    as_json: JsonOpt,
     cash_tender: Annotated[bool, typer.Option("--cash-tender", help="US: a cash tender offer (15 / 10 days).")] = False,
     bankruptcy: Annotated[bool, typer.Option("--bankruptcy", help="US: a bankruptcy sale (15 / 10 days).")] = False,
     commitments: Annotated[
@@ -49,7 +50,6 @@ def clock(
     weeks: Annotated[
         int | None, typer.Option("--weeks", help="UK Phase 2, with --extended: weeks of the extension (1-8; 8).")
     ] = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """When a statutory review period ends, and how it was counted."""
     try:
@@ -89,16 +89,16 @@ def clock(
 
 @app.command()
 def deadlines(
+    as_json: JsonOpt,
     within: Annotated[
         str | None, typer.Option("--within", help="Only deadlines within this span: 14d, 2w (overdue ones too).")
     ] = None,
     watch: Annotated[bool, typer.Option("--watch", help="Only the deals on the watch list.")] = False,
     ics: Annotated[Path | None, typer.Option("--ics", help="Also write them to this iCalendar file.")] = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Open reviews with their next deadline, soonest first: published, or computed by statute."""
     days = span_days(within, "--within") if within is not None else None
-    rd = reader()
+    rd = reader(demo=True)
     ids = None
     if watch:
         ids = sorted({r["id"] for w in rd.watches() for r in watches.watched_records(rd, w)})

@@ -11,13 +11,18 @@ import datetime as _dt
 import hashlib
 import json
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mergerwatch.core.records import EventRecord, FilingRecord, PartyRecord, Provenance
 from mergerwatch.core.textsafe import clean
-from mergerwatch.core.vocabulary import Role, Status
+from mergerwatch.core.vocabulary import ROLES, STATUSES
+
+# The vocabulary's codes as enums for the typed records (the read path uses the plain codes of core/vocabulary.py).
+Status = StrEnum("Status", {code: code for code in STATUSES}, module=__name__)
+Role = StrEnum("Role", {code: code for code in ROLES}, module=__name__)
 
 
 class Party(BaseModel):

@@ -1,41 +1,18 @@
 """The words of the trade, in one place: the cross-jurisdiction statuses (shared/sources/status_vocabulary.md §2),
 the words a person reads for each, and every event detail code with what it tells.
 
-Stdlib only: the read path labels records and reads phases here without importing the pydantic records. The US has
+Stdlib only: the read path labels records and reads phases here without importing the pydantic records, whose
+``Status`` and ``Role`` enums (core/model.py) are made from these tuples. The US has
 no clearance decision: an early termination or an expiry only ends the HSR waiting period, and a lawyer reading
 "cleared" would be misled, so those details have words (and a statistics outcome) of their own.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any, NamedTuple
 
-
-class Status(StrEnum):
-    pre_notification = "pre_notification"
-    notified = "notified"
-    under_review = "under_review"
-    in_depth_review = "in_depth_review"
-    challenged = "challenged"
-    cleared = "cleared"
-    cleared_with_remedies = "cleared_with_remedies"
-    prohibited = "prohibited"
-    abandoned = "abandoned"
-    referred = "referred"
-    closed_no_jurisdiction = "closed_no_jurisdiction"
-    closed = "closed"
-    revoked = "revoked"
-    dissolution_ordered = "dissolution_ordered"
-    unknown = "unknown"
-
-
-class Role(StrEnum):
-    acquirer = "acquirer"
-    target = "target"
-    seller = "seller"
-    other = "other"
-
+# Party roles, in the order a record lists them.
+ROLES = ("acquirer", "target", "seller", "other")
 
 # Reviews not yet decided, and the statuses that end one.
 OPEN = ("pre_notification", "notified", "under_review", "in_depth_review")

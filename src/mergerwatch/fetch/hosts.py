@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass
 
 from mergerwatch import __version__
+from mergerwatch.core import config
 from mergerwatch.core.errors import UsageError
 
 MB = 1024 * 1024
@@ -34,10 +35,12 @@ def user_agent(contact: str) -> str:
 
 
 def contact_from_env(required: bool) -> str:
-    contact = os.environ.get("MERGERWATCH_CONTACT", "").strip()
+    """``MERGERWATCH_CONTACT``, else the config file's ``contact``; a live run needs one."""
+    contact = os.environ.get("MERGERWATCH_CONTACT", "").strip() or (config.load().contact or "")
     if not contact and required:
         raise UsageError(
             "set MERGERWATCH_CONTACT to an e-mail address or URL where the authorities can reach you "
-            "(it goes into the User-Agent of every request), e.g. export MERGERWATCH_CONTACT=you@example.org"
+            "(it goes into the User-Agent of every request), e.g. export MERGERWATCH_CONTACT=you@example.org, "
+            f'or contact = "..." in {config.config_path()}'
         )
     return contact or "contact-not-configured"

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mergerwatch.core.records import ChangeGroup
 from mergerwatch.core.vocabulary import status_label
 from mergerwatch.store.read.columns import OBSERVED_SINCE_SQL
 from mergerwatch.store.read.reader import as_reader
+
+if TYPE_CHECKING:  # the typed records are for reading the code: nothing to load
+    from mergerwatch.core.records import ChangeGroup
 
 
 def changes(db: Any, since: datetime) -> list[ChangeGroup]:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mergerwatch.core.records import ClockRecord
 from mergerwatch.query.holidays import ec_holidays, england_wales_bank_holidays, us_federal_holidays
+
+if TYPE_CHECKING:  # the typed records are for reading the code: nothing to load
+    from mergerwatch.core.records import ClockRecord
 
 
 @dataclass

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mergerwatch.core.names import NormalisedName, blocking_tokens, normalise_name, score_names
-from mergerwatch.core.records import MatchRecord
 from mergerwatch.store.read.reader import Reader, as_reader
+
+if TYPE_CHECKING:  # the typed records are for reading the code: nothing to load
+    from mergerwatch.core.records import MatchRecord
 
 # Candidates scored per name at most: blocking keeps far fewer on real names.
 MAX_CANDIDATES = 5000

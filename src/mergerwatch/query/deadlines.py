@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mergerwatch.core import registry
-from mergerwatch.core.records import FilingRecord, NextDeadline, Row
 from mergerwatch.core.vocabulary import OPEN, with_labels
 from mergerwatch.query import clocks
 from mergerwatch.store.read.reader import as_reader
+
+if TYPE_CHECKING:  # the typed records are for reading the code: nothing to load
+    from mergerwatch.core.records import FilingRecord, NextDeadline, Row
 
 __all__ = ["OPEN", "add_deadline", "describe", "next_deadline", "open_reviews"]
 

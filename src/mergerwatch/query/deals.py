@@ -7,15 +7,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mergerwatch.core.records import AuthorityLine, CoverageRow, DealResult, FilingRecord
 from mergerwatch.core.registry import PROFILES
 from mergerwatch.core.vocabulary import status_label, with_labels
 from mergerwatch.query.companies import find_company, match_json
 from mergerwatch.query.deadlines import add_deadline
 from mergerwatch.query.timeline import annotate_durations, group_deals
 from mergerwatch.store.read.reader import Reader, as_reader
+
+if TYPE_CHECKING:  # the typed records are for reading the code: nothing to load
+    from mergerwatch.core.records import AuthorityLine, CoverageRow, DealResult, FilingRecord
 
 COVERAGE_FACTS = [
     "HSR filings themselves are confidential in the US: only early-termination grants, press releases, court "

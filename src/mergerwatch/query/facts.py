@@ -4,9 +4,13 @@ vocabulary, the phased authorities from the registry."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mergerwatch.core import registry
-from mergerwatch.core.records import Row
 from mergerwatch.core.vocabulary import DECIDED, detail_info
+
+if TYPE_CHECKING:  # the typed records are for reading the code: nothing to load
+    from mergerwatch.core.records import Row
 
 
 def phase_of(rec: Row) -> int | None:

@@ -4,12 +4,14 @@ success, how old that is, and the warnings a person should see (failing runs, ru
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mergerwatch.core.records import SourceHealth
 from mergerwatch.core.redaction import redact
 from mergerwatch.core.registry import PROFILES
 from mergerwatch.store.read.reader import as_reader
+
+if TYPE_CHECKING:  # the typed records are for reading the code: nothing to load
+    from mergerwatch.core.records import SourceHealth
 
 # Runs looked at: three failed in a row, or three with nothing returned, is a warning.
 RECENT = 3

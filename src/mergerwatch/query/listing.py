@@ -6,15 +6,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mergerwatch.core.records import FilingRecord, Row
+from mergerwatch.core.lazy import lazy
 from mergerwatch.core.vocabulary import DECIDED, OPEN
-from mergerwatch.query.companies import find_company
 from mergerwatch.query.facts import decided_on, notified_on, phase_of, sectors_of
 from mergerwatch.store.read.reader import as_reader
 
+if TYPE_CHECKING:  # the typed records are for reading the code: nothing to load
+    from mergerwatch.core.records import FilingRecord, Row
+
 SORTS = ("date", "authority", "status", "deadline", "title")
+# The name matcher (rapidfuzz) only for --party: the other filters never load it.
+companies = lazy("mergerwatch.query.companies")
 
 
 @dataclass
@@ -54,7 +58,7 @@ def sql_filters(
     statuses = list(f.statuses) + (list(OPEN) if f.open_only else [])
     ids = None
     if f.party:
-        ids = list(find_company(store, f.party).by_filing)
+        ids = list(companies.find_company(store, f.party).by_filing)
     lo, hi = (f.since.isoformat() if f.since else None), (f.until.isoformat() if f.until else None)
     between = None
     if lo or hi:

@@ -5,13 +5,15 @@ in groups by SQL (every FTC notice), the others read one by one."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mergerwatch.core.records import Row, StatsRow
 from mergerwatch.core.vocabulary import OPEN
 from mergerwatch.query.facts import decided_on, notified_on, phase_of, sectors_of
 from mergerwatch.query.listing import Filters, passes, sql_filters
 from mergerwatch.store.read.reader import as_reader
+
+if TYPE_CHECKING:  # the typed records are for reading the code: nothing to load
+    from mergerwatch.core.records import Row, StatsRow
 
 
 def stat_rows(db: Any, f: Filters) -> list[Row]:

@@ -7,12 +7,14 @@ Pure functions over records in the ``show --json`` shape; ``today`` is a paramet
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mergerwatch.core import registry
-from mergerwatch.core.records import FilingRecord, Row
 from mergerwatch.core.vocabulary import OPEN, status_label
 from mergerwatch.query.facts import phase_of
+
+if TYPE_CHECKING:  # the typed records are for reading the code: nothing to load
+    from mergerwatch.core.records import FilingRecord, Row
 
 # Filings of the same parties further apart than this (from one's last event to the other's first), with no
 # case in common, are separate transactions; closer ones are one deal reviewed by several authorities (an EC

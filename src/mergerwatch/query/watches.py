@@ -3,13 +3,15 @@ at an authority that reaches a phase); the records it covers, now or among a nig
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mergerwatch.core.records import FilingRecord
 from mergerwatch.query.companies import find_company
 from mergerwatch.query.deals import deal
 from mergerwatch.query.facts import phase_of
 from mergerwatch.store.read.reader import as_reader
+
+if TYPE_CHECKING:  # the typed records are for reading the code: nothing to load
+    from mergerwatch.core.records import FilingRecord
 
 
 def watch_kind(w: dict[str, Any]) -> str:

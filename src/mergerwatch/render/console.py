@@ -15,6 +15,7 @@ from mergerwatch.core.textsafe import clean
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
 _PLAIN = {"markup": False, "emoji": False, "highlight": False}
 # A pipe or cron gets no terminal width: tables are sized to their content up to this, not wrapped at 80.
@@ -60,3 +61,10 @@ def say(*parts: str | tuple[str, str], console: LazyConsole | None = None) -> No
 def warn(message: str, label: str = "warning", style: str = "yellow") -> None:
     """One line on stderr: ``label: message``, every known secret redacted."""
     say((f"{label}: ", style), redact(message), console=err)
+
+
+def T(value: Any, style: str = "") -> Text:  # noqa: N802  (a Text of outside text: short, used everywhere)
+    """Outside text as a rich Text: never markup, never a control sequence."""
+    from rich.text import Text
+
+    return Text(clean(value), style=style)

@@ -4,10 +4,13 @@ icalendar escapes it, and only http(s) links are written."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from mergerwatch.core.records import FilingRecord
 from mergerwatch.core.textsafe import clean, safe_url
 from mergerwatch.query.deadlines import describe
+
+if TYPE_CHECKING:  # the typed records are for reading the code: nothing to load
+    from mergerwatch.core.records import FilingRecord
 
 
 def deadlines_ics(records: list[FilingRecord]) -> bytes:

@@ -4,14 +4,16 @@ forms (changes, an ingest's files, clocks). Outside text goes in as Text or clea
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
 
-from mergerwatch.core.records import ChangeGroup, ClockRecord, FilingRecord, SourceHealth, StatsRow
 from mergerwatch.core.textsafe import clean
-from mergerwatch.render.terminal import T
+from mergerwatch.render.console import T
+
+if TYPE_CHECKING:  # the typed records are for reading the code: nothing to load
+    from mergerwatch.core.records import ChangeGroup, ClockRecord, FilingRecord, SourceHealth, StatsRow
 
 
 def deadlines_table(recs: list[FilingRecord]) -> Table:

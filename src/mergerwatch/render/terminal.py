@@ -11,9 +11,13 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from mergerwatch.core.lazy import lazy
 from mergerwatch.core.textsafe import clean
 from mergerwatch.core.vocabulary import status_label, status_words
-from mergerwatch.query.deadlines import describe
+from mergerwatch.render.console import T
+
+# Only `show` and `deal` print a deadline: the clocks behind it are loaded for them.
+deadlines = lazy("mergerwatch.query.deadlines")
 
 STATUS_STYLE = {
     "cleared": "green",
@@ -32,11 +36,6 @@ STATUS_STYLE = {
     "dissolution_ordered": "bold red",
     "unknown": "bold yellow",
 }
-
-
-def T(value: Any, style: str = "") -> Text:
-    """Outside text as a rich Text: never markup, never a control sequence."""
-    return Text(clean(value), style=style)
 
 
 def records_table(records: list[dict[str, Any]], title: str | None = None) -> Table:
@@ -76,7 +75,7 @@ def filing_panel(r: dict[str, Any]) -> Panel:
     if r.get("elapsed"):
         lines.add_row("elapsed", T(elapsed_words(r["elapsed"])))
     if r.get("next_deadline"):
-        lines.add_row("next deadline", T(describe(r["next_deadline"])))
+        lines.add_row("next deadline", T(deadlines.describe(r["next_deadline"])))
     for p in r["parties"]:
         lines.add_row(T(p["role"]), T(p["name"]))
     lines.add_row("source", T(f"{r['source']} : {r['source_id']}"))

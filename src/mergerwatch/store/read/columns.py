@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mergerwatch.core.records import EventRecord, FilingRecord, Provenance
 from mergerwatch.core.registry import full_url
 from mergerwatch.core.vocabulary import telling_details
+
+if TYPE_CHECKING:  # the typed records are for reading the code: nothing to load
+    from mergerwatch.core.records import EventRecord, FilingRecord
 
 CHUNK = 500
 # A filing and its provenance, read from the raw payload it came from (FROM filings f LEFT JOIN raw_payloads r).
@@ -84,7 +86,7 @@ def filing_record(r: Sequence[Any]) -> FilingRecord:
     """A row of FILING_COLS as a record (parties and events filled in by the caller)."""
     (_pk, fid, source, source_id, authority, jurisdiction, case_ref, title, status, status_raw, status_date, detail,
      deadline, url, published_at, extra, alt_ids, first_seen, last_changed, fetched_at, sha, parser) = r  # fmt: skip
-    return FilingRecord(
+    return dict(
         id=fid,
         source=source,
         source_id=source_id,
@@ -105,7 +107,7 @@ def filing_record(r: Sequence[Any]) -> FilingRecord:
         first_seen=first_seen,
         last_changed=last_changed,
         events=[],
-        provenance=Provenance(fetched_at=fetched_at, payload_sha256=sha, parser_version=parser),
+        provenance=dict(fetched_at=fetched_at, payload_sha256=sha, parser_version=parser),
     )
 
 
@@ -127,7 +129,7 @@ OBSERVED_SINCE_SQL = (
 def event_record(e: Sequence[Any], filing_url: str | None, first_seen: str) -> tuple[int, EventRecord]:
     """A row of EVENT_COLS as (its id, the event record)."""
     _pk, eid, status, status_raw, when, detail, deadline, basis, observed, url = e
-    return eid, EventRecord(
+    return eid, dict(
         status=status,
         status_raw=status_raw,
         date=when,

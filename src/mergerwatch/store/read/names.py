@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from mergerwatch.core.names import index_tokens_of
+from mergerwatch.core.lazy import lazy
 from mergerwatch.store import name_index
 from mergerwatch.store.read.base import ReaderBase
+
+# The name normaliser (rapidfuzz behind it) only for the questions that take a name: `sources` or `list` never do.
+names = lazy("mergerwatch.core.names")
 
 
 class NamesMixin(ReaderBase):
@@ -27,7 +30,7 @@ class NamesMixin(ReaderBase):
         the FTS5 name index has no index on parties.norm (0009): the parties holding every word of ``key`` are
         found there and their norm compared."""
         if self._name_index():
-            tokens = index_tokens_of(key)
+            tokens = names.index_tokens_of(key)
             if tokens:
                 return self.rows(f"{self._fts_parties()} WHERE p.norm = ?", [name_index.match(tokens), key])
         return self.rows(

@@ -4,8 +4,8 @@ an alternate id or a case reference names."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from mergerwatch.core.records import EventRecord, FilingRecord, PartyRecord
 from mergerwatch.store.extra_codec import full_extra, shortened
 from mergerwatch.store.read.base import ReaderBase
 from mergerwatch.store.read.columns import (
@@ -17,6 +17,9 @@ from mergerwatch.store.read.columns import (
     filing_record,
     json_value,
 )
+
+if TYPE_CHECKING:  # the typed records are for reading the code: nothing to load
+    from mergerwatch.core.records import EventRecord, FilingRecord
 
 
 class RecordsMixin(ReaderBase):
@@ -39,7 +42,7 @@ class RecordsMixin(ReaderBase):
             sql = f"SELECT filing_pk, name, role FROM parties WHERE filing_pk IN ({pmarks}) "
             sql += "ORDER BY filing_pk, position"
             for fpk, name, role in self.rows(sql, pks):
-                by_pk[fpk]["parties"].append(PartyRecord(name=name, role=role))
+                by_pk[fpk]["parties"].append(dict(name=name, role=role))
             for rec in by_pk.values():
                 if shortened(rec["source"], rec["extra"]):
                     targets = [p["name"] for p in rec["parties"] if p["role"] == "target"]
