@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from importlib.resources import files
 from pathlib import Path
 
 import httpx
@@ -21,7 +20,7 @@ from mergerwatch.testing import ftc_pages
 
 from .conftest import FIXTURES, cli_json, name_index_entries, run_cli
 
-DEMO = Path(str(files("mergerwatch.demo") / "recordings"))
+DEMO = Path(__file__).parent / "data" / "recordings"  # real responses in the replay layout
 
 
 def _snapshot(db: str) -> dict:

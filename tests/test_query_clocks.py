@@ -75,9 +75,12 @@ def test_eu_phase1_extended_and_phase2():
 
 
 def test_a_year_without_a_shipped_commission_list_is_said_plainly():
-    c = eu_phase1(date(2026, 3, 2))
-    assert c.warnings and "2026" in c.warnings[0]
+    c = eu_phase1(date(2029, 3, 2))
+    assert c.warnings and "2029" in c.warnings[0] and "not shipped" in c.warnings[0]
     assert eu_phase1(date(2023, 3, 1)).warnings == []
+    assert eu_phase1(date(2026, 3, 2)).warnings == []  # the Commission's 2026 list ships
+    provisional = eu_phase1(date(2027, 3, 2)).warnings
+    assert len(provisional) == 1 and "provisional" in provisional[0]
 
 
 def test_commission_lists_hold_the_easter_holidays_of_their_year():

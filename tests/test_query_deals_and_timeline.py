@@ -132,7 +132,7 @@ def test_the_deal_page_a_lawyer_can_forward(store):
     _ingest(store, "ec-mergers", EC_TYPES)
     _ingest(store, "ftc-early-termination", BLOCKBUSTER)
     page = deal_html(deal(store, ["ALPHA", "EPSILON"], today=date(2025, 3, 16)), today=date(2025, 3, 16))
-    assert "Page made 2025-03-16" in page and "ec-mergers: never refreshed" in page
+    assert "Page made 2025-03-16" in page and "its newest stored file; never refreshed" in page
     assert "cleared with remedies" in page  # the legend
     assert len(re.findall(r"<rect ", page)) == 1  # one bar: the Commission
     assert "in Phase 2 (in-depth review) for 30 day(s), since 2025-02-14" in page

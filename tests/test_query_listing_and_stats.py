@@ -80,7 +80,9 @@ def test_mistakes(db, args, fragment):
 def test_stats_per_authority_and_year(db):
     rows = {(r["authority"], r["year"]): r for r in cli_json("stats", db=db)}
     ftc = rows[("FTC", "2025")]
-    assert ftc["cases"] == 9 and ftc["outcomes"]["cleared"] == 9 and ftc["durations"] == {}  # no filing dates
+    assert ftc["cases"] == 9 and ftc["durations"] == {}  # no filing dates
+    # an early termination ends the HSR waiting period: its own outcome, never a clearance
+    assert ftc["outcomes"]["waiting_period_ended"] == 9 and ftc["outcomes"]["cleared"] == 0
     ge = rows[("EC", "2003")]  # GE / Instrumentarium: notified 2003-01-06, Art. 8(2) with conditions 2003-09-02
     assert ge["cases"] == 1 and ge["outcomes"]["cleared_with_remedies"] == 1 and ge["phase_2_opened"] == 1
     assert ge["durations"] == {"phase_2": {"n": 1, "median_days": 239.0, "p90_days": 239.0}}

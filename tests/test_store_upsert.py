@@ -383,3 +383,26 @@ def test_a_url_is_kept_short_only_where_it_reads_back_the_same():
     assert store_url("ec-mergers", "M.1", None) is None and store_url("ec-mergers", "M.1", "") is None
     assert full_url("ftc-press:node-1", None) is None
     assert full_url("ftc-press:node-1", "") is None  # never written so; read as no url rather than failing
+
+
+@pytest.mark.parametrize("fts5", [True, False])
+def test_both_forms_of_the_name_index_suggest_the_same_names(tmp_path, monkeypatch, fts5):
+    """'Did you mean' (query/suggest.py) reads prefixes and split words through either form of the index."""
+    from mergerwatch.query.suggest import suggest
+    from mergerwatch.store import name_index
+
+    monkeypatch.setattr(name_index, "fts5_available", lambda _cur: fts5)
+    store = Store(str(tmp_path / "s.db"))
+    a = _filing(Status.notified, "Notified", date(2026, 1, 5))
+    parties = [
+        Party(name="Exxon Mobil Corporation", role=Role.acquirer),
+        Party(name="International Business Machines Corp", role=Role.target),
+    ]
+    a = a.model_copy(update={"parties": parties})
+    store.import_filings([a])
+    assert [s["name"] for s in suggest(store, "ExxonMobil")] == ["Exxon Mobil Corporation"]
+    assert suggest(store, "ExxonMobil")[0]["why"] == "written as two words"
+    assert [s["name"] for s in suggest(store, "IBM")] == ["International Business Machines Corp"]
+    assert [s["why"] for s in suggest(store, "Intl Bus Mach")] == ["abbreviated"]
+    assert suggest(store, "Qwertyuiop") == []
+    store.close()

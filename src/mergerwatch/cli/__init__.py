@@ -18,7 +18,7 @@ import typer
 
 from mergerwatch import __version__
 from mergerwatch.cli.common import STATE, app
-from mergerwatch.core.errors import ExitStatus, MergerwatchError
+from mergerwatch.core.errors import ExitStatus, MergerwatchError, UsageError
 from mergerwatch.core.lazy import lazy
 
 console = lazy("mergerwatch.render.console")
@@ -143,8 +143,19 @@ def global_options_first(argv: list[str]) -> list[str]:
     return front + rest
 
 
+def check_text(argv: list[str]) -> None:
+    """An argument that is not text in the terminal's encoding (bytes Python kept as surrogates) is a usage error,
+    named in one line: a company name or a case with a stray byte would fail later, printed or stored. A path that
+    exists is let through: a file name may be any bytes."""
+    for arg in argv:
+        if any("\udc80" <= ch <= "\udcff" for ch in arg) and not os.path.exists(arg):
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise UsageError(f"'{shown}' is not valid UTF-8 text: type it again in plain characters")
+
+
 def main() -> None:
     try:
+        check_text(sys.argv[1:])
         rc = app(args=global_options_first(sys.argv[1:]), standalone_mode=False)
         if rc == ExitStatus.INTERRUPTED:  # typer returns Ctrl-C as this code without a word (older ones raise it)
             console.say("interrupted", console=console.err)

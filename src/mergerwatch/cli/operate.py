@@ -23,6 +23,7 @@ refreshing = lazy("mergerwatch.ingest.refresh")
 notify = lazy("mergerwatch.ingest.notify")
 doctoring = lazy("mergerwatch.ingest.doctor")
 demo_mod = lazy("mergerwatch.demo")
+render_demo = lazy("mergerwatch.render.demo")
 
 _ONE_CASE = "; ".join(f"{p.name}: {p.one_case}" for p in registry.PROFILES.values() if p.one_case)
 _FOLLOWERS = [p.name for p in registry.PROFILES.values() if p.follows_companies]
@@ -173,7 +174,12 @@ def demo(
         bool, typer.Option("--force", help="Replace that store even if it holds what the demo did not write.")
     ] = False,
 ) -> None:
-    """Build a demo database from recorded real responses (no network, no key) and answer a deal query.
+    """Build a demo store from responses recorded from the authorities (no network, no key) and answer deal queries.
 
-    Without --db it uses its own file (demo.db in the data directory), never your store."""
-    demo_mod.run_demo(STATE.db, console.out, as_json, force=force)
+    Without --db it uses its own file (demo.db in the data directory), never your store; your commands read it until
+    your own store has records."""
+    result = demo_mod.run_demo(STATE.db, force=force)
+    if as_json:
+        output.print_json(result)
+    else:
+        render_demo.print_demo(console.out, result)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from mergerwatch.cli.common import CsvOpt, JsonOpt, app, names, one_output, reader, when
+from mergerwatch.core import registry
 from mergerwatch.core.errors import MergerwatchError, UsageError
 from mergerwatch.core.lazy import lazy
 from mergerwatch.core.textsafe import clean
@@ -112,9 +113,17 @@ def _filters(
     party: str | None,
 ):
     """The filters `list` and `stats` share, checked as a user typed them."""
+    outcomes = []
     for st in status or []:
-        if st not in vocabulary.STATUSES:
-            raise UsageError(f"unknown status '{st}'; known: {', '.join(sorted(vocabulary.STATUSES))}")
+        code = vocabulary.outcome_code(st)
+        if code is None:
+            known = ", ".join(vocabulary.OUTCOME_LABELS[o] for o in vocabulary.OUTCOMES)
+            raise UsageError(f"unknown status '{st}'; known (a label or its code, any case): {known}")
+        outcomes.append(code)
+    known_authorities = registry.authorities()
+    for a in authority or []:
+        if a.upper() not in known_authorities:
+            raise UsageError(f"unknown authority '{a}'; known: {', '.join(known_authorities)}")
     if phase is not None and phase not in (1, 2):
         raise UsageError("--phase takes 1 or 2")
     if by[0] not in ("notified", "decided", "seen"):
@@ -123,7 +132,7 @@ def _filters(
         (party,) = names([party], "a company name", split=False)
     return listing.Filters(
         authorities=list(authority or []),
-        statuses=list(status or []),
+        statuses=outcomes,
         open_only=open_only,
         phase=phase,
         procedure=procedure,

@@ -83,8 +83,6 @@ def clock(
     else:
         for line in tables.clock_lines(record, c.end.strftime("%A")):
             console.out.print(line, soft_wrap=True)
-    for w in c.warnings:
-        console.warn(w)
 
 
 @app.command()
@@ -121,3 +119,5 @@ def deadlines(
         )
     else:
         console.out.print(tables.deadlines_table(recs))
+        for w in tables.deadline_warnings(recs):  # marked "!" in the table
+            console.say(("! ", "bold yellow"), (w, "bold yellow"))

@@ -7,9 +7,21 @@ nothing of fetching.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
+from urllib.parse import quote
+
+
+def file_url(path: str) -> str:
+    """The provenance of a saved file: ``file://`` and its path, the bytes of a name that is not UTF-8
+    percent-encoded (a store keeps text)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return "file://" + quote(os.fsencode(path), safe="/")
+    return f"file://{path}"
 
 
 @dataclass

@@ -183,12 +183,15 @@ class DealResult(TypedDict):
     deals: list[DealGroup]
     filings: list[FilingRecord]  # every record, each with its deal number and match
     aliases_used: list[str]
-    as_of: dict[str, str | None]  # each source's last successful refresh
+    as_of: dict[str, str | None]  # each source's last successful refresh (or, see as_of_files, newest payload)
+    as_of_files: NotRequired[list[str]]  # sources never refreshed: their as-of is their newest stored payload's
     near_misses: NotRequired[list[NearMiss]]  # when nothing is found
     coverage: NotRequired[list[CoverageRow]]
     coverage_facts: NotRequired[list[str]]
     store_empty: NotRequired[bool]
-    suggestions: NotRequired[list[str]]  # names the store holds that are close to a name asked for
+    # names the store holds that a name asked for may have meant: {"for", "name", "why", "filings"}
+    suggestions: NotRequired[list[dict[str, Any]]]
+    did_you_mean: NotRequired[dict[str, Any]]  # {"query": the names to ask instead, "filings": how many they find}
 
 
 class ChangeRecord(TypedDict):

@@ -171,6 +171,11 @@ def names() -> list[str]:
     return list(PROFILES)
 
 
+def authorities() -> list[str]:
+    """Every authority code a record can carry, in the registry's order (`--authority` takes these, any case)."""
+    return list(dict.fromkeys(p.authority for p in PROFILES.values()))
+
+
 def phased_authorities() -> frozenset[str]:
     """Authorities whose cases run in phases (a filing counted by authority alone, in statistics)."""
     return frozenset(p.authority for p in PROFILES.values() if p.phased)

@@ -9,6 +9,7 @@ no clearance decision: an early termination or an expiry only ends the HSR waiti
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 # Party roles, in the order a record lists them.
@@ -48,10 +49,14 @@ class DetailInfo(NamedTuple):
     # An event that tells a phase or a notification: statistics read such filings one by one (store: filings.tells)
     tells: bool = False
     phase2_if_raw: str | None = None  # phase 2 when the authority's words hold this (a withdrawn Art. 8 decision)
-    outcome: str | None = None  # the statistics outcome, where the status alone would mislead
+    outcome: str | None = None  # the outcome filtered and counted, where the status alone would mislead
+    short: str | None = None  # the label in a table cell, where the label is long
 
 
 _HSR_ENDED = "waiting_period_ended"
+# The outcomes a person filters and counts by: the statuses, with the US waiting period that ended (stored as
+# `cleared` with its detail, status_vocabulary.md §2) apart from a clearance.
+OUTCOMES = (*STATUSES, _HSR_ENDED)
 
 # Every detail code a parser writes, with what it tells. tests/test_core_vocabulary.py checks that every detail in the
 # goldens is here; the query code reads phases, labels and outcomes from this table, never from the codes' spelling.
@@ -62,15 +67,21 @@ DETAILS: dict[str, DetailInfo] = {
     "hsr_early_termination": DetailInfo(
         "early termination of the HSR waiting period granted",
         label="HSR waiting period terminated early",
+        short="HSR ended early",
         phase=1,
         outcome=_HSR_ENDED,
     ),
     "hsr_waiting_period_expired": DetailInfo(
-        "the HSR waiting period expired", label="HSR waiting period expired", phase=1, outcome=_HSR_ENDED
+        "the HSR waiting period expired",
+        label="HSR waiting period expired",
+        short="HSR period expired",
+        phase=1,
+        outcome=_HSR_ENDED,
     ),
     "hsr_second_request": DetailInfo(
         "second request (request for additional information) issued",
         label="HSR second request issued",
+        short="HSR second request",
         phase=2,
         tells=True,
     ),
@@ -206,6 +217,48 @@ def status_label(status: str | None, detail: str | None = None) -> str:
         return "information"
     label = detail_info(detail).label if detail else None
     return label or LABELS.get(status, status.replace("_", " "))
+
+
+def short_label(status: str | None, detail: str | None = None) -> str:
+    """The label as a table cell says it (a short form where the label is long)."""
+    return (detail_info(detail).short if detail and status is not None else None) or status_label(status, detail)
+
+
+def outcome_of(status: str | None, detail: str | None) -> str | None:
+    """The outcome a filing counts as: its status, or what its detail says instead (an HSR period that ended)."""
+    return detail_info(detail).outcome or status if status else None
+
+
+def ended_details() -> tuple[str, ...]:
+    """The detail codes whose outcome is an HSR waiting period that ended, sorted."""
+    return tuple(sorted(code for code, info in DETAILS.items() if info.outcome == _HSR_ENDED))
+
+
+OUTCOME_LABELS = {**LABELS, _HSR_ENDED: "HSR waiting period ended"}
+
+
+def _words(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", value.lower()).strip()
+
+
+def _outcome_names() -> dict[str, str]:
+    names = {}
+    for code in OUTCOMES:
+        names[_words(code)] = code
+        names[_words(OUTCOME_LABELS[code])] = code
+    for code, info in DETAILS.items():  # a detail's label or short form names its outcome where it has one
+        if info.outcome:
+            for words in (code, info.label or "", info.short or ""):
+                if words:
+                    names[_words(words)] = info.outcome
+    names[_words("HSR ended")] = _HSR_ENDED
+    return names
+
+
+def outcome_code(value: str) -> str | None:
+    """The outcome a user typed, as the code (``CLEARED``, ``cleared with remedies``, ``in-depth review``, ``HSR
+    waiting period terminated early``: any case, label or code); None when it names none."""
+    return _outcome_names().get(_words(value))
 
 
 def status_words(status: str | None, detail: str | None, date_: str | None) -> str:

@@ -1,38 +1,70 @@
-"""The offline demo: a refresh replayed from recordings shipped inside the package, then a deal query.
+"""The offline demo: a store built from recorded responses shipped inside the package, then deal queries.
 
-The recordings are real captured responses (see demo/recordings/README.md for which sample each one is
-and which request it answers), served by the same replay transport that `refresh --replay` uses.
+Each response (demo/responses/, listed in its manifest.json, rebuilt by scripts/build_demo_responses.py) is a body
+in its source's own wire format, stored as `ingest` stores a file but dated by its recording: the payload's fetch
+time and the events' "seen" time are the recording's, so nothing recorded looks fresh. The manifest says of each
+whether it is a real response, rebuilt from a real one's values, real rows in the real envelope or the publisher's
+own example of a real case; the demo prints that with each source.
+
+Must not import the fetch layer: the demo never touches the network. Printing is render/demo.py's.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
-from importlib.resources import as_file, files
+import shlex
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_data_dir
-from rich.console import Console
-
-from mergerwatch.core.errors import UsageError
-from mergerwatch.ingest.refresh import make_client, run_refresh
+from mergerwatch.core.errors import SourceError, UsageError
+from mergerwatch.core.payload import Payload
+from mergerwatch.ingest.pipeline import process_payload
 from mergerwatch.query.deals import deal
-from mergerwatch.render.terminal import print_deal
-from mergerwatch.sources import all_sources
+from mergerwatch.sources import get_source
+from mergerwatch.store.location import demo_db_path, reading_url
 from mergerwatch.store.write.store import Store
 
-# Real deals present in the recordings.
-DEMO_QUERIES: list[list[str]] = [["Navitas Semiconductor", "Claros"], ["Exxon", "Pioneer"]]
+# Deals the recordings hold, each answered by the demo: a US early termination, an FTC order, an EC decision.
+DEMO_QUERIES = [["Navitas Semiconductor", "Claros"], ["Exxon", "Pioneer"], ["S&P Global", "IHS Markit"]]
+
+# What each kind of recording is, as the demo says it.
+KIND_WORDS = {
+    "real": "real response recorded {recorded}",
+    "rebuilt": "rebuilt from the values of a real response of {recorded}",
+    "rows": "real rows in the source's envelope, newest {recorded}",
+    "example": "the publisher's own example of a real case ({recorded})",
+}
 
 
-def recorded_sources(rec_dir: Path) -> list[str]:
-    """The sources whose every host has recordings shipped here (a folder per host)."""
-    hosts = {p.name for p in rec_dir.iterdir() if p.is_dir()}
-    return [name for name, src in all_sources().items() if src.hosts and set(src.hosts) <= hosts]
+@dataclass(frozen=True)
+class Recording:
+    source: str
+    file: str
+    recorded: date
+    kind: str
+    url: str
+    about: str
+
+    def words(self) -> str:
+        return KIND_WORDS[self.kind].format(recorded=self.recorded.isoformat())
 
 
-def demo_db_path() -> Path:
-    return Path(user_data_dir("mergerwatch", appauthor=False)) / "demo.db"
+def recordings() -> list[Recording]:
+    """The shipped recordings, oldest first within each source (the manifest's order)."""
+    manifest = json.loads((files("mergerwatch.demo") / "responses" / "manifest.json").read_text(encoding="utf-8"))
+    return [
+        Recording(m["source"], m["file"], date.fromisoformat(m["recorded"]), m["kind"], m["url"], m["about"])
+        for m in manifest
+    ]
+
+
+def _body(rec: Recording) -> bytes:
+    raw = (files("mergerwatch.demo") / "responses" / rec.file).read_bytes()
+    return gzip.decompress(raw) if rec.file.endswith(".gz") else raw  # our own files, a few MB at most
 
 
 DEMO_MARK = ("_store", "demo")
@@ -54,8 +86,8 @@ def _what_is_held(store: Store) -> str:
     return ";".join([*parts, f"source_state={state}"])
 
 
-def _demo_store_untouched(target: str) -> bool | None:
-    """True: a demo store holding only what the demo wrote; False: a store with anything else in it; None: no store."""
+def _demo_store_untouched(target: str) -> bool:
+    """True for a demo store holding only what the demo wrote; False for one with anything else in it."""
     store = Store(target)
     try:
         if store.get_state(*DEMO_MARK) != "1":
@@ -65,42 +97,83 @@ def _demo_store_untouched(target: str) -> bool | None:
         store.close()
 
 
-def run_demo(db: str | None, console: Console, as_json: bool = False, force: bool = False) -> dict[str, Any]:
-    """Build the demo store. Without ``db`` it is the demo's own file; a ``db`` that exists and is not a demo
-    store is refused unless ``force``: the demo never replaces a user's data by accident."""
+def _clear(db: str | None, force: bool) -> str:
+    """The demo's target, emptied. Without ``db`` it is the demo's own file; a file that holds anything the demo did
+    not write is refused unless ``force``: the demo never replaces a user's data by accident."""
     target = db or str(demo_db_path())
     if db is None:
         demo_db_path().parent.mkdir(parents=True, exist_ok=True)
-    if "://" not in target:
-        p = Path(target).expanduser()
-        if p.exists() and p.stat().st_size and not force and not _demo_store_untouched(target):
-            raise UsageError(
-                f"{p} holds data the demo did not write (ingested files, watches, refreshes); the demo will not "
-                "replace it: add --force to replace it, or give the demo another file with --db"
-            )
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(p) + suffix).unlink(missing_ok=True)
-    elif not force:
-        raise UsageError("the demo writes only to a file; --db with a database URL needs --force")
+    if "://" in target:
+        if not force:
+            raise UsageError("the demo writes only to a file; --db with a database URL needs --force")
+        return target
+    p = Path(target).expanduser()
+    if p.exists() and p.stat().st_size and not force and not _demo_store_untouched(target):
+        raise UsageError(
+            f"{p} holds data the demo did not write (ingested files, watches, refreshes); the demo will not "
+            "replace it: add --force to replace it, or give the demo another file with --db"
+        )
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(p) + suffix).unlink(missing_ok=True)
+    return target
+
+
+def _store_recordings(store: Store) -> list[dict[str, Any]]:
+    """Every recording stored as `ingest` would store its file, dated by its recording; a line per source."""
+    by_source: dict[str, dict[str, Any]] = {}
+    for rec in recordings():
+        line = by_source.setdefault(
+            rec.source,
+            {"source": rec.source, "ok": True, "records": 0, "payloads": 0, "warnings": 0, "errors": [],
+             "recordings": []},
+        )  # fmt: skip
+        line["recordings"].append(
+            {"file": rec.file, "recorded": rec.recorded.isoformat(), "kind": rec.kind, "words": rec.words(),
+             "url": rec.url, "about": rec.about}
+        )  # fmt: skip
+        src = get_source(rec.source)
+        body = _body(rec)
+        at = datetime.combine(rec.recorded, time(12), UTC)  # the recording's day; its hour is not known
+        payload = Payload(source=rec.source, url=rec.url, body=body, fetched_at=at, kind=src.sniff(body))
+        try:
+            outcome = process_payload(store, src, payload, observed_at=at.isoformat())
+        except SourceError as exc:
+            line["ok"] = False
+            line["errors"].append(str(exc))
+            continue
+        line["payloads"] += 1
+        line["warnings"] += len(outcome.warnings)
+    counts = store.reader().counts_by_source()
+    for line in by_source.values():
+        line["records"] = counts.get(line["source"], 0)
+    return list(by_source.values())
+
+
+def commands_to_try(target: str, own_db: bool) -> list[str]:
+    """Commands that work as typed after the demo: without --db when a plain command reads the demo store (no store
+    named, the user's own without records), else with it."""
+    plain = not own_db and reading_url(None)[0] == f"sqlite:///{Path(target).expanduser()}"
+    pre = "mergerwatch " if plain else f"mergerwatch --db {shlex.quote(target)} "
+    return [
+        pre + 'deal "Navitas Semiconductor" Claros',
+        pre + 'search "Axel Springer"',
+        pre + "stats --authority EC",
+        pre + "show M.10108",
+        pre + 'list --authority FTC --status "HSR waiting period ended"',
+        "mergerwatch clock eu-phase1 2025-01-10",
+    ]
+
+
+def run_demo(db: str | None, force: bool = False) -> dict[str, Any]:
+    """Build the demo store (``db``, else the demo's own file) and answer the demo's deal queries."""
+    target = _clear(db, force)
     store = Store(target)
-    store.set_state(*DEMO_MARK, "1")
-    with as_file(files("mergerwatch.demo") / "recordings") as rec_dir:
-        client = make_client(store, replay=Path(rec_dir))
-        run = run_refresh(store, client, recorded_sources(Path(rec_dir)))
-        client.close()
-    store.set_state(*DEMO_WROTE, _what_is_held(store))
-    answers = [deal(store, q) for q in DEMO_QUERIES]
-    summary = {"database": store.url, "sources": [r.as_dict() for r in run.results], "deals": answers}
-    if as_json:
-        print(json.dumps(summary, indent=2, default=str))
-    else:
-        console.print(f"[bold]Demo database:[/bold] {store.url}")
-        for r in run.results:
-            state = "ok" if r.ok else "failed: " + "; ".join(r.errors)
-            console.print(f"  {r.source}: {r.records} record(s) from {r.payloads} recorded response(s), {state}")
-        for a in answers:
-            console.print()
-            console.print(f"[bold]$ mergerwatch deal {' '.join(repr(n) for n in a['query'])}[/bold]")
-            print_deal(console, a)
-        console.print(f"\nTry: mergerwatch --db {target} search 'Axel Springer'")
-    return summary
+    try:
+        store.set_state(*DEMO_MARK, "1")
+        sources = _store_recordings(store)
+        store.set_state(*DEMO_WROTE, _what_is_held(store))
+        answers = [deal(store, q) for q in DEMO_QUERIES]
+        url = store.url
+    finally:
+        store.close()
+    return {"database": url, "sources": sources, "deals": answers, "try": commands_to_try(target, db is not None)}

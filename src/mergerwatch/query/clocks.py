@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from mergerwatch.query.holidays import ec_holidays, england_wales_bank_holidays, us_federal_holidays
+from mergerwatch.query.holidays import (
+    ec_holidays,
+    ec_holidays_provisional,
+    england_wales_bank_holidays,
+    us_federal_holidays,
+)
 
 if TYPE_CHECKING:  # the typed records are for reading the code: nothing to load
     from mergerwatch.core.records import ClockRecord
@@ -45,6 +50,8 @@ class Clock:
 
 
 def _is_working(d: date, regime: str, missing: set[int]) -> bool:
+    """Whether ``d`` is a working day of ``regime``; a year of the Commission's without a list (or with a provisional
+    one, added as its negative) goes into ``missing``."""
     if d.weekday() >= 5:
         return False
     if regime == "eu":
@@ -52,6 +59,8 @@ def _is_working(d: date, regime: str, missing: set[int]) -> bool:
         if hol is None:
             missing.add(d.year)
             return True
+        if ec_holidays_provisional(d.year):
+            missing.add(-d.year)
         return d not in hol
     if regime == "uk":
         return d not in england_wales_bank_holidays(d.year)
@@ -77,13 +86,37 @@ def next_business_day(d: date, regime: str = "us") -> date:
 
 
 def _missing_note(missing: set[int]) -> list[str]:
-    if not missing:
-        return []
-    years = ", ".join(str(y) for y in sorted(missing))
-    return [
-        f"the Commission's public holidays for {years} are not shipped with mergerwatch: only weekends were "
-        "skipped there, so the end may be a few working days early"
-    ]
+    """What a lawyer must know of the holidays a period ran through: years not shipped, lists not the Commission's."""
+    notes = []
+    absent = sorted(y for y in missing if y > 0)
+    provisional = sorted(-y for y in missing if y < 0)
+    if absent:
+        years = ", ".join(str(y) for y in absent)
+        notes.append(
+            f"CHECK THIS DATE: the Commission's public holidays for {years} are not shipped with mergerwatch: only "
+            "weekends were skipped there, so the end may be a few working days early"
+        )
+    if provisional:
+        years = ", ".join(str(y) for y in provisional)
+        notes.append(
+            f"CHECK THIS DATE: the Commission's public holidays for {years} are a provisional list (not from the "
+            "Commission's decision): the end may differ by a day or two"
+        )
+    return notes
+
+
+def effective_day(received: date, regime: str) -> tuple[date, list[str]]:
+    """The day a notification takes effect: the day it is received, or the next working day when received on a day
+    that is not one (a Saturday, a Sunday, a holiday): the period then begins the working day after that."""
+    missing: set[int] = set()
+    if _is_working(received, regime, missing):
+        return received, []
+    eff = received
+    while not _is_working(eff, regime, missing):
+        eff += timedelta(days=1)
+    kind = _day_kind(received, regime)
+    return eff, [f"{received.isoformat()} is a {kind}: the notification takes effect on the next working day, "
+                 f"{eff.isoformat()} ({eff.strftime('%A')})"]  # fmt: skip
 
 
 # --- the regimes ----------------------------------------------------------------------------------------------------
@@ -123,15 +156,18 @@ def us_hsr_second_request(compliance: date, cash_tender: bool = False, bankruptc
 
 def eu_phase1(notified: date, commitments: bool = False, referral_request: bool = False) -> Clock:
     """EUMR Art. 10(1): 25 working days, beginning on the working day after the notification is received; 35 when
-    commitments are offered (Art. 6(2)) or a Member State asks for a referral (Art. 9(2)). Regulation 802/2004
-    Art. 7-8 and 24: the period ends with the expiry of its last working day."""
+    commitments are offered (Art. 6(2)) or a Member State asks for a referral (Art. 9(2)). Implementing Regulation
+    2023/914 (802/2004 before 1 September 2023) Art. 7, 8 and 24: the period begins on the working day after the
+    event and ends with the expiry of its last working day; a notification received on a day that is not a
+    working day takes effect on the next working day (docs/decisions/2026-12-07-clock-non-working-day.md)."""
     n = 35 if commitments or referral_request else 25
-    end, missing = add_working_days(notified, n, "eu")
+    effective, counted = effective_day(notified, "eu")
+    end, missing = add_working_days(effective, n, "eu")
     reason = "commitments offered" if commitments else "referral request" if referral_request else "no extension"
-    counted = [
-        f"notified {notified.isoformat()}; day 1 is the next working day; {n} working days ({reason}) -> "
+    counted.append(
+        f"notified {effective.isoformat()}; day 1 is the next working day; {n} working days ({reason}) -> "
         f"{end.isoformat()}"
-    ]
+    )
     return Clock("eu-phase1", notified, end, n, "working days", "Regulation 139/2004 Art. 10(1)", counted,
                  _missing_note(missing))  # fmt: skip
 
@@ -156,8 +192,11 @@ def uk_phase1(start: date) -> Clock:
     """Enterprise Act 2002 s.34ZA(3): 40 working days beginning with the first working day after the day on which
     the CMA tells the parties the merger notice is complete (or starts its own investigation). s.34ZA(8)-(9): a
     working day is not a Saturday, Sunday, Good Friday, Christmas Day or bank holiday in England and Wales."""
-    end, _ = add_working_days(start, 40, "uk")
-    counted = [f"formal start {start.isoformat()}; 40 working days from the next working day -> {end.isoformat()}"]
+    effective, counted = effective_day(start, "uk")
+    end, _ = add_working_days(effective, 40, "uk")
+    counted.append(
+        f"formal start {effective.isoformat()}; 40 working days from the next working day -> {end.isoformat()}"
+    )
     return Clock("uk-phase1", start, end, 40, "working days", "Enterprise Act 2002 s.34ZA", counted)
 
 

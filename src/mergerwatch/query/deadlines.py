@@ -120,6 +120,8 @@ def describe(dl: NextDeadline) -> str:
     text = f"{dl['date']} ({'; '.join(parts)})"
     if dl.get("disagreement"):
         text += f" — {dl['disagreement']}"
+    for w in dl.get("warnings") or ():
+        text += f" — {w}"
     return text
 
 

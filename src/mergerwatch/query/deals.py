@@ -4,6 +4,7 @@ Every function takes the read side (a Reader) or a Store, whose reader is then u
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
@@ -13,6 +14,7 @@ from mergerwatch.core.registry import PROFILES
 from mergerwatch.core.vocabulary import status_label, with_labels
 from mergerwatch.query.companies import find_company, match_json
 from mergerwatch.query.deadlines import add_deadline
+from mergerwatch.query.suggest import LIMIT, suggestions
 from mergerwatch.query.timeline import annotate_durations, group_deals
 from mergerwatch.store.read.reader import Reader, as_reader
 
@@ -81,6 +83,48 @@ def _last_success(rd: Reader, source: str) -> str | None:
     return next((h["finished_at"] for h in rd.source_history(source, limit=30) if h["ok"]), None)
 
 
+def _as_of(rd: Reader, sources: list[str]) -> tuple[dict[str, str | None], list[str]]:
+    """Each source's last successful refresh; for a source never refreshed (files ingested, the demo's
+    recordings), when its newest stored payload was fetched or recorded, and its name in the second list."""
+    as_of: dict[str, str | None] = {}
+    from_files = []
+    for src in sources:
+        as_of[src] = _last_success(rd, src)
+        if as_of[src] is None and (fetched := rd.newest_fetch(src)):
+            as_of[src] = fetched
+            from_files.append(src)
+    return as_of, from_files
+
+
+# Suggestions tried per name for a set of names that finds filings together (the few shown are the likeliest).
+TRIED = 12
+
+
+def _did_you_mean(rd: Reader, result: DealResult, per_name: list[Any]) -> None:
+    """What the names that found nothing together may have meant (query/suggest.py), and the first set of names,
+    suggestions in place of names, that finds filings together: the query to type instead."""
+    sugg = suggestions(rd, result["query"], [set(h.by_filing) for h in per_name], limit=TRIED)
+    if not sugg:
+        return
+    options = [[(name, set(h.by_filing))] for name, h in zip(result["query"], per_name, strict=True)]
+    for s in sugg:
+        options[result["query"].index(s["for"])].append((s["name"], set(find_company(rd, s["name"]).by_filing)))
+    chosen: list[str] = []
+    for combo in itertools.product(*options):
+        names = [name for name, _ids in combo]
+        if names != result["query"] and (common := set.intersection(*(ids for _name, ids in combo))):
+            result["did_you_mean"] = {"query": names, "filings": len(common)}
+            chosen = names
+            break
+    shown: dict[str, int] = {}
+    kept = []
+    for s in sugg:  # the likeliest few per name, and the ones the query to type uses
+        shown[s["for"]] = shown.get(s["for"], 0) + 1
+        if shown[s["for"]] <= LIMIT or s["name"] in chosen:
+            kept.append(s)
+    result["suggestions"] = kept
+
+
 def deal(db: Any, names: Sequence[str], today: date | None = None) -> DealResult:
     """Filings where every named company appears (any role), split into transactions (newest first), each
     grouped by authority into one timeline with the days between its events."""
@@ -118,8 +162,11 @@ def deal(db: Any, names: Sequence[str], today: date | None = None) -> DealResult
         "deals": deals,
         "filings": records,
         "aliases_used": sorted({a for h in per_name for a in h.via_aliases}),
-        "as_of": {src: _last_success(store, src) for src in sorted({r["source"] for r in records})},
     }
+    as_of, from_files = _as_of(store, sorted({r["source"] for r in records}))
+    result["as_of"] = as_of
+    if from_files:
+        result["as_of_files"] = from_files
     if not records:
         result["near_misses"] = [
             {
@@ -133,6 +180,7 @@ def deal(db: Any, names: Sequence[str], today: date | None = None) -> DealResult
             }
             for h in per_name
         ]
+        _did_you_mean(store, result, per_name)
         result["coverage"] = source_coverage(store)
         result["coverage_facts"] = COVERAGE_FACTS
         result["store_empty"] = not any(c["records"] for c in result["coverage"])

@@ -103,8 +103,9 @@ def england_wales_bank_holidays(year: int) -> frozenset[date]:
     return frozenset(days)
 
 
-# The Commission's public holidays (Brussels), as each year's list was published. Working days under Regulation
-# 802/2004 Art. 24 are all days other than Saturdays, Sundays and these. Sources per year; weekend days omitted.
+# The Commission's public holidays (Brussels), as each year's list was published. Working days (Implementing
+# Regulation 2023/914 Art. 24, before it 802/2004 Art. 24) are all days other than Saturdays, Sundays and these.
+# Sources per year; weekend days omitted. A year whose source is not the Commission's decision itself says so.
 EC_HOLIDAYS: dict[int, tuple[str, tuple[str, ...]]] = {
     2014: (
         "Commission Decision of 21 December 2012 on public holidays in 2014, OJ C 39, 12.2.2013, p. 26",
@@ -134,7 +135,25 @@ EC_HOLIDAYS: dict[int, tuple[str, tuple[str, ...]]] = {
         ("01-01", "01-02", "04-17", "04-18", "04-21", "05-01", "05-09", "05-29", "05-30", "06-09", "07-21",
          "08-15", "12-24", "12-25", "12-26", "12-29", "12-30", "12-31"),
     ),
+    2026: (
+        "Commission decision on public holidays in 2026, OJ C, C/2025/4103, 24.7.2025 (the list as copied, with that "
+        "reference, by the third-party calculator bdamokos/eu-time-limit-calculator, holiday-data/EC.json)",
+        ("01-01", "01-02", "04-02", "04-03", "04-06", "05-01", "05-14", "05-15", "05-25", "07-21", "11-02",
+         "12-24", "12-25", "12-28", "12-29", "12-30", "12-31"),
+    ),
+    2027: (
+        "PROVISIONAL: the 2027 list of the third-party calculator bdamokos/eu-time-limit-calculator; the Commission's "
+        "own decision for 2027 and its Official Journal reference were not found",
+        ("01-01", "03-25", "03-26", "03-29", "05-06", "05-07", "05-17", "07-21", "11-01", "11-02", "12-23",
+         "12-24", "12-27", "12-28", "12-29", "12-30", "12-31"),
+    ),
 }  # fmt: skip
+
+
+def ec_holidays_provisional(year: int) -> bool:
+    """The year's list is shipped but not from the Commission's decision: a deadline through it says so."""
+    entry = EC_HOLIDAYS.get(year)
+    return entry is not None and entry[0].startswith("PROVISIONAL")
 
 
 @cache

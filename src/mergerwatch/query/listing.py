@@ -63,7 +63,8 @@ def sql_filters(
     between = None
     if lo or hi:
         if f.by == "decided":
-            statuses = [s for s in (statuses or DECIDED) if s in DECIDED] or ["-"]  # undecided: no decision date
+            # undecided: no decision date
+            statuses = [s for s in (statuses or DECIDED) if s in DECIDED or s == "waiting_period_ended"] or ["-"]
             between = ("status_date", lo, hi)
         elif f.by == "seen":
             between = ("first_seen", lo, hi)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from mergerwatch.core.vocabulary import OPEN
+from mergerwatch.core.vocabulary import OPEN, outcome_of
 from mergerwatch.query.facts import decided_on, notified_on, phase_of, sectors_of
 from mergerwatch.query.listing import Filters, passes, sql_filters
 from mergerwatch.store.read.reader import as_reader
@@ -35,7 +35,17 @@ def stat_rows(db: Any, f: Filters) -> list[Row]:
     return rows
 
 
-OUTCOMES = ("cleared", "cleared_with_remedies", "prohibited", "abandoned", "referred")
+# The outcomes counted, each a column: an HSR waiting period that ended is not a clearance (vocabulary.py), a
+# challenge is the agencies' own outcome, and "closed" is every other ending (no jurisdiction, revoked, ...).
+OUTCOMES = ("cleared", "cleared_with_remedies", "waiting_period_ended", "challenged", "prohibited", "abandoned",
+            "referred", "closed")  # fmt: skip
+_CLOSED = ("closed", "closed_no_jurisdiction", "revoked", "dissolution_ordered")
+
+
+def outcome_column(r: Row) -> str | None:
+    """The column of OUTCOMES a filing counts in (None: open or undetermined)."""
+    o = outcome_of(r["status"], r.get("detail"))
+    return "closed" if o in _CLOSED else o
 
 
 def _quantile(values: list[int], q: float) -> float | None:
@@ -82,7 +92,11 @@ def statistics(records: list[Row], by: str = "year") -> list[StatsRow]:
     out = []
     for (authority, key), recs in sorted(groups.items()):
         n = sum(w for _r, _p, _d, w in recs)
-        counts = {o: sum(w for r, _p, _d, w in recs if r["status"] == o) for o in OUTCOMES}
+        counts = dict.fromkeys(OUTCOMES, 0)
+        for r, _p, _d, w in recs:
+            col = outcome_column(r)
+            if col in counts:
+                counts[col] += w
         phase2 = sum(w for _r, p, _d, w in recs if p == 2)
         durations: dict[str, dict[str, Any]] = {}
         for ph in (1, 2):

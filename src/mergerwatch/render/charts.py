@@ -16,13 +16,17 @@ from typing import Any
 from mergerwatch.core.errors import MergerwatchError
 from mergerwatch.core.textsafe import clean
 
+# An HSR waiting period that ended is no clearance: its own series, grey-blue, never the clearance green.
 SERIES = (
     ("cleared", "cleared", "#2e7d32"),
     ("cleared_with_remedies", "with remedies", "#b28704"),
+    ("waiting_period_ended", "HSR waiting period ended", "#607d8b"),
+    ("challenged", "challenged", "#6a1b9a"),
     ("prohibited", "prohibited", "#c62828"),
     ("abandoned", "abandoned", "#ad1457"),
     ("referred", "referred", "#283593"),
-    ("_other", "open or other", "#9e9e9e"),
+    ("closed", "closed otherwise", "#795548"),
+    ("_other", "open or undetermined", "#9e9e9e"),
 )
 MAX_PANELS = 8
 MAX_BARS = 40
@@ -57,6 +61,8 @@ def _figure(rows: list[dict[str, Any]], by: str) -> Any:
                 vals = [r["cases"] - sum(r["outcomes"].get(c, 0) for c, _l, _c in SERIES[:-1]) for r in mine]
             else:
                 vals = [r["outcomes"].get(code, 0) for r in mine]
+            if not any(vals):
+                continue  # no empty series in the legend (no challenge at the EC, no clearance in the US)
             ax.bar(keys, vals, bottom=bottom, color=colour, label=label)
             bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
         ax.set_title(_label(f"{auth}: cases and outcomes by {by}"), loc="left", fontsize=11)
@@ -118,7 +124,7 @@ def stats_html(rows: list[dict[str, Any]], by: str, today: date | None = None) -
         med = " / ".join(str(d[p]["median_days"]) if p in d else "-" for p in ("phase_1", "phase_2"))
         p90 = " / ".join(str(d[p]["p90_days"]) if p in d else "-" for p in ("phase_1", "phase_2"))
         cells = [r["authority"], r[by], r["cases"], r["open"]]
-        cells += [f"{r['outcomes'][c]} ({r['shares'][c]:.0%})" for c, _l, _col in SERIES[:-1]]
+        cells += [f"{r['outcomes'].get(c, 0)} ({r['shares'].get(c, 0):.0%})" for c, _l, _col in SERIES[:-1]]
         cells += [f"{r['phase_2_opened']} ({r['phase_2_share']:.0%})", med, p90]
         body.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
     return (

@@ -18,8 +18,39 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 _PLAIN = {"markup": False, "emoji": False, "highlight": False}
-# A pipe or cron gets no terminal width: tables are sized to their content up to this, not wrapped at 80.
-PIPE_WIDTH = 200
+# A pipe or cron gets no terminal width: tables are plain columns sized to their content (render/layout.py), lines
+# are not wrapped below this, and the cells' padding is stripped from the line ends (_TrimmedLines).
+PIPE_WIDTH = 4000
+
+
+class _TrimmedLines:
+    """A pipe's file: each line written without the trailing spaces a table pads its cells with."""
+
+    def __init__(self, stderr: bool) -> None:
+        self._stderr = stderr
+        self._pending = ""
+
+    def _stream(self) -> Any:
+        return sys.stderr if self._stderr else sys.stdout  # looked up each time: tests swap them
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self._stream(), "encoding", None) or "utf-8"
+
+    def write(self, text: str) -> int:
+        *lines, self._pending = (self._pending + text).split("\n")
+        if lines:
+            self._stream().write("".join(line.rstrip(" ") + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._stream().write(self._pending)
+            self._pending = ""
+        self._stream().flush()
+
+    def isatty(self) -> bool:
+        return False
 
 
 class LazyConsole:
@@ -34,7 +65,10 @@ class LazyConsole:
             from rich.console import Console  # the first line printed pays for rich, nothing before it
 
             tty = (sys.stderr if self._stderr else sys.stdout).isatty()
-            self._console = Console(stderr=self._stderr, width=None if tty else PIPE_WIDTH, **_PLAIN)  # type: ignore[arg-type]
+            if tty:
+                self._console = Console(stderr=self._stderr, **_PLAIN)  # type: ignore[arg-type]
+            else:
+                self._console = Console(file=_TrimmedLines(self._stderr), width=PIPE_WIDTH, **_PLAIN)  # type: ignore[arg-type]
         return self._console
 
     def __getattr__(self, name: str) -> Any:

@@ -113,8 +113,10 @@ def _as_of(result: dict[str, Any]) -> str:
     as_of = result.get("as_of") or {}
     if not as_of:
         return ""
+    files = set(result.get("as_of_files") or ())
     items = [
-        f"{k}: {v[:16].replace('T', ' ') + ' UTC' if v else 'never refreshed (files ingested)'}"
+        f"{k}: {v[:16].replace('T', ' ') + ' UTC' if v else 'never refreshed'}"
+        + (" (its newest stored file; never refreshed)" if k in files else "")
         for k, v in as_of.items()
     ]
     return "As of each source's last successful refresh: " + _h("; ".join(items)) + "."

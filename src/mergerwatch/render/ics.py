@@ -32,7 +32,11 @@ def deadlines_ics(records: list[FilingRecord]) -> bytes:
         ev.add("dtstart", day)
         ev.add("dtend", day + timedelta(days=1))
         case = clean(r.get("case_ref") or "", one_line=True)
-        ev.add("summary", clean(f"{r['authority']} {case}: {r['title']} — deadline ({dl['kind']})", one_line=True))
+        check = "CHECK: " if dl.get("warnings") else ""  # a holiday list missing or provisional for the period
+        ev.add(
+            "summary",
+            clean(f"{check}{r['authority']} {case}: {r['title']} — deadline ({dl['kind']})", one_line=True),
+        )
         lines = [describe(dl), f"status: {r.get('status_label') or r['status']}", f"mergerwatch show {r['id']}"]
         url = safe_url(r.get("url") or "")
         if url:

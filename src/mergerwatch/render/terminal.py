@@ -3,6 +3,7 @@ per authority. Outside text is shown as data (rich Text objects, never markup), 
 
 from __future__ import annotations
 
+import shlex
 from datetime import date
 from typing import Any
 
@@ -11,10 +12,12 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from mergerwatch.core.dates import human_when
 from mergerwatch.core.lazy import lazy
 from mergerwatch.core.textsafe import clean
-from mergerwatch.core.vocabulary import status_label, status_words
+from mergerwatch.core.vocabulary import short_label, status_label, status_words
 from mergerwatch.render.console import T
+from mergerwatch.render.layout import Col, FitTable
 
 # Only `show` and `deal` print a deadline: the clocks behind it are loaded for them.
 deadlines = lazy("mergerwatch.query.deadlines")
@@ -38,13 +41,16 @@ STATUS_STYLE = {
 }
 
 
-def records_table(records: list[dict[str, Any]], title: str | None = None) -> Table:
-    table = Table(title=T(title) if title else None, show_lines=False, expand=False)
-    for col in ("id", "authority", "case", "status", "date", "title"):
-        table.add_column(col, overflow="fold")
+def records_table(records: list[dict[str, Any]], title: str | None = None) -> FitTable:
+    """A row per filing; on a narrow terminal the id goes first (`show` takes the case too)."""
+    table = FitTable(
+        [Col("id", optional=True), Col("authority"), Col("case", flex=True), Col("status", flex=True, min=15),
+         Col("date"), Col("title", flex=True)],
+        title=T(title) if title else None,
+    )  # fmt: skip
     for r in records:
         label = (
-            status_label(r["status"], r.get("detail"))
+            short_label(r["status"], r.get("detail"))
             if r["status"]
             else f"notice: {r.get('classification', {}).get('kind', '')}"
         )
@@ -75,7 +81,8 @@ def filing_panel(r: dict[str, Any]) -> Panel:
     if r.get("elapsed"):
         lines.add_row("elapsed", T(elapsed_words(r["elapsed"])))
     if r.get("next_deadline"):
-        lines.add_row("next deadline", T(deadlines.describe(r["next_deadline"])))
+        dl = r["next_deadline"]
+        lines.add_row("next deadline", T(deadlines.describe(dl), "bold yellow" if dl.get("warnings") else ""))
     for p in r["parties"]:
         lines.add_row(T(p["role"]), T(p["name"]))
     lines.add_row("source", T(f"{r['source']} : {r['source_id']}"))
@@ -84,20 +91,31 @@ def filing_panel(r: dict[str, Any]) -> Panel:
     if r.get("match"):
         for reason in r["match"]["reasons"]:
             lines.add_row("matched", T(reason))
-    events = Table(title="history", show_edge=False)
-    for col in ("date", "+days", "status", "authority's words", "deadline", "seen"):
-        events.add_column(col, overflow="fold", justify="right" if col == "+days" else "left")
+    events = FitTable(
+        [Col("date"), Col("+days", justify="right", optional=True), Col("status", flex=True, min=15),
+         Col("authority's words", flex=True), Col("deadline", optional=True), Col("seen", optional=True)],
+        title="history",
+    )  # fmt: skip
     for e in r.get("events", []):
         gap = e.get("days_after_previous")
         events.add_row(
             T(e["date"] or ""),
             T("" if gap is None else f"+{gap}", "dim"),
-            T(status_label(e["status"], e.get("detail")), STATUS_STYLE.get(e["status"] or "", "dim")),
+            T(short_label(e["status"], e.get("detail")), STATUS_STYLE.get(e["status"] or "", "dim")),
             T(e["status_raw"]),
             T(e.get("deadline") or ""),
-            T((e.get("observed_at") or "")[:16]),
+            T(human_when(e.get("observed_at"))),
         )
     return Panel(Group(lines, events), title=T(r["title"]), title_align="left", expand=False)
+
+
+def as_of_words(result: dict[str, Any]) -> str:
+    """'<source> today 00:37, <source> 2026-06-23 (its newest stored response; no refresh yet)'."""
+    files = set(result.get("as_of_files") or ())
+    note = " (its newest stored response; no refresh yet)"
+    return ", ".join(
+        f"{k} {human_when(v) or 'never refreshed'}{note if k in files else ''}" for k, v in result["as_of"].items()
+    )
 
 
 def elapsed_words(el: dict[str, Any]) -> str:
@@ -149,6 +167,13 @@ def print_deal(console: Console, result: dict[str, Any]) -> None:
             console.print(
                 T("The store is empty: run `mergerwatch refresh` to fetch the sources, or `mergerwatch demo`.")
             )
+        dym = result.get("did_you_mean")
+        if dym:
+            cmd = "mergerwatch deal " + " ".join(shlex.quote(n) for n in dym["query"])
+            console.print(T(f"Did you mean: {cmd}  ({dym['filings']} filing(s))", "bold"))
+        elif result.get("suggestions"):
+            names = "; ".join(f"'{s['name']}' for '{s['for']}' ({s['why']})" for s in result["suggestions"])
+            console.print(T(f"The store also holds: {names}"))
         for nm in result.get("near_misses", []):
             console.print(T(f"  '{clean(nm['name'], one_line=True)}' alone: {nm['filings_alone']} filing(s)"))
             for ex in nm["examples"]:
@@ -156,11 +181,11 @@ def print_deal(console: Console, result: dict[str, Any]) -> None:
                 line.append(clean(ex["title"], one_line=True))
                 line.append("  " + clean(ex["id"], one_line=True), style="dim")
                 console.print(line)
-        cov = Table(title="sources searched")
-        for col in ("source", "authority", "records", "last success"):
-            cov.add_column(col)
+        cov = FitTable([Col("source"), Col("authority"), Col("records", justify="right"), Col("last success")],
+                       title="sources searched")  # fmt: skip
         for c in result.get("coverage", []):
-            cov.add_row(T(c["source"]), T(c["authority"]), str(c["records"]), T(c["last_success"] or "never"))
+            cov.add_row(T(c["source"]), T(c["authority"]), str(c["records"]),
+                        T(human_when(c["last_success"]) or "never"))  # fmt: skip
         console.print(cov)
         for fact in result.get("coverage_facts", []):
             console.print(T(f"- {fact}", "dim"))
@@ -171,9 +196,11 @@ def print_deal(console: Console, result: dict[str, Any]) -> None:
         console.print(T(f"{len(deals)} separate transactions of {q}, newest first", "bold"))
     for d in deals:
         title = f"Where {q} stands" if len(deals) == 1 else f"Deal {d['deal']}: {d['from']} to {d['to']}"
-        summary = Table(title=T(title))
-        for col in ("authority", "case", "status", "since", "elapsed", "filings"):
-            summary.add_column(col, overflow="fold")
+        summary = FitTable(
+            [Col("authority"), Col("case", flex=True), Col("status", flex=True, min=20), Col("since"),
+             Col("elapsed", optional=True), Col("filings", justify="right", optional=True)],
+            title=T(title),
+        )  # fmt: skip
         for s in d["authorities"]:
             el = s.get("elapsed")
             summary.add_row(
@@ -188,9 +215,8 @@ def print_deal(console: Console, result: dict[str, Any]) -> None:
         if len(deals) > 1:
             console.print(T("grouped: " + "; ".join(d["reasons"]), "dim"))
         filings = [by_id[i] for i in d["filings"] if i in by_id]
-        console.print(timeline_chart(filings))
+        console.print(timeline_chart(filings, width=max(20, min(60, console.width - 10))))
         for r in filings:
             console.print(filing_panel(r))
     if result.get("as_of"):
-        console.print(T("as of: " + ", ".join(f"{k} {v or 'never refreshed'}" for k, v in result["as_of"].items()),
-                        "dim"))  # fmt: skip
+        console.print(T("as of: " + as_of_words(result), "dim"))

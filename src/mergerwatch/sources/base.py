@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from mergerwatch.core import registry
 from mergerwatch.core.errors import HttpError, ParseError
 from mergerwatch.core.model import Filing
-from mergerwatch.core.payload import Payload
+from mergerwatch.core.payload import Payload, file_url
 
 if TYPE_CHECKING:
     from mergerwatch.core.registry import SourceProfile
@@ -125,7 +125,7 @@ class Source:
 
     def payload_for_file(self, body: bytes, path: str) -> Payload:
         """A saved file as a payload: the file is its provenance."""
-        return Payload(source=self.name, url=f"file://{path}", body=body, kind=self.sniff(body))
+        return Payload(source=self.name, url=file_url(path), body=body, kind=self.sniff(body))
 
     def sniff(self, body: bytes) -> str:
         return ""

@@ -45,6 +45,12 @@ def match(tokens: Sequence[str]) -> str:
     return " AND ".join(f'"{term(t)}"' for t in tokens)
 
 
+def prefix_match(prefixes: Sequence[str]) -> str:
+    """An FTS5 query for parties holding, for each of ``prefixes`` (plain ASCII letters and digits), a word that
+    begins with it: the name's abbreviations ("pioneer nat res", "ibm" as i* b* m*)."""
+    return " AND ".join(f'"{p}" *' for p in prefixes)
+
+
 def fts5_available(cursor: Any) -> bool:
     return any(r[0] == "ENABLE_FTS5" for r in cursor.execute("PRAGMA compile_options").fetchall())
 

@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from mergerwatch.core.errors import HttpError, ParseError, SourceError
+from mergerwatch.core.payload import file_url
 from mergerwatch.fetch.hosts import HostRule
 from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, http_hint, loads_json
 from mergerwatch.sources.sec_edgar.document import (
@@ -238,7 +239,7 @@ class SecEdgar(Source):
     def payload_for_file(self, body: bytes, path: str) -> Payload:
         # A filing without HSR wording or deal sentences is an answer with nothing in it, not a broken page.
         kind = self.sniff(body)
-        return Payload(self.name, f"file://{path}", body, kind=kind, expect_records=kind not in _DOCUMENT_KINDS)
+        return Payload(self.name, file_url(path), body, kind=kind, expect_records=kind not in _DOCUMENT_KINDS)
 
     def sniff(self, body: bytes) -> str:
         head = body[:2000].lstrip()

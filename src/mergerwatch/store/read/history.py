@@ -45,6 +45,12 @@ class HistoryMixin(ReaderBase):
             r["notes"] = json_value(r["notes"]) or []
         return rows
 
+    def newest_fetch(self, source: str) -> str | None:
+        """When the newest payload of ``source`` that parsed was fetched (or recorded: the demo's are dated by their
+        recording): the as-of of a source filled by `ingest` or the demo rather than by a refresh."""
+        rows = self.rows("SELECT max(fetched_at) FROM raw_payloads WHERE source = ? AND parse_status = 'ok'", [source])
+        return rows[0][0] if rows and rows[0][0] else None
+
     def all_state(self, source: str) -> dict[str, str]:
         return {r[0]: r[1] for r in self.rows("SELECT key, value FROM source_state WHERE source = ?", [source])}
 

@@ -6,8 +6,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from mergerwatch.core.vocabulary import ended_details
 from mergerwatch.store.read.base import ReaderBase
 from mergerwatch.store.read.columns import CHUNK, LIGHT_COLS, ORDERS, TELLING_EVENT, facts_of
+
+
+def outcome_condition(outcomes: Sequence[str]) -> tuple[str, list[Any]]:
+    """SQL for filings of these outcomes (vocabulary.OUTCOMES): a status, except that an HSR waiting period that
+    ended (stored as ``cleared`` with its detail) is an outcome of its own, not a clearance."""
+    ended = list(ended_details())
+    marks = ", ".join("?" * len(ended))
+    parts: list[str] = []
+    params: list[Any] = []
+    plain = [o for o in outcomes if o not in ("cleared", "waiting_period_ended")]
+    if plain:
+        parts.append(f"status IN ({', '.join('?' * len(plain))})")
+        params += plain
+    if "cleared" in outcomes:
+        parts.append(f"(status = 'cleared' AND (detail IS NULL OR detail NOT IN ({marks})))")
+        params += ended
+    if "waiting_period_ended" in outcomes:
+        parts.append(f"(status = 'cleared' AND detail IN ({marks}))")
+        params += ended
+    return "(" + " OR ".join(parts) + ")", params
 
 
 class ListsMixin(ReaderBase):
@@ -23,8 +44,9 @@ class ListsMixin(ReaderBase):
             where.append(f"authority IN ({', '.join('?' * len(authorities))})")
             params += [a.upper() for a in authorities]
         if statuses:
-            where.append(f"status IN ({', '.join('?' * len(statuses))})")
-            params += list(statuses)
+            cond, more = outcome_condition(statuses)
+            where.append(cond)
+            params += more
         if between is not None:
             col, lo, hi = between
             expr = {"status_date": "status_date", "first_seen": "substr(first_seen, 1, 10)"}[col]

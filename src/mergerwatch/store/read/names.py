@@ -69,15 +69,29 @@ class NamesMixin(ReaderBase):
         sql = f"SELECT token, count(*) FROM name_tokens WHERE token IN ({marks}) GROUP BY token"
         return {r[0]: int(r[1]) for r in self.rows(sql, tokens)}
 
+    def parties_with_prefixes(self, prefixes: Sequence[str], limit: int) -> list[tuple[Any, ...]]:
+        """Parties (as in ``parties_named``) holding, for each of ``prefixes`` (ASCII letters and digits), a word
+        that begins with it: the candidates of an abbreviated name. A few hundred at most are asked for."""
+        prefixes = [p for p in prefixes if p.isascii() and p.isalnum()]
+        if not prefixes:
+            return []
+        if self._name_index():
+            return self.rows(f"{self._fts_parties()} LIMIT {int(limit)}", [name_index.prefix_match(prefixes)])
+        return self._holding("token LIKE ?", [p + "%" for p in prefixes], limit)
+
     def parties_with_tokens(self, tokens: Sequence[str], limit: int) -> list[tuple[Any, ...]]:
         """Parties (as in ``parties_named``) whose names hold every one of ``tokens``: the blocking step."""
         if self._name_index():
             return self.rows(f"{self._fts_parties()} LIMIT {int(limit)}", [name_index.match(tokens)])
-        one = "SELECT filing_pk, position FROM name_tokens WHERE token = ?"
-        posting = " INTERSECT ".join([one] * len(tokens))
+        return self._holding("token = ?", list(tokens), limit)
+
+    def _holding(self, condition: str, params: list[str], limit: int) -> list[tuple[Any, ...]]:
+        """Parties (as in ``parties_named``) with a name_tokens entry meeting ``condition`` for each of ``params``."""
+        one = f"SELECT filing_pk, position FROM name_tokens WHERE {condition}"
+        posting = " INTERSECT ".join([one] * len(params))
         sql = (
             "SELECT f.id, p.name, p.role, p.norm, p.legal_form FROM parties p "
             f"JOIN ({posting}) h ON h.filing_pk = p.filing_pk AND h.position = p.position "
             f"JOIN filings f ON f.pk = p.filing_pk LIMIT {int(limit)}"
         )
-        return self.rows(sql, tokens)
+        return self.rows(sql, params)

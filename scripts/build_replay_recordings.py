@@ -1,8 +1,8 @@
-"""Rebuild src/mergerwatch/demo/recordings/ from real fixtures, in the replay layout.
+"""Rebuild tests/data/recordings/ (the refresh replay tests) from real fixtures, in the replay layout.
 
 Each recording answers the exact request a source makes on a first night with no key; which fixture
 answers which request is listed in RECORDINGS and in the recordings' README.md.
-Run: python scripts/build_demo_recordings.py
+Run: python scripts/build_replay_recordings.py
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from mergerwatch.sources.ftc_early_termination import API_URL, PAGE_LIMIT, RSS_U
 from mergerwatch.sources.ftc_press import FEED_URL
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "src" / "mergerwatch" / "demo" / "recordings"
+OUT = ROOT / "tests" / "data" / "recordings"
 FX = ROOT / "fixtures"
 
 FTC_PAGE0 = {
