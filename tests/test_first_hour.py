@@ -465,3 +465,138 @@ def test_deadlines_show_and_the_calendar_carry_the_warning():
     rec["next_deadline"] = dl
     assert deadline_warnings([rec]) == dl["warnings"]  # printed under the `deadlines` table
     assert b"SUMMARY:CHECK: EC M.99999" in deadlines_ics([rec]).replace(b"\r\n ", b"")
+
+
+# --- 13. long work shows progress on a terminal, nothing in a pipe; Ctrl-C answers within a second ------------------
+
+
+def mw_progress(home: Path, *args: str, env: dict[str, str] | None = None) -> tuple[str, str]:
+    """The command with its stderr on a terminal (a pseudo-terminal) and its stdout in a pipe: (stdout, stderr)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("MERGERWATCH_", "XDG_")) and k != "COLUMNS"}
+    full.update({"HOME": str(home), "MERGERWATCH_CONTACT": "tests@example.org", **(env or {})})
+    p = subprocess.Popen([str(SCRIPT), *args], stdout=subprocess.PIPE, stderr=slave, env=full, cwd=home)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    out = p.stdout.read().decode() if p.stdout else ""
+    p.wait(timeout=120)
+    return out, b"".join(chunks).decode("utf-8", "replace")
+
+
+FTC_2026 = FIXTURES / "ftc-early-termination" / "rss_hsr-early-termination-notices_2026-09-30.reconstructed.xml"
+INGESTED = [FTC_RSS, FTC_2026, FTC_OTHER]
+
+
+def test_ingest_and_reparse_show_a_bar_on_a_terminal_and_nothing_in_a_pipe(home):
+    db = str(home / "p.db")
+    out, err = mw_progress(home, "--db", db, "ingest", "ftc-early-termination", *map(str, INGESTED))
+    assert "storing 3 file(s)" in err and "3/3" in err and "━" in err, err
+    assert out.count("record(s)") == 3  # the answer itself is unchanged, on stdout
+    _out, err = mw_progress(home, "--db", db, "reparse")
+    assert "re-parsing 3 payload(s)" in err and "3/3" in err, err
+    piped = mw(home, "--db", db, "reparse")
+    assert piped.returncode == 0 and piped.stderr == ""  # nothing extra in a pipe
+    as_json = mw_progress(home, "--db", db, "reparse", "--json")[1]
+    assert "re-parsing" not in as_json  # nor with --json
+
+
+@pytest.fixture
+def silent_proxy():
+    """A proxy on 127.0.0.1 that accepts connections and never answers: every request hangs until its timeout.
+    Bounded: it stops with the test."""
+    import socket
+    import threading
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(64)
+    srv.settimeout(0.2)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                held.append(srv.accept()[0])
+            except OSError:
+                continue
+
+    t = threading.Thread(target=accept, daemon=True)
+    t.start()
+    url = f"http://127.0.0.1:{srv.getsockname()[1]}"
+    yield {"HTTPS_PROXY": url, "HTTP_PROXY": url, "NO_PROXY": "", "no_proxy": ""}
+    stop.set()
+    t.join(timeout=2)
+    for c in held:
+        c.close()
+    srv.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", [["refresh"], ["doctor"]])
+def test_ctrl_c_ends_refresh_and_doctor_within_a_second(home, silent_proxy, command):
+    import signal
+    import time
+
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("MERGERWATCH_", "XDG_"))}
+    full.update({"HOME": str(home), "MERGERWATCH_CONTACT": "tests@example.org", **silent_proxy})
+    p = subprocess.Popen([str(SCRIPT), *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=full, cwd=home)  # fmt: skip
+    time.sleep(2.5)  # every source is waiting on the proxy by now
+    assert p.poll() is None
+    sent = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=30)
+    assert time.monotonic() - sent < 1.0, err
+    assert p.returncode == 130 and err.splitlines() == ["interrupted"], (p.returncode, err[-800:])
+    assert "Traceback" not in out + err
+
+
+# --- 15. offline, doctor says so in one line ----------------------------------------------------------------------
+
+
+def test_offline_doctor_is_one_line(home, tmp_path):
+    import socket
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there: every connection is refused, as with no network
+    url = f"http://127.0.0.1:{port}"
+    r = mw(home, "doctor", env={"HTTPS_PROXY": url, "HTTP_PROXY": url, "NO_PROXY": "", "no_proxy": ""})
+    line = one_line_error(r, 1, "offline")
+    assert len(line) < 200 and line.count("offline") == 2, line
+    r = mw(home, "doctor", "--json", env={"HTTPS_PROXY": url, "HTTP_PROXY": url, "NO_PROXY": "", "no_proxy": ""})
+    results = json.loads(r.stdout)
+    assert r.returncode == 1 and results and all(x["offline"] and not x["ok"] for x in results)
+    assert not any(x["message"].startswith(x["source"] + ":") for x in results)  # no doubled source prefix
+
+
+def test_refresh_and_doctor_show_a_line_per_source_on_a_terminal(home):
+    import socket
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    closed.close()
+    env = {"HTTPS_PROXY": url, "HTTP_PROXY": url, "NO_PROXY": "", "no_proxy": ""}
+    _out, err = mw_progress(home, "doctor", env=env)
+    assert "checking" in err and all(name in err for name in ("ftc-press", "ec-mergers", "sec-edgar")), err
+    out, err = mw_progress(home, "--db", str(home / "r.db"), "refresh", env=env)
+    assert "waiting" in err or "failed:" in err, err
+    assert "ec-mergers" in err and "refresh run" in out

@@ -19,6 +19,7 @@ output = lazy("mergerwatch.render.output")
 sources = lazy("mergerwatch.sources")
 pipeline = lazy("mergerwatch.ingest.pipeline")
 files_in = lazy("mergerwatch.ingest.files")
+progress = lazy("mergerwatch.render.progress")
 
 
 @app.command()
@@ -47,7 +48,11 @@ def ingest(
     as_json: JsonOpt,
 ) -> None:
     """Parse saved response files and store them exactly as a fetch would (the file is the provenance)."""
-    outcomes = files_in.ingest_files(STATE.db, source, files)
+    advance, stop = progress.count_progress(as_json, len(files), f"storing {len(files)} file(s)")
+    try:
+        outcomes = files_in.ingest_files(STATE.db, source, files, advance)
+    finally:
+        stop()
     results = [files_in.outcome_record(f, outcome, ids=as_json) for f, outcome in outcomes]
     for f, outcome in outcomes:
         if isinstance(outcome, Exception):
@@ -74,7 +79,18 @@ def reparse(
     ] = False,
 ) -> None:
     """Parse the stored raw payloads again (after a parser fix), offline; list the ones that still fail."""
-    done = files_in.reparse(STATE.db, source, only_failed, drop_failed)
+    stops = []
+
+    def bar(total: int):
+        advance, stop = progress.count_progress(as_json, total, f"re-parsing {total} payload(s)")
+        stops.append(stop)
+        return advance
+
+    try:
+        done = files_in.reparse(STATE.db, source, only_failed, drop_failed, bar)
+    finally:
+        for stop in stops:
+            stop()
     if as_json:
         output.print_json({"reparsed": done.reparsed, "failing": done.failing, "dropped": done.dropped})
     else:

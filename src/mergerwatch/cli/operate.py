@@ -25,6 +25,7 @@ doctoring = lazy("mergerwatch.ingest.doctor")
 demo_mod = lazy("mergerwatch.demo")
 render_demo = lazy("mergerwatch.render.demo")
 
+OFFLINE = "no source could be reached: this machine appears to be offline (or its DNS is down)"
 _ONE_CASE = "; ".join(f"{p.name}: {p.one_case}" for p in registry.PROFILES.values() if p.one_case)
 _FOLLOWERS = [p.name for p in registry.PROFILES.values() if p.follows_companies]
 
@@ -106,7 +107,8 @@ def refresh(
         atom=atom,
         time_limit=time_limit * 60 or None,
     )
-    on_payload, on_done, stop = progress.refresh_progress(as_json)
+    names = source or list(registry.PROFILES)
+    on_payload, on_done, stop = progress.refresh_progress(as_json, names)
     try:
         run, summary = refreshing.nightly(STATE.db, opts, on_payload, on_done)
     finally:
@@ -126,12 +128,7 @@ def refresh(
             for body in summary["watched_changes"]:
                 console.say(f"  {body['text']}")
     if run.offline:
-        console.warn(
-            "no source could be reached: this machine appears to be offline (or its DNS is down); "
-            "nothing stored was changed, run the refresh again when connected",
-            "offline",
-            "red",
-        )
+        console.warn(OFFLINE + "; nothing stored was changed, run the refresh again when connected", "offline", "red")
     for e in summary["alerts"]["errors"]:
         console.warn(f"{e} (kept; retried on the next run)")
     raise typer.Exit(run.exit_code)
@@ -140,9 +137,16 @@ def refresh(
 @app.command()
 def doctor(as_json: JsonOpt, source: Annotated[list[str] | None, typer.Option("--source", "-s")] = None) -> None:
     """Live check: fetch one small page per source and say whether the parser still understands it."""
-    results = doctoring.check_sources(source)
+    names = source or list(registry.PROFILES)
+    done, stop = progress.check_progress(as_json, names)
+    try:
+        results = doctoring.check_sources(source, done)
+    finally:
+        stop()
     if as_json:
         output.print_json(results)
+    elif results and all(r["offline"] for r in results):
+        console.warn(OFFLINE + "; run the check again when connected", "offline", "red")
     else:
         for r in results:
             console.say(

@@ -18,6 +18,8 @@ import sys
 import threading
 from typing import Any, NoReturn
 
+from mergerwatch.core.errors import ExitStatus
+
 # What holds a database connection (a Store's engine, the read path's sqlite3 connection) in a process that will
 # leave through ``leave``, with the name of the method that closes it. Held strongly: sqlite3 keeps its statement
 # cache in a reference cycle, so a connection nobody refers to any more is closed only when the garbage collector
@@ -65,10 +67,19 @@ def leave(code: int) -> NoReturn:
     run_exitfuncs = getattr(atexit, "_run_exitfuncs", None)
     main = threading.main_thread()
     busy = any(t is not main and not t.daemon and t.is_alive() for t in threading.enumerate())
+    if busy and code == ExitStatus.INTERRUPTED:
+        # Interrupted with threads still at work (a refresh's sources, a doctor's checks, told to stop): out now,
+        # not when each has finished (the atexit functions would wait for them). What they were writing was not
+        # committed: SQLite and PostgreSQL roll it back; the next refresh takes the lock of a process gone over.
+        _flush_and_exit(code)
     if busy or run_exitfuncs is None:
         sys.exit(code)
     close_all()
     run_exitfuncs()
+    _flush_and_exit(code)
+
+
+def _flush_and_exit(code: int) -> NoReturn:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

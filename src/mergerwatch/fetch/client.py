@@ -87,6 +87,9 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 # --- the client --------------------------------------------------------------------------------
 
 
+THROTTLE_STEP = 0.25  # seconds: how soon a waiting request sees a slot given back
+
+
 @dataclass
 class _HostState:
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -112,7 +115,9 @@ class Client:
         self.rules = dict(rules or {})  # host -> rule, from the sources that will ask them
         self.default_rule = default_rule
         self.validators = validators or MemoryValidators()
-        self.sleep = sleep
+        self._cancelled = threading.Event()
+        # time.sleep waits on the cancel event instead: a cancelled run wakes from a backoff or a host's interval
+        self.sleep = self._wait if sleep is time.sleep else sleep
         self.replay = replay
         self.connect_timeout = connect_timeout
         # time.monotonic() after which no request starts: the refresh as a whole is bounded too
@@ -123,6 +128,10 @@ class Client:
         self._hosts: dict[str, _HostState] = {}
         self._hosts_lock = threading.Lock()
         self.requests_made = 0
+        # Requests a host answered, and requests that reached no host (a name that does not resolve, a refused
+        # connection): none of the first and some of the second is a machine offline (`doctor`, `refresh`).
+        self.answered = 0
+        self.unreachable = 0
         # verify=True always: TLS verification is never switched off. Redirects are followed here, by hand,
         # so that secret headers never travel to another origin (httpx strips only Authorization).
         self._client = httpx.Client(
@@ -134,6 +143,19 @@ class Client:
 
     def close(self) -> None:
         self._client.close()
+
+    def cancel(self) -> None:
+        """Stop: no request starts after this, and a request waiting for its turn or a retry gives up at once
+        (Ctrl-C: the sources running in other threads end with the main one)."""
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def _wait(self, seconds: float) -> None:
+        if self._cancelled.wait(seconds):
+            raise HttpError("", "the run was interrupted")
 
     def __enter__(self) -> Client:
         return self
@@ -150,11 +172,24 @@ class Client:
     def _throttle(self, host: str, rule: HostRule) -> None:
         with self._hosts_lock:
             state = self._hosts.setdefault(host, _HostState())
-        with state.lock:
-            wait = state.next_at - time.monotonic()
-            if wait > 0:
-                self.sleep(wait)
-            state.next_at = time.monotonic() + rule.min_interval
+        # Slept in short steps, the slot checked again after each: a request that never reached the host gives its
+        # slot back (_unthrottle), and the next one need not sleep out the whole interval.
+        while True:
+            with state.lock:
+                wait = state.next_at - time.monotonic()
+                if wait <= 0:
+                    state.next_at = time.monotonic() + rule.min_interval
+                    return
+            self.sleep(min(wait, THROTTLE_STEP))
+
+    def _unthrottle(self, host: str) -> None:
+        """A request that never reached ``host`` (its name does not resolve, the connection was refused) owes it no
+        interval: the next one may go now (offline, a `doctor` of seven sources answered in 15 s, not 2)."""
+        with self._hosts_lock:
+            state = self._hosts.get(host)
+        if state is not None:
+            with state.lock:
+                state.next_at = min(state.next_at, time.monotonic())
 
     def get(
         self,
@@ -208,6 +243,8 @@ class Client:
                 req.headers["If-Modified-Since"] = last_mod
         attempt = 0
         while True:
+            if self._cancelled.is_set():
+                raise HttpError(full_url, "the run was interrupted")
             if self.run_deadline is not None and time.monotonic() > self.run_deadline:
                 raise HttpError(full_url, f"the refresh reached its time limit before requesting {shown}")
             self._throttle(host, rule)
@@ -242,16 +279,21 @@ class Client:
                 # retry at most (a flaky resolver), not the exponential backoff meant for a busy server.
                 limit = 0 if self.replay else (1 if offline else rule.retries)
                 if attempt >= limit:
+                    if offline:
+                        self._unthrottle(host)
+                        self.unreachable += 1
                     raise HttpError(
                         full_url, f"request to {shown} {kind} after {attempt + 1} attempt(s)", offline=offline
                     ) from None
                 if offline:
+                    self._unthrottle(host)  # the host never saw it: its interval is not owed
                     self.sleep(0.0 if self.replay else 1.0)
                 else:
                     self._backoff(rule, attempt, None, shown, kind)
                 attempt += 1
                 continue
             elapsed = time.monotonic() - started
+            self.answered += 1
             status = resp.status_code
             if status == 304:
                 return Response(shown, 304, resp.headers, b"", elapsed, not_modified=True)

@@ -8,6 +8,7 @@ machine answers within seconds.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
@@ -38,8 +39,9 @@ class MemoryState:
                 self._d[(source, key)] = value
 
 
-def check_sources(names: list[str] | None) -> list[dict[str, Any]]:
-    """``{"source", "ok", "message"}`` per source checked (every source when ``names`` is empty)."""
+def check_sources(names: list[str] | None, on_done: Callable[[str, bool], None] | None = None) -> list[dict[str, Any]]:
+    """``{"source", "ok", "message", "offline"}`` per source checked (every source when ``names`` is empty);
+    ``on_done`` is told of each as it is checked."""
     names = names or list(all_sources())
     for name in names:
         get_source(name)
@@ -53,10 +55,23 @@ def check_sources(names: list[str] | None) -> list[dict[str, Any]]:
             ok, msg = src.doctor(FetchContext(client=client, state=state))
         except Exception as exc:  # every source is checked whatever one does
             ok, msg = False, str(exc)
-        return {"source": name, "ok": ok, "message": redact(msg)}
+        msg = msg.removeprefix(f"{name}: ")  # the line names the source already
+        if on_done and not client.cancelled:
+            on_done(name, ok)
+        return {"source": name, "ok": ok, "message": redact(msg), "offline": False}
 
+    # Not a `with` block: on Ctrl-C the main thread leaves at once (the process exits without waiting for the
+    # checks still sleeping or connecting: core/exiting.py), instead of waiting for every source to finish.
+    pool = ThreadPoolExecutor(max_workers=len(names))
     try:
-        with ThreadPoolExecutor(max_workers=len(names)) as pool:
-            return list(pool.map(check, names))
+        results = list(pool.map(check, names))
+    except BaseException:
+        client.cancel()
+        raise
     finally:
+        pool.shutdown(wait=False, cancel_futures=True)
         client.close()
+    if client.answered == 0 and client.unreachable:  # no host answered: the machine, not the sources
+        for r in results:
+            r["offline"] = not r["ok"]
+    return results

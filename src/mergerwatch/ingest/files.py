@@ -3,7 +3,7 @@ parser fix (``reparse``): one loop, a worker parsing ahead (ingest/worker.py), p
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,9 +55,12 @@ def _store_all(
             ahead.close()  # the worker stops now, not when the interrupted loop is collected
 
 
-def ingest_files(db: str | None, source: str, files: list[Path]) -> list[tuple[Path, PayloadOutcome | SourceError]]:
+def ingest_files(
+    db: str | None, source: str, files: list[Path], on_item: Callable[[bool], None] | None = None
+) -> list[tuple[Path, PayloadOutcome | SourceError]]:
     """Store saved responses of ``source``, one file in memory at a time (and the worker's window); each file's
-    outcome or error, in the order given. The files are the provenance (file:// URLs)."""
+    outcome or error, in the order given (``on_item`` is told of each as it is done). The files are the provenance
+    (file:// URLs)."""
     src = get_source(source)
     check_files(source, files)
 
@@ -79,7 +82,12 @@ def ingest_files(db: str | None, source: str, files: list[Path]) -> list[tuple[P
         ahead.close()
         raise
     ahead.fts = store.name_index
-    return [(f, outcome) for f, _payload, outcome in _store_all(store, ahead)]
+    out = []
+    for f, _payload, outcome in _store_all(store, ahead):
+        out.append((f, outcome))
+        if on_item:
+            on_item(not isinstance(outcome, SourceError))
+    return out
 
 
 @dataclass
@@ -89,11 +97,18 @@ class Reparsed:
     dropped: int = 0
 
 
-def reparse(db: str | None, source: str | None, only_failed: bool, drop_failed: bool) -> Reparsed:
+def reparse(
+    db: str | None,
+    source: str | None,
+    only_failed: bool,
+    drop_failed: bool,
+    progress: Callable[[int], Callable[[bool], None] | None] | None = None,
+) -> Reparsed:
     """Parse the stored payloads again (of ``source``, or the failed ones only); list those still failing and,
     with ``drop_failed``, delete them. A worker checks the records of the next payloads against the store's
     (import_unchanged) while this process takes the ones before: a payload whose records the store holds as they are
-    is done without being parsed here."""
+    is done without being parsed here. ``progress``, given how many payloads there are, returns what to tell of
+    each one done."""
     if source:
         get_source(source)  # an unknown source is a usage error, not "re-parsed 0"
     store = Store(db)
@@ -102,11 +117,14 @@ def reparse(db: str | None, source: str | None, only_failed: bool, drop_failed: 
     ahead = PreparedAhead(items, len(listed), fts=store.name_index, check=True)
     ahead.start()
     out = Reparsed()
+    on_item = progress(len(listed)) if progress else None
     for p, _payload, outcome in _store_all(store, ahead):
         if isinstance(outcome, SourceError):
             out.failing.append({"id": p["id"], "source": p["source"], "url": p["url"], "error": str(outcome)})
         else:
             out.reparsed += 1
+        if on_item:
+            on_item(not isinstance(outcome, SourceError))
     if drop_failed and out.failing:
         out.dropped = store.drop_payloads([f["id"] for f in out.failing])
     return out

@@ -190,6 +190,8 @@ def run_refresh(
             ctx = FetchContext(client=client, state=store, since=since, full=full, case=case)
             started_at = now_iso()
             r = refresh_source(store, source, ctx, observed, on_payload)
+            if client.cancelled:  # interrupted: nothing more to say or write of it (the run ends at once)
+                return r
             store.record_source_run(
                 run_id, source.name, started_at, r.ok, r.payloads, r.records, r.report, r.errors, r.notes
             )
@@ -197,8 +199,14 @@ def run_refresh(
                 on_source_done(r)
             return r
 
-        with ThreadPoolExecutor(max_workers=max(1, min(len(sources), 6)), thread_name_prefix="source") as pool:
+        pool = ThreadPoolExecutor(max_workers=max(1, min(len(sources), 6)), thread_name_prefix="source")
+        try:
             results = list(pool.map(one, sources))
+        except BaseException:  # Ctrl-C: the other sources stop now, not when each has finished (core/exiting.py)
+            client.cancel()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
         run = RunResult(run_id, observed, results)
         store.finish_run(run_id, "ok" if run.ok else ("partial" if any(r.ok for r in results) else "failed"))
         return run

@@ -31,7 +31,9 @@ class _TrimmedLines:
         self._pending = ""
 
     def _stream(self) -> Any:
-        return sys.stderr if self._stderr else sys.stdout  # looked up each time: tests swap them
+        stream = sys.stderr if self._stderr else sys.stdout  # looked up each time: tests swap them
+        # A live progress display puts a proxy there that prints through this very console: write past it
+        return getattr(stream, "rich_proxied_file", stream)
 
     @property
     def encoding(self) -> str:
