@@ -147,7 +147,7 @@ def _stable(value):
         return {
             k: _stable(v)
             for k, v in value.items()
-            if k not in ("first_seen", "last_changed", "observed_at", "fetched_at")
+            if k not in ("first_seen", "last_changed", "observed_at", "fetched_at", "as_of")
         }
     if isinstance(value, list):
         return [_stable(v) for v in value]

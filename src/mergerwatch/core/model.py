@@ -53,6 +53,9 @@ class StatusEvent(BaseModel):
     basis: str = "structured"  # or "text" when matched in prose
     url: str | None = None
     observed_at: datetime | None = None
+    # For an event read in prose: how much of ``date`` the text gave: "day", "month", or "none" (no date in the
+    # text: ``date`` is then the filing's own, or None). None for the sources' structured events.
+    date_precision: str | None = None
 
     def key(self) -> tuple[str, str, str, str]:
         """What makes two events the same: status, the authority's words and the key dates."""
@@ -65,17 +68,23 @@ class StatusEvent(BaseModel):
 
 
 # Provenance and per-surface values that do not change what a record says.
-_UNHASHED = {
-    "source_id",
-    "fetched_at",
-    "payload_sha256",
-    "parser_version",
-    "alt_ids",
-    "url",
-    "published_at",
-    "updated_at",
-    "extra",
-}
+_UNHASHED: dict[str, Any] = dict.fromkeys(
+    (
+        "source_id",
+        "fetched_at",
+        "payload_sha256",
+        "parser_version",
+        "alt_ids",
+        "url",
+        "published_at",
+        "updated_at",
+        "extra",
+    ),
+    True,
+)
+# How precise a prose event's date is does not change what the record says (and records of the sources without it
+# keep the digests they had).
+_UNHASHED["events"] = {"__all__": {"date_precision"}}
 # The extra as content_hash reads it (json.dumps with options builds a new encoder per call).
 _sorted_json = json.JSONEncoder(sort_keys=True, default=str).encode
 
@@ -195,4 +204,5 @@ def event_record(e: StatusEvent) -> EventRecord:
         basis=e.basis,
         observed_at=e.observed_at.isoformat() if e.observed_at else None,
         url=e.url,
+        **({"date_precision": e.date_precision} if e.date_precision else {}),
     )

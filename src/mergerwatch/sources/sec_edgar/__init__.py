@@ -30,6 +30,7 @@ from mergerwatch.sources.sec_edgar.document import (
     norm,
     read_header,
     readable,
+    registrant_name,
     to_text,
 )
 from mergerwatch.sources.sec_edgar.records import records
@@ -290,6 +291,8 @@ class SecEdgar(Source):
                 meta.setdefault("accession", adsh if "-" in adsh else f"{adsh[:10]}-{adsh[10:12]}-{adsh[12:]}")
         docs = documents(text) if kind == "submission-text" else [("", "", text)]
         plain = "\n".join(to_text(body) for dtype, _name, body in docs if readable(dtype, _name))
+        if not meta.get("name"):
+            meta["name"] = registrant_name(text, plain)
         if not meta.get("date"):
             dm = DOC_DATE.search(plain[:20000])
             if dm:

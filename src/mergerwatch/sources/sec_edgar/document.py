@@ -17,6 +17,9 @@ DOC_DATE = re.compile(r"Date of Report[^:]{0,80}:\s*([A-Z][a-z]+\s*\d{1,2},\s*\d
 
 _DROP_BLOCKS = re.compile(r"<(script|style|ix:header|head)\b.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
+# Where a block ends, a paragraph may end: a heading and the sentence under it are not one sentence (events.py joins
+# a paragraph broken mid-sentence again).
+_BLOCK_END = re.compile(r"</(?:p|div|li|tr|h[1-6]|table|td)\s*>|<br\s*/?>", re.I)
 
 
 def to_text(body: str) -> str:
@@ -25,7 +28,7 @@ def to_text(body: str) -> str:
     matter here. Hidden XBRL headers, scripts and styles are dropped first."""
     if not re.search(r"<(?:html|div|p|table|body|font|span)\b", body[:20000], re.I):
         return body
-    text = _TAG.sub(" ", _DROP_BLOCKS.sub(" ", body))
+    text = _TAG.sub(" ", _BLOCK_END.sub("\n\n", _DROP_BLOCKS.sub(" ", body)))
     return html.unescape(text)
 
 
@@ -59,6 +62,28 @@ def read_header(text: str) -> dict[str, Any]:
         "cik": str(int(cik.group(1))) if cik else None,
         "former_names": [clean_text(x) for x in re.findall(r"FORMER CONFORMED NAME:\s*(.+)", block)],
     }
+
+
+_IX_NAME = re.compile(r"<ix:nonNumeric[^>]*name=\"dei:EntityRegistrantName\"[^>]*>(.*?)</ix:nonNumeric>", re.I | re.S)
+_COVER_NAME = re.compile(
+    r"([A-Z][A-Za-z0-9&.,' -]{2,80}?)\s*\(\s*Exact name of (?:the )?registrant as specified in its charter", re.I
+)
+
+
+def registrant_name(raw: str, plain: str) -> str | None:
+    """The filer's name where a document (no SGML header: a saved 10-K, an exhibit) states it: the inline-XBRL cover
+    tag, else the cover's "(Exact name of registrant as specified in its charter)"."""
+    at = raw.find("dei:EntityRegistrantName", 0, 400_000)  # a plain find first: the patterns only where they can match
+    if at >= 0:
+        m = _IX_NAME.search(raw, max(0, at - 300), at + 2000)
+        name = clean_text(html.unescape(_TAG.sub(" ", m.group(1)))) if m else ""
+        if name:
+            return name
+    at = plain.lower().find("exact name of", 0, 60_000)
+    if at < 0:
+        return None
+    m = _COVER_NAME.search(plain, max(0, at - 120), at + 80)
+    return clean_text(m.group(1)).strip(" ,") if m else None
 
 
 def documents(text: str) -> list[tuple[str, str, str]]:

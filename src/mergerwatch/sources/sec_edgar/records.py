@@ -10,8 +10,9 @@ from typing import Any
 
 from mergerwatch.core.model import Filing, Party, Role, Status, StatusEvent
 from mergerwatch.sources.base import ParseResult, Payload, Source
-from mergerwatch.sources.sec_edgar.document import any_date, norm, strip_name
-from mergerwatch.sources.sec_edgar.events import extract, sentences
+from mergerwatch.sources.sec_edgar.dates import read_dates
+from mergerwatch.sources.sec_edgar.document import norm, strip_name
+from mergerwatch.sources.sec_edgar.events import extract, flagged, split
 
 _COMPANY = re.compile(
     r"\b((?:[A-Z][\w&'.-]*(?:,)?\s+){0,4}?[A-Z][\w&'.-]*,?\s+(?:Inc\.?|Incorporated|Corp\.?|Corporation|"
@@ -23,7 +24,7 @@ _GENERIC = re.compile(
     r"agreement|registrant|issuer|holdings?|group|subsidiar\w*|affiliates?)\b",
     re.I,
 )
-_DEAL_WORDS = re.compile(r"acqui|merger|combination|licen", re.I)
+_DEAL_WORDS = re.compile(r"acqui|merger|combination|licen")  # over the lowered text (events.flagged)
 _HEDGED_DEAL = re.compile(r"\b(?:may|might|would|could|will|if|unless|whether|propose[ds]?|seek)\b", re.I)
 # Deal words, each followed by the counterparty's name: acquisitions, mergers, and licence-and-hire deals such as
 # Nvidia / Groq ("entered into a non-exclusive license agreement with Groq, Inc.").
@@ -39,10 +40,11 @@ _AGENCY_NAMES = re.compile(r"Federal Trade Commission|Department of Justice|Anti
 def records(src: Source, payload: Payload, meta: dict[str, Any], plain: str) -> ParseResult:
     res = ParseResult([], empty_ok=True)
     doc_date: date | None = meta.get("date")
-    filer = meta.get("name") or ""
+    filer = meta.get("name") or _named_most(plain) or ""
     filer_norm = norm(filer).split("-")[0] if filer else ""
-    sents = sentences(plain)
-    hsr = extract(plain, doc_date, sents)
+    parts = split(plain)
+    sents = parts.sents
+    hsr = extract(plain, doc_date, parts)
     events: list[tuple[str | None, StatusEvent, str | None]] = []
     for e in hsr:
         events.append(
@@ -56,12 +58,14 @@ def records(src: Source, payload: Payload, meta: dict[str, Any], plain: str) -> 
                     deadline=e.deadline,
                     basis="text",
                     url=payload.url if payload.url.startswith("http") else None,
+                    date_precision=e.precision,
                 ),
                 e.agency,
             )
         )
-    for s in sents:
-        if len(s) > 1500 or not _DEAL_WORDS.search(s):
+    for i in flagged(parts, _DEAL_WORDS):
+        s = sents[i]
+        if len(s) > 1500:
             continue
         m = _DEAL.search(s)
         if not m or re.search(r"\[\s*[A-Z][a-z]+ \d", s) or _HEDGED_DEAL.search(s[: m.end()]):
@@ -69,20 +73,19 @@ def records(src: Source, payload: Payload, meta: dict[str, Any], plain: str) -> 
         other = _counterparty(s[m.end() : m.end() + 80], filer_norm)
         if not other:
             continue
-        dates = re.findall(r"([A-Z][a-z]{2,8}\.?\s*\d{1,2},\s*\d{4})", s)
-        when = any_date(dates[0]) if dates else doc_date
-        if when is None:
-            continue
+        # the date the sentence gives the deal ("In December 2025, we entered into …"), else the filing's
+        hit = next((h for h in read_dates(s[: m.end() + 80], doc_date) if h.start < m.end() + 80), None)
         events.append(
             (
                 other,
                 StatusEvent(
                     status=None,
                     status_raw=s[:1000],
-                    date=when,
+                    date=hit.date if hit else doc_date,
                     detail="sec_deal_disclosure",
                     basis="text",
                     url=payload.url if payload.url.startswith("http") else None,
+                    date_precision=hit.precision if hit else "none",
                 ),
                 None,
             )
@@ -108,7 +111,7 @@ def _filing(
     other: str | None,
     evs: list[tuple[StatusEvent, str | None]],
 ) -> Filing:
-    events = sorted((e for e, _a in evs), key=lambda e: e.date or date.min)
+    events = sorted((e for e, _a in evs), key=lambda e: (e.date or date.min, e.date_precision != "none"))
     bearing = [e for e in events if e.status is not None]
     cur = bearing[-1] if bearing else None
     agencies = [a for e, a in evs if a and e.status is not None]
@@ -153,6 +156,18 @@ def _filing(
         payload_sha256=payload.sha256,
         parser_version=src.parser_version,
     )
+
+
+def _named_most(plain: str) -> str | None:
+    """The company a document without a header or cover names most (a note of a 10-K saved alone: "NVIDIA
+    Corporation and Subsidiaries … we entered into …"), named at least twice: the filer, as far as the text tells."""
+    names = Counter(
+        strip_name(m.group(1)) for m in _COMPANY.finditer(plain[:50_000]) if not _GENERIC.match(strip_name(m.group(1)))
+    )
+    top = names.most_common(2)
+    if not top or top[0][1] < 2 or (len(top) > 1 and top[1][1] == top[0][1]):
+        return None
+    return top[0][0]
 
 
 def _counterparty(sentence: str, filer_norm: str) -> str | None:

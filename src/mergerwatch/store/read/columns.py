@@ -129,13 +129,17 @@ OBSERVED_SINCE_SQL = (
 def event_record(e: Sequence[Any], filing_url: str | None, first_seen: str) -> tuple[int, EventRecord]:
     """A row of EVENT_COLS as (its id, the event record)."""
     _pk, eid, status, status_raw, when, detail, deadline, basis, observed, url = e
-    return eid, dict(
+    basis, _, precision = (basis or "structured").partition(":")  # '': the usual one (schema.py)
+    rec = dict(
         status=status,
         status_raw=status_raw,
         date=when,
         detail=detail,
         deadline=deadline,
-        basis=basis or "structured",  # '': the usual one (schema.py)
+        basis=basis,
         observed_at=observed or first_seen,  # '': with its filing
         url=event_url(url, filing_url),
     )
+    if basis == "text":  # prose: "text:month", "text:none" (write/rows.stored_basis), else the text gave the day
+        rec["date_precision"] = precision or ("day" if when else "none")
+    return eid, rec

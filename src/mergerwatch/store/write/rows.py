@@ -227,8 +227,15 @@ def event_rows(events: list[StatusEvent], known: set[str], url: str | None) -> l
             continue
         known.add(k)
         status, date, deadline = ev.status._value_ if ev.status else None, iso(ev.date), iso(ev.deadline)
-        rows.append(_event_row(k, status, ev.status_raw, ev.detail, date, deadline, ev.basis, ev.url, url))
+        basis = stored_basis(ev.basis, ev.date_precision)
+        rows.append(_event_row(k, status, ev.status_raw, ev.detail, date, deadline, basis, ev.url, url))
     return rows
+
+
+def stored_basis(basis: str, precision: str | None) -> str:
+    """The basis column keeps a prose event's date precision beside it, where the text gave less than a day
+    ("text:month", "text:none"; columns.event_record splits it): no column of its own for a handful of events."""
+    return f"{basis}:{precision}" if precision in ("month", "none") else basis
 
 
 def _event_row(
