@@ -99,7 +99,7 @@ def filing_panel(r: dict[str, Any]) -> Panel:
     for e in r.get("events", []):
         gap = e.get("days_after_previous")
         events.add_row(
-            T(e["date"] or ""),
+            T(event_date_words(e)),
             T("" if gap is None else f"+{gap}", "dim"),
             T(short_label(e["status"], e.get("detail")), STATUS_STYLE.get(e["status"] or "", "dim")),
             T(e["status_raw"]),
@@ -116,6 +116,17 @@ def as_of_words(result: dict[str, Any]) -> str:
     return ", ".join(
         f"{k} {human_when(v) or 'never refreshed'}{note if k in files else ''}" for k, v in result["as_of"].items()
     )
+
+
+def event_date_words(e: dict[str, Any]) -> str:
+    """An event's date as precise as its source gave it: "2025-12" for a month, "filed 2026-02-25" where the text gave
+    none and the filing's date stands in, "undated"."""
+    precision, when = e.get("date_precision"), e.get("date") or ""
+    if precision == "month" and when:
+        return when[:7]
+    if precision == "none":
+        return f"filed {when}" if when else "undated"
+    return when
 
 
 def elapsed_words(el: dict[str, Any]) -> str:

@@ -136,7 +136,8 @@ def _filing(
         parties=parties,
         status=cur.status if cur else Status.unknown,
         status_raw=cur.status_raw if cur else "deal disclosed by a party; no HSR status in the filing",
-        status_date=cur.date if cur else (events[-1].date if events else None),
+        # a status dated to the day only where the text gave the day ("In December 2025" dates no status)
+        status_date=_day(cur) if cur else (_day(events[-1]) if events else None),
         detail=cur.detail if cur else "sec_deal_disclosure",
         url=payload.url if payload.url.startswith("http") else None,
         deadline=deadline,
@@ -156,6 +157,10 @@ def _filing(
         payload_sha256=payload.sha256,
         parser_version=src.parser_version,
     )
+
+
+def _day(e: StatusEvent) -> date | None:
+    return e.date if e.date_precision in (None, "day") else None
 
 
 def _named_most(plain: str) -> str | None:
