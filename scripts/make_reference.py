@@ -46,25 +46,47 @@ def _sources() -> list[str]:
         "host are spaced by its interval; 429 and 5xx answers are retried with a doubling backoff that honours "
         "`Retry-After` (one longer than the host's wait stops the source for the night); a body is cut at the host's "
         "cap after decompression; one request (connecting, headers and body) ends by its deadline. The worst case "
-        "of one request is its deadline times its attempts, plus the backoff between them.",
+        "of one request is its deadline times its attempts, plus the waits between them (the backoff, or a "
+        "`Retry-After` up to the host's wait).",
         "",
         "| host | sources | interval (s) | attempts | backoff from (s) | body cap | deadline (s) | worst case (min) |",
         "|---|---|---|---|---|---|---|---|",
     ]
+    for host, r, names, worst in host_bounds():
+        out.append(
+            f"| {host} | {', '.join(names)} | {r.min_interval:g} | {r.retries + 1} | {r.backoff:g} | "
+            f"{r.max_body // (1024 * 1024)} MB | {r.deadline:g} | {worst:.1f} |"
+        )
+    return out
+
+
+def host_bounds() -> list[tuple[str, object, list[str], float]]:
+    """(host, its rule, its sources, the worst case of one request in minutes): every attempt up to its deadline,
+    and between two, the longer of the backoff and a Retry-After up to the host's wait."""
     hosts: dict[str, tuple[object, list[str]]] = {}
     for name, src in all_sources().items():
         for host, rule in src.host_rules.items():
             hosts.setdefault(host, (rule, []))[1].append(name)
-    for host, (rule, names) in sorted(hosts.items()):
-        r = rule
-        attempts = r.retries + 1
-        backoff = sum(r.backoff * 2**i for i in range(r.retries))
-        worst = (attempts * r.deadline + backoff) / 60
-        out.append(
-            f"| {host} | {', '.join(names)} | {r.min_interval:g} | {attempts} | {r.backoff:g} | "
-            f"{r.max_body // (1024 * 1024)} MB | {r.deadline:g} | {worst:.1f} |"
-        )
+    out = []
+    for host, (r, names) in sorted(hosts.items()):
+        waits = sum(max(r.backoff * 2**i, r.max_wait) for i in range(r.retries))
+        out.append((host, r, names, ((r.retries + 1) * r.deadline + waits) / 60))
     return out
+
+
+README_BEGIN, README_END = "<!-- hosts: made by scripts/make_reference.py -->", "<!-- /hosts -->"
+
+
+def readme_hosts() -> str:
+    """The README's table of each host's worst case (politeness section), between its markers."""
+    rows = [README_BEGIN, "", "| host | sources | worst case of one request |", "|---|---|---|"]
+    rows += [f"| {host} | {', '.join(names)} | {worst:.0f} min |" for host, _r, names, worst in host_bounds()]
+    return "\n".join([*rows, "", README_END])
+
+
+def _readme(text: str) -> str:
+    start, end = text.index(README_BEGIN), text.index(README_END) + len(README_END)
+    return text[:start] + readme_hosts() + text[end:]
 
 
 def _commands() -> list[str]:
@@ -177,7 +199,10 @@ def reference() -> str:
 
 if __name__ == "__main__":
     text = reference()
+    readme = OUT.parents[1] / "README.md"
+    current = readme.read_text()
     if "--check" in sys.argv:
-        sys.exit(0 if OUT.exists() and OUT.read_text() == text else 1)
+        sys.exit(0 if OUT.exists() and OUT.read_text() == text and _readme(current) == current else 1)
     OUT.write_text(text)
-    print(f"wrote {OUT} ({len(text.splitlines())} lines)")
+    readme.write_text(_readme(current))
+    print(f"wrote {OUT} ({len(text.splitlines())} lines) and the hosts of {readme.name}")

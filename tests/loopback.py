@@ -19,6 +19,7 @@ class Reply:
     reset: bool = False  # close the connection without a response
     truncate_to: int | None = None  # announce the full length, send only this many bytes
     trickle: float = 0.0  # seconds between chunks of 16 bytes (a server that holds a request open)
+    head_trickle: float = 0.0  # seconds between the bytes of the status line and headers (for at most 10 s)
 
 
 class Script:
@@ -60,6 +61,20 @@ class LoopbackServer:
                 if r.reset:
                     self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
                     self.connection.close()
+                    return
+                if r.head_trickle:
+                    head = f"HTTP/1.1 {r.status} OK\r\nContent-Length: {len(r.body)}\r\n\r\n".encode()
+                    stop = time.monotonic() + 10.0  # bounded whatever the client does
+                    try:
+                        for i in range(len(head)):
+                            if time.monotonic() > stop:
+                                return
+                            self.wfile.write(head[i : i + 1])
+                            self.wfile.flush()
+                            time.sleep(r.head_trickle)
+                        self.wfile.write(r.body)
+                    except OSError:
+                        pass
                     return
                 self.send_response(r.status)
                 for k, v in r.headers.items():

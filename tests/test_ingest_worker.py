@@ -589,16 +589,22 @@ def _check_store(db: Path) -> int:
         conn.close()  # and with it the WAL, which tells when the next run writes
 
 
+def _page_files(tmp_path: Path, n: int, seed: int) -> list[str]:
+    """n FTC records in pages of 50, one file a page, under tmp_path/in."""
+    d = tmp_path / "in"
+    d.mkdir()
+    files = []
+    for i, body in enumerate(ftc_pages(n, page_size=50, seed=seed)):
+        files.append(str(d / f"page-{i}.json"))
+        Path(files[-1]).write_bytes(body)
+    return files
+
+
 @pytest.mark.slow
 def test_ctrl_c_stops_ingest_and_reparse_with_their_worker_in_one_line(tmp_path):
     """Interrupted while it works, with its worker busy: exit code 130, one line, no traceback, nothing of the
     open group written (whole groups of 10,000 records only), the store whole, and the command ends at once."""
-    d = tmp_path / "in"
-    d.mkdir()
-    files = []
-    for i, body in enumerate(ftc_pages(12_000, page_size=50, seed=3)):
-        files.append(str(d / f"page-{i}.json"))
-        Path(files[-1]).write_bytes(body)
+    files = _page_files(tmp_path, 12_000, seed=3)
     db = tmp_path / "c.db"
     start = time.monotonic()
     r = _interrupt(["ingest", "ftc-early-termination", *files], db)
@@ -645,3 +651,47 @@ def test_the_current_event_row_made_directly_is_the_one_event_rows_makes():
     for f in [*filings, *(f.model_copy(update={"url": None}) for f in filings[:30])]:  # some without their url
         for url in (f.url, None, "", "https://elsewhere.example/x"):
             assert current_event_rows(f, url) == event_rows(f.all_events(), set(), url), (f.id, url)
+
+
+def _children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux /proc)."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(x) for x in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_the_worker_leaves_when_ingest_is_killed(tmp_path):
+    """kill -9 of `ingest` leaves no worker behind: it sees its parent gone and ends (issue 35, item 6)."""
+    files = _page_files(tmp_path, 20_000, seed=5)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mergerwatch", "--db", str(tmp_path / "k.db"), "ingest", "ftc-early-termination",
+         *files],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "MERGERWATCH_WORKERS": "1"},
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while not workers and proc.poll() is None:
+        assert time.monotonic() < deadline, "no worker started"
+        workers = _children(proc.pid)
+        time.sleep(0.05)
+    assert workers, "ingest ended before its worker was seen"
+    proc.kill()
+    proc.wait(timeout=10)
+    gone = time.monotonic() + 5
+    while any(_alive(w) for w in workers):
+        assert time.monotonic() < gone, f"worker(s) {workers} still running after their parent was killed"
+        time.sleep(0.05)

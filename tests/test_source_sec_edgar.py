@@ -122,6 +122,10 @@ def _efts(total: int, hits: list[dict], relation: str = "eq") -> bytes:
     return json.dumps(doc).encode()
 
 
+def _sample_hits() -> list[dict]:
+    return json.loads((TEXTS / "sec_efts_search_index_response.reconstructed.json").read_text())["hits"]["hits"]
+
+
 def _passage_filing(pid: str) -> bytes:
     """A full-submission text around one real labelled passage (header lines as EDGAR writes them)."""
     p = next(x for x in _passages() if x["id"] == pid)
@@ -178,7 +182,8 @@ def test_429_is_retried(store):
 def test_a_day_past_the_hit_window_is_searched_form_by_form(store):
     yesterday = date.fromordinal(date.today().toordinal() - 1)
     routes = {
-        "forms=8-K%2CDEFM14A": [Reply(200, _efts(10_000, [], "gte"))],
+        # a first page past the window lists hits as EFTS does (one listing none would be a broken answer)
+        "forms=8-K%2CDEFM14A": [Reply(200, _efts(10_000, _sample_hits(), "gte"))],
         "/LATEST/search-index": [Reply(200, _efts(0, []))],
     }
     res, script = _run(store, routes, since=yesterday)

@@ -153,6 +153,45 @@ def check_text(argv: list[str]) -> None:
             raise UsageError(f"'{shown}' is not valid UTF-8 text: type it again in plain characters")
 
 
+def _disk_full(exc: BaseException) -> bool:
+    """The error, or one it came from, is a full disk (SQLite's "database or disk is full", ENOSPC)."""
+    import errno
+
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, OSError) and cur.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if "database or disk is full" in str(cur).lower() or "no space left on device" in str(cur).lower():
+            return True
+        cur = getattr(cur, "orig", None) or cur.__cause__ or cur.__context__
+    return False
+
+
+def _disk_full_words() -> str:
+    """One sentence naming the store and its disk: nothing was lost (SQLite rolled the write back)."""
+    import shutil
+
+    from mergerwatch.store.location import resolve_db_url, sqlite_path
+
+    try:
+        path = sqlite_path(resolve_db_url(STATE.db))
+    except Exception:
+        path = None
+    if path is None:
+        return "the database's disk is full: nothing stored was lost (the write was rolled back); free space there"
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        free = f"{shutil.disk_usage(folder).free / 1e6:.0f} MB free"
+    except OSError:
+        free = "space unknown"
+    return (
+        f"the disk holding the store {path} is full ({free} in {folder}): nothing stored was lost, the write "
+        "was rolled back; free some space there and run the command again"
+    )
+
+
 def main() -> None:
     try:
         check_text(sys.argv[1:])
@@ -176,6 +215,9 @@ def main() -> None:
         code = _click_error(exc)
         if code is not None:
             sys.exit(code)
+        if _disk_full(exc) and not _debugging():
+            console.say(("error: ", "red"), _disk_full_words(), console=console.err)
+            sys.exit(ExitStatus.FAILED)
         if type(exc).__name__ == "Exit" and isinstance(getattr(exc, "exit_code", None), int):
             sys.exit(exc.exit_code)  # click's own Exit, raised by --help of an older typer
         if _debugging():

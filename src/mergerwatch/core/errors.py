@@ -64,6 +64,10 @@ class BackfillPaused(RateLimited):
     """A long backfill hit the rate limit: not a failure, its checkpoint resumes it on the next run."""
 
 
+class StoreReadOnly(MergerwatchError):
+    """A write was asked of a store on a read-only file, directory or disk (reading it works)."""
+
+
 class LockHeld(MergerwatchError):
     exit_code = ExitStatus.LOCKED
 

@@ -22,6 +22,7 @@ import httpx
 from mergerwatch.core.errors import HttpError
 from mergerwatch.core.redaction import SECRET_HEADERS, redact_url
 from mergerwatch.fetch.hosts import DEFAULT_RULE, MB, HostRule, user_agent
+from mergerwatch.fetch.reading import BodyTooLarge, DeadlinePassed, UnknownEncoding, Watchdog, read_bounded
 
 log = logging.getLogger("mergerwatch.fetch")
 
@@ -134,10 +135,12 @@ class Client:
         self.unreachable = 0
         # verify=True always: TLS verification is never switched off. Redirects are followed here, by hand,
         # so that secret headers never travel to another origin (httpx strips only Authorization).
+        # No connection is kept alive: each request has its own, whose socket the watchdog can shut (reading.py).
         self._client = httpx.Client(
             transport=transport,
             verify=True,
             follow_redirects=False,
+            limits=httpx.Limits(max_keepalive_connections=0),
             headers={"User-Agent": user_agent(contact), "Accept-Encoding": "gzip, deflate"},
         )
 
@@ -252,19 +255,27 @@ class Client:
             try:
                 self.requests_made += 1
                 resp, final_url, content = self._send(req, rule)
-            except _BodyTooLarge as big:
+            except UnknownEncoding as odd:  # before its parent class BodyTooLarge
                 raise self._failed(
                     full_url,
-                    f"{shown} sent more than {rule.max_body // MB} MB (after decompression); the first part was kept",
-                    big.status,
-                    big.prefix,
+                    f"{shown} answered in a content encoding mergerwatch does not read "
+                    f"({odd.__cause__}); nothing of it was kept",
+                    odd.status,
+                    b"",
                 ) from None
-            except _DeadlinePassed as late:
+            except DeadlinePassed as late:  # before its parent class BodyTooLarge
                 raise self._failed(
                     full_url,
                     f"{shown} did not finish sending within {rule.deadline:.0f} s; what arrived was kept",
                     late.status,
                     late.prefix,
+                ) from None
+            except BodyTooLarge as big:
+                raise self._failed(
+                    full_url,
+                    f"{shown} sent more than {rule.max_body // MB} MB (after decompression); the first part was kept",
+                    big.status,
+                    big.prefix,
                 ) from None
             except _RedirectError as exc:
                 raise HttpError(full_url, str(exc)) from None
@@ -319,10 +330,26 @@ class Client:
             return Response(final_shown, status, resp.headers, content, elapsed)
 
     def _send(self, req: httpx.Request, rule: HostRule) -> tuple[httpx.Response, str, bytes]:
-        """Send, following redirects by hand, and read the body within the rule's size and time bounds."""
+        """Send, following redirects by hand, and read the body within the rule's size and time bounds: the
+        deadline covers connecting, the status line and headers as well as the body (reading.Watchdog)."""
         deadline = time.monotonic() + rule.deadline
+        watchdog = Watchdog(deadline)
+        watchdog.start()
+        try:
+            return self._send_within(req, rule, deadline, watchdog)
+        except (httpx.TimeoutException, httpx.TransportError):
+            if watchdog.fired:
+                raise DeadlinePassed(b"", 0) from None
+            raise
+        finally:
+            watchdog.stop()
+
+    def _send_within(
+        self, req: httpx.Request, rule: HostRule, deadline: float, watchdog: Watchdog
+    ) -> tuple[httpx.Response, str, bytes]:
         origin = _origin(req.url)
         for _hop in range(MAX_REDIRECTS + 1):
+            req.extensions["trace"] = watchdog.trace
             resp = self._client.send(req, stream=True)
             try:
                 if resp.has_redirect_location and req.method in ("GET", "HEAD"):
@@ -347,7 +374,7 @@ class Client:
                     req = self._client.build_request("GET", nxt, headers=hdrs)
                     req.extensions.update(ext)
                     continue
-                content = _read_bounded(resp, rule.max_body, deadline)
+                content = read_bounded(resp, rule.max_body, deadline, watchdog)
             finally:
                 resp.close()
             return resp, str(req.url), content
@@ -368,15 +395,6 @@ class _RedirectError(Exception):
     pass
 
 
-class _BodyTooLarge(Exception):
-    def __init__(self, prefix: bytes, status: int) -> None:
-        self.prefix, self.status = prefix, status
-
-
-class _DeadlinePassed(_BodyTooLarge):
-    pass
-
-
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return (url.scheme, url.host, url.port)
 
@@ -389,21 +407,6 @@ def _why(exc: Exception) -> str:
     if "connection refused" in low:
         return "connection refused"
     return text
-
-
-def _read_bounded(resp: httpx.Response, max_body: int, deadline: float) -> bytes:
-    """The decompressed body, refusing more than ``max_body`` bytes or reading past ``deadline``: a gzip bomb
-    or a trickling server costs at most that much memory and time."""
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in resp.iter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > max_body:
-            raise _BodyTooLarge(b"".join(chunks)[: 1024 * 1024], resp.status_code)
-        if time.monotonic() > deadline:
-            raise _DeadlinePassed(b"".join(chunks)[: 1024 * 1024], resp.status_code)
-    return b"".join(chunks)
 
 
 def make_timeout(rule: HostRule, connect: float | None = None) -> httpx.Timeout:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -33,11 +33,28 @@ def _recording_paths(root: Path, method: str, url: str, body: bytes | None) -> t
     return base.with_suffix(".json"), base.with_suffix(".body")
 
 
-_KEPT_HEADERS = ("content-type", "etag", "last-modified", "retry-after", "content-encoding-original")
+# The answer's headers a recording keeps: its type, its validators, its wait, and how its body is encoded (the body
+# is kept as it came, compressed if it came so, and decoded by the client within its bounds, reading.py).
+_KEPT_HEADERS = ("content-type", "etag", "last-modified", "retry-after", "content-encoding")
+# A recorded body is cut off beyond this many bytes as received: the client's cap (after decoding) applies again.
+MAX_RECORDED = 512 * 1024 * 1024
+
+
+class _FileStream(httpx.SyncByteStream):
+    """A recorded body served from its file in chunks: a replayed answer is never read whole."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __iter__(self) -> Iterator[bytes]:
+        with open(self.path, "rb") as fh:
+            while chunk := fh.read(64 * 1024):
+                yield chunk
 
 
 class ReplayTransport(httpx.BaseTransport):
-    """Serves recorded responses from a directory: no network at all."""
+    """Serves recorded responses from a directory: no network at all. Each body streams from its file, with the
+    encoding it was recorded with."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
@@ -51,26 +68,46 @@ class ReplayTransport(httpx.BaseTransport):
                 request=request,
             )
         meta = json.loads(meta_p.read_text())
-        return httpx.Response(
-            meta["status"], headers=meta.get("headers", {}), content=body_p.read_bytes(), request=request
-        )
+        return httpx.Response(meta["status"], headers=meta.get("headers", {}), stream=_FileStream(body_p),
+                              request=request)  # fmt: skip
 
 
 class RecordingTransport(httpx.BaseTransport):
-    """Passes requests to a real transport and saves each response in the replay layout."""
+    """Passes requests to a real transport and saves each response in the replay layout as it streams: the body as
+    received (still compressed), written to its file chunk by chunk, then served to the client from that file."""
 
     def __init__(self, root: Path, inner: httpx.BaseTransport | None = None) -> None:
         self.root = Path(root)
-        self.inner = inner or httpx.HTTPTransport(verify=True)
+        self.inner = inner or httpx.HTTPTransport(verify=True, limits=httpx.Limits(max_keepalive_connections=0))
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read() if request.method != "GET" else None
         response = self.inner.handle_request(request)
-        content = response.read()
-        save_recording(
-            self.root, request.method, str(request.url), response.status_code, response.headers, content, body
-        )
-        return httpx.Response(response.status_code, headers=response.headers, content=content, request=request)
+        meta_p, body_p = _recording_paths(self.root, request.method, str(request.url), body)
+        body_p.parent.mkdir(parents=True, exist_ok=True)
+        size = 0
+        try:
+            with open(body_p, "wb") as fh:
+                for chunk in response.stream:  # raw: httpx decodes only when the client reads the Response
+                    size += len(chunk)
+                    if size > MAX_RECORDED:
+                        break
+                    fh.write(chunk)
+        finally:
+            response.close()
+        _write_meta(meta_p, request.method, str(request.url), response.status_code, response.headers)
+        return httpx.Response(response.status_code, headers=_kept(response.headers), stream=_FileStream(body_p),
+                              request=request)  # fmt: skip
+
+
+def _kept(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k: v for k, v in ((k.lower(), v) for k, v in headers.items()) if k in _KEPT_HEADERS}
+
+
+def _write_meta(meta_p: Path, method: str, url: str, status: int, headers: Mapping[str, str]) -> None:
+    meta_p.parent.mkdir(parents=True, exist_ok=True)
+    meta = {"method": method.upper(), "url": redact_url(url), "status": status, "headers": _kept(headers)}
+    meta_p.write_text(json.dumps(meta, indent=1, sort_keys=True))
 
 
 def save_recording(
@@ -82,10 +119,9 @@ def save_recording(
     content: bytes,
     body: bytes | None = None,
 ) -> Path:
+    """A response written in the replay layout (tests and scripts/build_replay_recordings.py): ``content`` is the
+    body as the server would send it, encoded as ``headers`` say."""
     meta_p, body_p = _recording_paths(Path(root), method, url, body)
-    meta_p.parent.mkdir(parents=True, exist_ok=True)
-    kept = {k: v for k, v in ((k.lower(), v) for k, v in headers.items()) if k in _KEPT_HEADERS}
-    meta = {"method": method.upper(), "url": redact_url(url), "status": status, "headers": kept}
-    meta_p.write_text(json.dumps(meta, indent=1, sort_keys=True))
+    _write_meta(meta_p, method, url, status, headers)
     body_p.write_bytes(content)
     return meta_p

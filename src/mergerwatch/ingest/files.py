@@ -10,6 +10,7 @@ from typing import Any
 
 from mergerwatch.core.errors import SourceError, UsageError
 from mergerwatch.core.payload import Payload
+from mergerwatch.fetch.hosts import MB
 from mergerwatch.ingest.pipeline import GroupCommit, PayloadOutcome
 from mergerwatch.ingest.worker import PreparedAhead
 from mergerwatch.sources import get_source
@@ -19,7 +20,18 @@ from mergerwatch.store.write.store import Store
 
 
 def read_file(path: Path, source: str) -> bytes:
+    """The file's bytes, unless it is larger than any answer of its source may be (the hosts' caps): a 300 MB file
+    is refused before it is read, as a 300 MB answer is cut off (a command stays bounded in memory)."""
+    cap = get_source(source).max_body
     try:
+        size = path.stat().st_size
+        if size > cap:
+            raise SourceError(
+                source,
+                f"{path.name} is {size / MB:,.0f} MB, more than an answer of this source can be ({cap // MB} MB): "
+                "not read",
+                "nothing of it was stored; if it is a real answer, please report it",
+            )
         return path.read_bytes()
     except OSError as exc:
         raise UsageError(f"{source}: cannot read {path}: {exc.strerror}") from None

@@ -45,8 +45,16 @@ def zero_is_plausible(payload: Payload, result: ParseResult) -> bool:
 
 
 def parse_checked(source: Source, payload: Payload) -> ParseResult:
-    """Parse, and treat zero records as an error unless the payload or the document declared it possible."""
+    """Parse, and treat zero records as an error unless the payload or the document declared it possible; a page
+    that declares more entries than its start and lists none is an error whatever was asked."""
     result = source.parse(payload)
+    declared, start = result.declared_total, result.page_start or 0
+    if result.page_items == 0 and declared is not None and declared > start:
+        raise ParseError(
+            source.name,
+            f"{payload.url} declares {declared} entr{'y' if declared == 1 else 'ies'} and lists none",
+            "the answer is broken or cut short; the raw payload was kept, run the refresh again later",
+        )
     if not result.filings and not result.notices and not zero_is_plausible(payload, result):
         raise ParseError(
             source.name,

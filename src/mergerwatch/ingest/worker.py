@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -58,6 +59,21 @@ def prepare_payload(payload: Payload, fts: bool = True, check: bool = False) -> 
 def _worker_init() -> None:
     # Ctrl-C is the main process's to handle (it stops the worker); a worker never prints a traceback for it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with(os.getppid())
+
+
+def _exit_with(parent: int, every: float = 0.5) -> None:
+    """The worker leaves when the process that started it is gone (killed with -9 included: nothing tells a pool
+    worker, whose queue the worker itself holds open): a thread that sees its parent change, then ends it."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
     # A group's policy (GroupCommit): what it inherited or imported is never scanned again, collection is off, and
     # _prepare_in_worker collects the youngest generation now and then. Forked inside a group, the worker starts
     # with collection off and, before this, never collected the cycles parsing leaves (BeautifulSoup trees).
@@ -102,6 +118,14 @@ def _pool(payloads: int) -> ProcessPoolExecutor | None:
         return ProcessPoolExecutor(max_workers=1, initializer=_worker_init)
     except (OSError, ImportError, NotImplementedError):  # no processes here (a sandbox, some platforms)
         return None
+
+
+def _size(p: Payload | BaseException) -> int:
+    return len(p.body) if isinstance(p, Payload) else 0
+
+
+def _held(pending: deque[_Ahead]) -> int:
+    return sum(_size(a.payload) for a in pending)
 
 
 @dataclass(slots=True)
@@ -150,6 +174,10 @@ class PreparedAhead:
         self._pending: deque[_Ahead] = deque()
 
     START_BYTES = 16 << 20  # past the window, no more bodies than this are handed at the start
+    # Bodies held in the window, in bytes: a run of large files (dumps, 20 MB answers) is held a few at a time, not
+    # a window's worth; a body over WORKER_MAX is parsed here, never copied to the worker (the copy would double it).
+    HELD_BYTES = 48 << 20
+    WORKER_MAX = 8 << 20
 
     def start(self) -> None:
         """Start the worker and hand it the first ``at_start`` payloads now: it parses them while this process is still
@@ -164,17 +192,24 @@ class PreparedAhead:
         held = 0  # bytes of the bodies handed: large files (SEC documents, dumps) stop it near a window's worth
         for key, p in self.items:
             self._pending.append(_Ahead(key, p, self._submit(self._pool, p)))
-            held += len(p.body) if isinstance(p, Payload) else 0
+            held += _size(p)
             n = len(self._pending)
-            if n >= self.at_start or (n >= self.window and held >= self.START_BYTES):
+            if n >= self.at_start or (n >= self.window and held >= self.START_BYTES) or held >= self.HELD_BYTES:
                 break
 
     def close(self) -> None:
         """Stop the worker, waiting at most for the payload it is on: left to the interpreter's exit, the pool's
-        manager thread can write to a closed pipe and print a traceback."""
+        manager thread can write to a closed pipe and print a traceback. Interrupted (Ctrl-C on its way out), the
+        worker is ended at once instead: nothing it prepares would be stored."""
         pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        if pool is None:
+            return
+        if isinstance(sys.exc_info()[1], KeyboardInterrupt):
+            for proc in list(getattr(pool, "_processes", {}).values()):  # the pool's own table of its workers
+                proc.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            return
+        pool.shutdown(wait=True, cancel_futures=True)
 
     def refused(self) -> None:
         """The store parsed a prepared payload again (its batch was not all new): after ``give_up`` of them the
@@ -196,7 +231,7 @@ class PreparedAhead:
         pending = self._pending
         try:
             for key, p in self.items:
-                while len(pending) >= self.window:
+                while pending and (len(pending) >= self.window or _held(pending) + _size(p) > self.HELD_BYTES):
                     yield self._next(pending)
                 pending.append(_Ahead(key, p, self._submit(pool, p)))
             while pending:
@@ -223,7 +258,7 @@ class PreparedAhead:
         return head.key, head.payload, prepared
 
     def _submit(self, pool: ProcessPoolExecutor, p: Payload | BaseException) -> Future[Prepared | None] | None:
-        if not self._alive or not isinstance(p, Payload):
+        if not self._alive or not isinstance(p, Payload) or len(p.body) > self.WORKER_MAX:
             return None
         try:
             return pool.submit(_prepare_in_worker, p, self.fts, self.check)

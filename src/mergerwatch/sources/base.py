@@ -36,6 +36,11 @@ class ParseResult:
     # Set by a parser when the document itself shows that it is an answer with nothing for us (a count
     # field, a page of other components): then zero records is plausible where the request allowed it.
     empty_ok: bool = False
+    # A paged answer's own envelope: how many entries this page lists, and where the page starts (the request's
+    # offset). A page that lists none where the answer declares more than its start is an error, whatever the
+    # request (pipeline.parse_checked): "results": [] with "total": 15 is a broken answer, not an empty one.
+    page_items: int | None = None
+    page_start: int | None = None
 
 
 class StateStore(Protocol):
@@ -123,12 +128,31 @@ class Source:
             )
         return False, "nothing fetched"
 
+    @property
+    def max_body(self) -> int:
+        """The largest answer this source takes from any of its hosts: a saved file is held to it too."""
+        from mergerwatch.fetch.hosts import DEFAULT_RULE  # the bounds' module (no httpx behind it)
+
+        return max((r.max_body for r in self.host_rules.values()), default=DEFAULT_RULE.max_body)
+
     def payload_for_file(self, body: bytes, path: str) -> Payload:
         """A saved file as a payload: the file is its provenance."""
         return Payload(source=self.name, url=file_url(path), body=body, kind=self.sniff(body))
 
     def sniff(self, body: bytes) -> str:
         return ""
+
+
+def query_int(url: str, *names: str) -> int | None:
+    """The first of ``names`` given as a number in the query of ``url`` (a page's offset), else None."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    params = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+    for name in names:
+        value = params.get(name, "")
+        if value.strip().isdigit():
+            return int(value)
+    return None
 
 
 def sniff_kind(body: bytes) -> str:

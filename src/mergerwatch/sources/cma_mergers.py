@@ -29,6 +29,7 @@ from mergerwatch.sources.base import (
     first,
     http_hint,
     loads_json,
+    query_int,
     reject_body,
 )
 
@@ -244,7 +245,9 @@ class CmaMergers(Source):
             raise SourceError(self.name, f"GOV.UK answered with an error: {str(doc['error'])[:300]}")
         if isinstance(doc, dict) and "results" in doc:
             if payload.kind == "search-index":  # in a refresh the cases are read from the Content API
-                return ParseResult([], declared_total=doc.get("total"))
+                total = doc.get("total") if isinstance(doc.get("total"), int) else None
+                return ParseResult([], declared_total=total, page_items=len(doc.get("results") or []),
+                                   page_start=query_int(payload.url, "start"))  # fmt: skip
             return self.parse_search(doc, payload)
         if isinstance(doc, dict) and "details" in doc and "base_path" in doc:
             res = ParseResult([])
@@ -254,6 +257,7 @@ class CmaMergers(Source):
 
     def parse_search(self, doc: dict[str, Any], payload: Payload) -> ParseResult:
         res = ParseResult([], declared_total=doc.get("total") if isinstance(doc.get("total"), int) else None)
+        res.page_items, res.page_start = len(doc.get("results") or []), query_int(payload.url, "start")
         for r in doc.get("results") or []:
             try:
                 meta = {

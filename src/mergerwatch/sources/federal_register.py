@@ -22,6 +22,7 @@ from mergerwatch.sources.base import (
     Source,
     http_hint,
     loads_json,
+    query_int,
     reject_body,
     sniff_kind,
 )
@@ -183,6 +184,9 @@ class FederalRegister(Source):
         else:
             raise ParseError(self.name, "neither a documents search page, a results array nor a document")
         result = ParseResult([], declared_total=count if isinstance(count, int) else None)
+        if isinstance(count, int):  # a search page: its start from the page number and size asked
+            page, per = query_int(payload.url, "page"), query_int(payload.url, "per_page")
+            result.page_items, result.page_start = len(items), ((page or 1) - 1) * (per or 20)
         for r in items:
             try:
                 title = clean_text(r["title"])

@@ -35,6 +35,7 @@ from mergerwatch.sources.base import (
     duration_words,
     http_hint,
     loads_json,
+    query_int,
     reject_body,
     sniff_kind,
 )
@@ -284,6 +285,7 @@ class FtcEarlyTermination(Source):
         if total is None and "records-total" in meta:  # legacy (2018) format
             total = int(meta["records-total"])
         result = ParseResult([], declared_total=total if isinstance(total, int) else None)
+        result.page_items, result.page_start = len(data), query_int(payload.url, "page[offset]")
         for rec in data:
             try:
                 result.filings.append(self._api_record(rec, payload))

@@ -78,6 +78,12 @@ def resolve_db_url(db: str | None) -> str:
     return f"sqlite:///{path}"
 
 
+def writable(path: str) -> bool:
+    """A SQLite store can be written where its file and its directory can (the journal lives beside the file)."""
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
+
+
 def sqlite_path(url: str) -> str | None:
     """The file of a plain ``sqlite:///PATH`` URL (None for memory, options or any other database)."""
     if not url.startswith("sqlite:///") or "?" in url:

@@ -10,7 +10,7 @@ from typing import Any
 
 from mergerwatch.core.errors import ParseError, SourceError
 from mergerwatch.core.model import StatusEvent
-from mergerwatch.sources.base import ParseResult, Payload, Source, first, sniff_kind
+from mergerwatch.sources.base import ParseResult, Payload, Source, first, query_int, sniff_kind
 from mergerwatch.sources.ec_mergers.cases import case_filing
 from mergerwatch.sources.ec_mergers.decisions import decision_event, decision_label, summarise_unknown
 from mergerwatch.sources.ec_mergers.values import ec_date, normalise_case_ref
@@ -87,6 +87,8 @@ def parse_search(src: Source, payload: Payload) -> ParseResult:
         )
     total = doc.get("totalResults")
     result = ParseResult([], declared_total=total if isinstance(total, int) else None)
+    page, size = query_int(payload.url, "pageNumber"), query_int(payload.url, "pageSize")
+    result.page_items, result.page_start = len(doc.get("results") or []), ((page or 1) - 1) * (size or 100)
     cases: dict[str, dict[str, Any]] = {}
     decisions: dict[str, list[StatusEvent]] = {}
     for item in doc.get("results") or []:

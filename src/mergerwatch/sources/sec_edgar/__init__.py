@@ -21,7 +21,7 @@ from typing import Any
 from mergerwatch.core.errors import HttpError, ParseError, SourceError
 from mergerwatch.core.payload import file_url
 from mergerwatch.fetch.hosts import HostRule
-from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, http_hint, loads_json
+from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source, http_hint, loads_json, query_int
 from mergerwatch.sources.sec_edgar.document import (
     ARCHIVE_PATH,
     DOC_DATE,
@@ -257,6 +257,8 @@ class SecEdgar(Source):
             doc = self._efts_doc(payload)
             total = ((doc.get("hits") or {}).get("total") or {}).get("value")
             res = ParseResult([], declared_total=total if isinstance(total, int) else None, empty_ok=True)
+            res.page_items = len((doc.get("hits") or {}).get("hits") or [])
+            res.page_start = query_int(payload.url, "from")
             return res
         if kind == "submissions":
             doc = loads_json(payload.body, self.name, "the submissions answer")

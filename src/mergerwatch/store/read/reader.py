@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from mergerwatch.core.errors import StoreReadOnly
 from mergerwatch.core.exiting import opened
-from mergerwatch.store.location import resolve_db_url, sqlite_path
+from mergerwatch.store.location import resolve_db_url, sqlite_path, writable
 from mergerwatch.store.read.base import Connect
 from mergerwatch.store.read.columns import TELLS_SQL, json_value
 from mergerwatch.store.read.history import HistoryMixin
@@ -40,19 +42,36 @@ def as_reader(db: Any) -> Reader:
 
 def _open_sqlite(path: str) -> sqlite3.Connection | None:
     """The file opened with the standard library when it is a mergerwatch store at the head schema, else None
-    (the full Store then migrates it or says what is wrong with it)."""
-    conn = None
-    try:
-        conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA busy_timeout=30000")
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        if row and row[0] == HEAD_REVISION:
-            return conn
-    except sqlite3.Error:
-        pass
-    if conn is not None:
-        conn.close()
+    (the full Store then migrates it or says what is wrong with it). A store on a read-only file, directory or
+    disk (a shared volume, a snapshot) is opened read-only, and, where SQLite cannot even keep its shared-memory
+    file there, as immutable: read as it is, nothing written."""
+    ways = [(path, False)]
+    if not writable(path):
+        target = "file:" + urllib.parse.quote(os.path.abspath(path))
+        ways = [(target + "?mode=ro", True), (target + "?mode=ro&immutable=1", True)]
+    for target, uri in ways:
+        conn = None
+        try:
+            conn = sqlite3.connect(target, timeout=30, isolation_level=None, check_same_thread=False, uri=uri)
+            conn.execute("PRAGMA busy_timeout=30000")
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            if row and row[0] == HEAD_REVISION:
+                return conn
+            if uri:
+                _refuse_migration(path, row[0] if row else None)
+        except sqlite3.Error:
+            pass
+        if conn is not None:
+            conn.close()
     return None
+
+
+def _refuse_migration(path: str, revision: str | None) -> None:
+    raise StoreReadOnly(
+        f"the store {path} is read-only and was written by another version of mergerwatch (schema "
+        f"{revision or 'unknown'}, this one reads {HEAD_REVISION}): read it with that version, or copy it where it "
+        "can be written and open the copy"
+    )
 
 
 def open_reader(db: str | None) -> Reader:

@@ -6,6 +6,7 @@ status, the authority's words or a key date really changed. One batch is one tra
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -14,10 +15,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from mergerwatch.core.errors import StoreReadOnly
 from mergerwatch.core.exiting import opened
 from mergerwatch.store import name_index
 from mergerwatch.store import schema as t
 from mergerwatch.store.db import create_db_engine, migrate, resolve_db_url
+from mergerwatch.store.location import sqlite_path, writable
 from mergerwatch.store.read.reader import Reader
 from mergerwatch.store.write.lists import ListsMixin
 from mergerwatch.store.write.payloads import PayloadsMixin
@@ -34,6 +37,12 @@ class Store(PayloadsMixin, UpsertMixin, RowsMixin, RunsMixin, ListsMixin):
 
     def __init__(self, db: str | None = None, *, engine: Engine | None = None) -> None:
         self.url = resolve_db_url(db) if engine is None else str(engine.url)
+        path = sqlite_path(self.url)
+        if path is not None and os.path.exists(path) and not writable(path):
+            raise StoreReadOnly(
+                f"the store {path} is read-only (its file or its directory cannot be written): the commands that "
+                "read it work, this one writes; copy it where it can be written, or use --db to name another store"
+            )
         self.engine = engine or create_db_engine(self.url)
         opened(self.engine, "dispose")  # its connections closed when the command leaves (exiting)
         self._tx = threading.local()  # this thread's open write transaction, if any
