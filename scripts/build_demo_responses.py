@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from derive_ec_real_dump import dump_from_rows  # noqa: E402
 
+from mergerwatch.sources.accc_mergers import REGISTER_URL  # noqa: E402
 from mergerwatch.sources.cma_mergers import CONTENT_URL  # noqa: E402
 from mergerwatch.sources.ec_mergers import DUMP_URL  # noqa: E402
 from mergerwatch.sources.federal_register import API_URL as FR_API_URL  # noqa: E402
@@ -70,6 +71,22 @@ RESPONSES: list[tuple[str, str, str, str, str, str]] = [
         "ftc-early-termination/api_hsr-early-termination-notices_page-limit-2_DEMO_KEY_2026-09-30.json",
         "2026-09-30", "real", f"{ET_API_URL}?page[limit]=2",
         "the FTC API's two newest early-termination notices on 2026-09-30",
+    ),
+    (
+        "accc-mergers", "accc-mergers/register_2026-06-22_page-1-of-8.html", "2026-06-22", "real",
+        f"{REGISTER_URL}?init=1&items_per_page=50&page=0",
+        "page 1 of the ACCC's acquisitions register on 2026-06-22 (50 of 359 matters)",
+    ),
+    (
+        "accc-mergers", "accc-mergers/matter_MN-15002_2026-08-18.html", "2026-08-18", "real",
+        "https://www.accc.gov.au/public-registers/acquisitions-and-mergers-registers/acquisitions-register/google-wiz",
+        "the ACCC's page of Google / Wiz (approved in Phase 1)",
+    ),
+    (
+        "accc-mergers", "accc-mergers/matter_MN-65005_2026-08-20.html", "2026-08-20", "real",
+        "https://www.accc.gov.au/public-registers/acquisitions-and-mergers-registers/acquisitions-register/"
+        "insurance-australia-group-%E2%80%93-rac-insurance",
+        "the ACCC's page of IAG / RAC Insurance (in Phase 2, the end of its period published)",
     ),
 ]  # fmt: skip
 

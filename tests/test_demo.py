@@ -13,10 +13,13 @@ def test_demo_runs_offline_and_answers_real_deals(tmp_path):
 
     out = json.loads(r.stdout)
     assert all(s["ok"] for s in out["sources"])
-    navitas, exxon, sp = out["deals"]
+    navitas, exxon, sp, iag = out["deals"]
     assert navitas["found"] and navitas["filings"][0]["case_ref"] == "20262268"
     assert exxon["found"] and exxon["filings"][0]["status"] == "cleared_with_remedies"
     assert sp["found"] and [f["case_ref"] for f in sp["filings"]] == ["M.10108"]
+    # an open Australian Phase 2 review with the end of its period as the ACCC published it
+    assert iag["found"] and iag["filings"][0]["case_ref"] == "MN-65005"
+    assert iag["filings"][0]["next_deadline"]["date"] == "2026-09-23"
     kinds = {r["kind"] for s in out["sources"] for r in s["recordings"]}
     assert kinds == {"real", "rebuilt", "rows", "example"}  # each recording says what it is
 

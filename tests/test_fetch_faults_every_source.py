@@ -18,6 +18,7 @@ import pytest
 from mergerwatch.fetch.client import Client
 from mergerwatch.fetch.hosts import HostRule
 from mergerwatch.ingest.refresh import keep_failed_body, refresh_source
+from mergerwatch.sources.accc_mergers import AcccMergers
 from mergerwatch.sources.base import FetchContext
 from mergerwatch.sources.cma_mergers import CmaMergers
 from mergerwatch.sources.doj_press import DojPress
@@ -59,6 +60,10 @@ SOURCES = {
     "cma-mergers": (
         lambda u: CmaMergers(search_url=f"{u}/api/search.json", content_url=f"{u}/api/content"),
         "cma-mergers/search_every_outcome.derived.json",
+    ),
+    "accc-mergers": (
+        lambda u: AcccMergers(register_url=f"{u}/public-registers/x/acquisitions-register"),
+        "accc-mergers/register_2026-01-19_18-matters.html",
     ),
 }
 BOMB = gzip.compress(b"\0" * (8 * 1024 * 1024))

@@ -24,7 +24,9 @@ watches = lazy("mergerwatch.query.watches")
 def clock(
     regime: Annotated[
         str,
-        typer.Argument(help="us-hsr, us-hsr-second-request, eu-phase1, eu-phase2, uk-phase1 or uk-phase2."),
+        typer.Argument(
+            help="us-hsr, us-hsr-second-request, eu-phase1, eu-phase2, uk-phase1, uk-phase2, au-phase1 or au-phase2."
+        ),
     ],
     start: Annotated[
         str,
@@ -44,7 +46,13 @@ def clock(
     referral_request: Annotated[
         bool, typer.Option("--referral-request", help="EU Phase I: a Member State asked for a referral (35).")
     ] = False,
-    extension: Annotated[int, typer.Option("--extension", help="EU Phase II: working days of extension (0-20).")] = 0,
+    extension: Annotated[
+        int,
+        typer.Option(
+            "--extension",
+            help="EU Phase II: working days of extension (0-20); AU: business days the ACCC extended the timeline by.",
+        ),
+    ] = 0,
     suspended: Annotated[int, typer.Option("--suspended", help="EU Phase II: working days the clock stood still.")] = 0,
     extended: Annotated[bool, typer.Option("--extended", help="UK Phase 2: extended under s.39(3).")] = False,
     weeks: Annotated[

@@ -20,7 +20,8 @@ class ClockRule(NamedTuple):
     ``start_events`` (the first one with ``first``) or from the date ``start_extra`` in the record's extra; it
     applies while the record's status is one of ``statuses``, unless an event of ``ended_by`` is dated on or after
     the start. ``basis`` says what it was computed from ("{date}" is the start); a start event of ``refiled_by`` is a
-    refiling: the period says so and ``refiled_basis`` is used."""
+    refiling: the period says so and ``refiled_basis`` is used. ``options_extra`` gives the regime options read from
+    the record's extra (option, key): the business days of extension the ACCC published."""
 
     regime: str
     statuses: tuple[str, ...]
@@ -31,6 +32,7 @@ class ClockRule(NamedTuple):
     ended_by: tuple[str, ...] = ()
     refiled_by: tuple[str, ...] = ()
     refiled_basis: str = ""
+    options_extra: tuple[tuple[str, str], ...] = ()
 
 
 class ExtraRepeats(NamedTuple):
@@ -57,6 +59,9 @@ class SourceProfile(NamedTuple):
     # What `refresh --case` fetches on demand, in words ("an EC case number such as M.11234"); None: no such fetch.
     one_case: str | None = None
     follows_companies: bool = False  # `refresh --party NAME / --cik N` follow a listed company's own filings
+    # Case references (a regular expression) that name a step before a review rather than a review: an ACCC waiver
+    # application (WA-) and the notification (MN-) that follows its refusal are one deal.
+    not_reviews: str | None = None
 
     @property
     def fixtures(self) -> str:
@@ -155,6 +160,33 @@ PROFILES: dict[str, SourceProfile] = {
                     ended_by=("hsr_second_request", "hsr_early_termination"),
                     refiled_by=("hsr_pull_and_refile",),
                     refiled_basis="refiled {date} (disclosed by a party)",
+                ),
+            ),
+        ),  # fmt: skip
+        SourceProfile(
+            "accc-mergers",
+            "ACCC",
+            "AU",
+            "ACCC acquisitions register (notifications and waivers, with each matter's page)",
+            "accc_mergers:AcccMergers",
+            reviews=True,
+            phased=True,
+            not_reviews=r"WA-",
+            one_case="a matter page of the acquisitions register (its URL or path)",
+            clocks=(
+                ClockRule(
+                    "au-phase2",
+                    ("in_depth_review",),
+                    "notified {date}, Phase 2 from the end of Phase 1",
+                    start_extra="notification_date",
+                    options_extra=(("extension", "extension_business_days"),),
+                ),
+                ClockRule(
+                    "au-phase1",
+                    ("notified",),
+                    "notified {date}",
+                    start_extra="notification_date",
+                    options_extra=(("extension", "extension_business_days"),),
                 ),
             ),
         ),  # fmt: skip

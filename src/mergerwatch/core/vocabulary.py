@@ -182,6 +182,40 @@ DETAILS: dict[str, DetailInfo] = {
     "mergers-phase-2-cancellation": DetailInfo("cancelled in Phase 2", phase=2),
     "mergers-phase-2-remittal": DetailInfo("remitted in Phase 2", phase=2),
     "markets-phase-1-no-enforcement-action": DetailInfo("a markets case: no enforcement action", phase=1),
+    # --- Australia: the ACCC's acquisitions register (notifications MN-, waiver applications WA-)
+    "accc_notified": DetailInfo("notified to the ACCC (effective notification date)", phase=1),
+    "accc_phase_1": DetailInfo("in Phase 1 (initial assessment)", phase=1),
+    "accc_phase_2": DetailInfo("in Phase 2 (detailed assessment)", phase=2),
+    "accc_phase_2_review": DetailInfo(
+        "the ACCC decided the notification is subject to Phase 2 review", phase=2, tells=True
+    ),
+    "accc_nocc": DetailInfo("notice of competition concerns", phase=2),
+    "accc_timeline_extended": DetailInfo("the determination period extended"),
+    "accc_undertaking": DetailInfo("an undertaking (s.87B) accepted"),
+    "accc_questionnaire": DetailInfo("a market questionnaire released"),
+    "accc_reasons": DetailInfo("reasons for a determination published"),
+    "accc_event": DetailInfo("a key event on the ACCC's register"),
+    "accc_determination": DetailInfo("the ACCC's determination"),
+    "accc_approved": DetailInfo("approved: the acquisition may be put into effect"),
+    "accc_approved_with_conditions": DetailInfo("approved with conditions"),
+    "accc_not_approved": DetailInfo("not approved: the acquisition must not be put into effect"),
+    "accc_waiver_application": DetailInfo("a notification waiver applied for", label="waiver applied for"),
+    "accc_waiver_determination": DetailInfo("the ACCC's determination of a waiver application"),
+    "accc_waiver_granted": DetailInfo(
+        "notification waiver granted: no notification needed",
+        label="notification waiver granted",
+        short="waiver granted",
+    ),
+    "accc_waiver_not_approved": DetailInfo(
+        "waiver refused: the acquisition must be notified", label="waiver refused (must notify)", short="waiver refused"
+    ),
+    "accc_withdrawn": DetailInfo("consideration ceased at the notifying party's request"),
+    "accc_fee_not_paid": DetailInfo("consideration ceased: the Phase 2 fee was not paid"),
+    "accc_ceased": DetailInfo("consideration of the notification ceased"),
+    "accc_assessment_completed": DetailInfo(
+        "assessment completed; the determination is on the matter page", label="assessment completed", short="completed"
+    ),
+    "accc_unknown": DetailInfo("a status the register shows that no rule maps"),
 }
 
 # Families of codes taken from an authority's own data (a CMA outcome slug no table lists yet): the phase their

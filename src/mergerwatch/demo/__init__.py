@@ -28,8 +28,14 @@ from mergerwatch.sources import get_source
 from mergerwatch.store.location import demo_db_path, reading_url
 from mergerwatch.store.write.store import Store
 
-# Deals the recordings hold, each answered by the demo: a US early termination, an FTC order, an EC decision.
-DEMO_QUERIES = [["Navitas Semiconductor", "Claros"], ["Exxon", "Pioneer"], ["S&P Global", "IHS Markit"]]
+# Deals the recordings hold, each answered by the demo: a US early termination, an FTC order, an EC decision, an
+# Australian Phase 2 review with its published deadline.
+DEMO_QUERIES = [
+    ["Navitas Semiconductor", "Claros"],
+    ["Exxon", "Pioneer"],
+    ["S&P Global", "IHS Markit"],
+    ["Insurance Australia Group", "RAC Insurance"],
+]
 
 # What each kind of recording is, as the demo says it.
 KIND_WORDS = {
@@ -160,7 +166,10 @@ def commands_to_try(target: str, own_db: bool) -> list[str]:
         pre + "stats --authority EC",
         pre + "show M.10108",
         pre + 'list --authority FTC --status "HSR waiting period ended"',
+        pre + 'deal "Insurance Australia Group" "RAC Insurance"',
+        pre + 'list --authority ACCC --status "in-depth review"',
         "mergerwatch clock eu-phase1 2025-01-10",
+        "mergerwatch clock au-phase1 2026-06-22",
     ]
 
 

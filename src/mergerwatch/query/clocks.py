@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from mergerwatch.query.holidays import (
+    accc_shutdown,
+    act_public_holidays,
     ec_holidays,
     ec_holidays_provisional,
     england_wales_bank_holidays,
@@ -32,6 +34,7 @@ class Clock:
     basis: str  # the law that sets it
     counted: list[str] = field(default_factory=list)  # how it was counted, step by step
     warnings: list[str] = field(default_factory=list)
+    calendar: str = ""  # whose working days a period of working days counts ("eu", "uk", "au")
 
     def as_dict(self) -> ClockRecord:
         return {
@@ -64,6 +67,8 @@ def _is_working(d: date, regime: str, missing: set[int]) -> bool:
         return d not in hol
     if regime == "uk":
         return d not in england_wales_bank_holidays(d.year)
+    if regime == "au":
+        return not accc_shutdown(d) and d not in act_public_holidays(d.year)
     return d not in us_federal_holidays(d.year)
 
 
@@ -169,7 +174,7 @@ def eu_phase1(notified: date, commitments: bool = False, referral_request: bool 
         f"{end.isoformat()}"
     )
     return Clock("eu-phase1", notified, end, n, "working days", "Regulation 139/2004 Art. 10(1)", counted,
-                 _missing_note(missing))  # fmt: skip
+                 _missing_note(missing), "eu")  # fmt: skip
 
 
 def eu_phase2(opened: date, commitments_after_day_55: bool = False, extension: int = 0, suspended: int = 0) -> Clock:
@@ -185,7 +190,7 @@ def eu_phase2(opened: date, commitments_after_day_55: bool = False, extension: i
     parts += [f"{suspended} (suspension)"] if suspended else []
     counted = [f"opened {opened.isoformat()}; {' + '.join(parts)} working days -> {end.isoformat()}"]
     return Clock("eu-phase2", opened, end, n, "working days", "Regulation 139/2004 Art. 10(3)-(4)", counted,
-                 _missing_note(missing))  # fmt: skip
+                 _missing_note(missing), "eu")  # fmt: skip
 
 
 def uk_phase1(start: date) -> Clock:
@@ -197,7 +202,7 @@ def uk_phase1(start: date) -> Clock:
     counted.append(
         f"formal start {effective.isoformat()}; 40 working days from the next working day -> {end.isoformat()}"
     )
-    return Clock("uk-phase1", start, end, 40, "working days", "Enterprise Act 2002 s.34ZA", counted)
+    return Clock("uk-phase1", start, end, 40, "working days", "Enterprise Act 2002 s.34ZA", counted, calendar="uk")
 
 
 def uk_phase2(reference: date, extended: bool = False, extension_weeks: int = 8) -> Clock:
@@ -212,6 +217,42 @@ def uk_phase2(reference: date, extended: bool = False, extension_weeks: int = 8)
     if extended:
         counted.append(f"extended by {extension_weeks} weeks (s.39(3)) -> {end.isoformat()}")
     return Clock("uk-phase2", reference, end, weeks, "weeks", "Enterprise Act 2002 s.39", counted)
+
+
+# The ACCC's business days (s.51ABK of the Competition and Consumer Act 2010, as the ACCC counts them): no Saturday,
+# Sunday or public holiday in the ACT, and no day from 23 December to 10 January. Checked against the register's own
+# "End of determination period" of 172 Phase 1 notifications (171 agree; one ends a day earlier) and 5 Phase 2 ones.
+_AU_BASIS = "Competition and Consumer Act 2010 s.51ABZI (Phase {n} determination period)"
+
+
+def au_phase1(notified: date, extension: int = 0) -> Clock:
+    """Phase 1 determination period: 30 business days, day 1 being the business day after the (effective)
+    notification date, plus any extension the ACCC publishes ("Timeline extended by N business days")."""
+    if extension < 0:
+        raise ValueError("an extension is a number of business days, not negative")
+    n = 30 + extension
+    end, _ = add_working_days(notified, n, "au")
+    parts = "30" + (f" + {extension} (extension)" if extension else "")
+    counted = [f"notified {notified.isoformat()}; day 1 is the next business day; {parts} business days -> "
+               f"{end.isoformat()}"]  # fmt: skip
+    return Clock("au-phase1", notified, end, n, "business days", _AU_BASIS.format(n=1), counted, calendar="au")
+
+
+def au_phase2(notified: date, extension: int = 0) -> Clock:
+    """Phase 2 determination period: 90 business days after the end of the Phase 1 period, so 120 business days from
+    the notification, plus the extensions the ACCC publishes (of either phase)."""
+    if extension < 0:
+        raise ValueError("an extension is a number of business days, not negative")
+    phase1_end, _ = add_working_days(notified, 30, "au")
+    n = 120 + extension
+    end, _ = add_working_days(notified, n, "au")
+    counted = [
+        f"notified {notified.isoformat()}; Phase 1 ends 30 business days later, {phase1_end.isoformat()}",
+        "Phase 2: 90 business days after that"
+        + (f" + {extension} (extension)" if extension else "")
+        + f" -> {end.isoformat()}",
+    ]
+    return Clock("au-phase2", notified, end, n, "business days", _AU_BASIS.format(n=2), counted, calendar="au")
 
 
 def _day_kind(d: date, regime: str) -> str:
@@ -231,6 +272,8 @@ REGIMES: dict[str, tuple[Any, frozenset[str]]] = {
     "eu-phase2": (eu_phase2, frozenset({"commitments_after_day_55", "extension", "suspended"})),
     "uk-phase1": (uk_phase1, frozenset()),
     "uk-phase2": (uk_phase2, frozenset({"extended", "extension_weeks"})),
+    "au-phase1": (au_phase1, frozenset({"extension"})),
+    "au-phase2": (au_phase2, frozenset({"extension"})),
 }
 
 

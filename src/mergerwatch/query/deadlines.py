@@ -54,7 +54,8 @@ def _computed(rec: Row) -> tuple[clocks.Clock, str] | None:
         if start is None:
             continue
         refiled = start_detail in rule.refiled_by
-        clock = clocks.compute(rule.regime, start, refiled=refiled)
+        options = {opt: extra[key] for opt, key in rule.options_extra if isinstance(extra.get(key), int)}
+        clock = clocks.compute(rule.regime, start, refiled=refiled, **options)
         basis = (rule.refiled_basis if refiled else rule.basis).format(date=start)
         return clock, basis
     return None
@@ -96,12 +97,11 @@ def _progress(clock: clocks.Clock, today: date) -> dict[str, Any]:
     """Day N of M of the period (working days where the period counts working days)."""
     if today < clock.start:
         return {}
-    if clock.unit == "working days":
-        regime = "eu" if clock.regime.startswith("eu") else "uk"
+    if clock.calendar:  # a period of working (business) days: counted on its own calendar
         n, d = 0, clock.start
         while d < min(today, clock.end):
             d += timedelta(days=1)
-            if clocks._is_working(d, regime, set()):
+            if clocks._is_working(d, clock.calendar, set()):
                 n += 1
         return {"day": n, "of": clock.days, "unit": clock.unit}
     if clock.unit == "weeks":

@@ -54,4 +54,5 @@ def sectors_of(rec: Row) -> list[str]:
         if isinstance(s, dict):
             out += [str(v) for v in (s.get("code"), s.get("label")) if v]
     out += [str(s) for s in extra.get("nace_codes") or []]
+    out += [str(s) for s in extra.get("sectors") or []]  # ANZSIC, NAICS: codes with their words, as published
     return out

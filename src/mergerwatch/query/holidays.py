@@ -72,6 +72,19 @@ _UK_EXTRA = {
 }  # fmt: skip
 
 
+def _christmas_and_boxing_day(year: int) -> set[date]:
+    """Christmas Day and Boxing Day as the days off fall, with the weekdays that replace them on a weekend (the same
+    substitution in England and Wales and in the ACT)."""
+    xmas = date(year, 12, 25)
+    if xmas.weekday() == 5:  # Saturday: Christmas on Monday 27, Boxing Day on Tuesday 28
+        return {date(year, 12, 27), date(year, 12, 28)}
+    if xmas.weekday() == 6:  # Sunday: Boxing Day on Monday 26, Christmas on Tuesday 27
+        return {date(year, 12, 26), date(year, 12, 27)}
+    if xmas.weekday() == 4:  # Friday: Boxing Day on Monday 28
+        return {xmas, date(year, 12, 28)}
+    return {xmas, date(year, 12, 26)}
+
+
 @cache
 def england_wales_bank_holidays(year: int) -> frozenset[date]:
     """Bank holidays in England and Wales (Banking and Financial Dealings Act 1971, Sch. 1, and proclamations):
@@ -87,15 +100,7 @@ def england_wales_bank_holidays(year: int) -> frozenset[date]:
     }
     ny = date(year, 1, 1)
     days.add(ny + timedelta(days={5: 2, 6: 1}.get(ny.weekday(), 0)))
-    xmas, boxing = date(year, 12, 25), date(year, 12, 26)
-    if xmas.weekday() == 5:  # Saturday: Christmas on Monday 27, Boxing Day on Tuesday 28
-        days |= {date(year, 12, 27), date(year, 12, 28)}
-    elif xmas.weekday() == 6:  # Sunday: Boxing Day on Monday 26, Christmas on Tuesday 27
-        days |= {date(year, 12, 26), date(year, 12, 27)}
-    elif xmas.weekday() == 4:  # Friday: Boxing Day on Monday 28
-        days |= {xmas, date(year, 12, 28)}
-    else:
-        days |= {xmas, boxing}
+    days |= _christmas_and_boxing_day(year)
     for old, new in _UK_MOVED.get(year, {}).items():
         days.discard(old)
         days.add(new)
@@ -162,3 +167,40 @@ def ec_holidays(year: int) -> frozenset[date] | None:
     if entry is None:
         return None
     return frozenset(date(year, int(md[:2]), int(md[3:])) for md in entry[1])
+
+
+def _monday_if_weekend(d: date) -> date:
+    return d + timedelta(days={5: 2, 6: 1}.get(d.weekday(), 0))
+
+
+@cache
+def act_public_holidays(year: int) -> frozenset[date]:
+    """Public holidays in the Australian Capital Territory (Holidays Act 1958 (ACT)), which the ACCC's business days
+    skip: New Year's Day, Australia Day and Anzac Day (each moved to the Monday when it falls on a weekend), Canberra
+    Day (second Monday of March), Good Friday to Easter Monday, Reconciliation Day (the first Monday on or after
+    27 May, from 2018), the King's Birthday (second Monday of June), Labour Day (first Monday of October), Christmas
+    Day and Boxing Day with their substitutes. Checked against the ACCC's own published end dates (the Anzac Day
+    Monday of 2026 among them); the Act's text was not read offline."""
+    e = easter(year)
+    days = {
+        _monday_if_weekend(date(year, 1, 1)),
+        _monday_if_weekend(date(year, 1, 26)),
+        _monday_if_weekend(date(year, 4, 25)),
+        _nth_weekday(year, 3, 0, 2),
+        e - timedelta(days=2),
+        e - timedelta(days=1),
+        e,
+        e + timedelta(days=1),
+        _nth_weekday(year, 6, 0, 2),
+        _nth_weekday(year, 10, 0, 1),
+    }
+    if year >= 2018:
+        reconciliation = date(year, 5, 27)
+        days.add(reconciliation + timedelta(days=(7 - reconciliation.weekday()) % 7))
+    return frozenset(days | _christmas_and_boxing_day(year))
+
+
+def accc_shutdown(d: date) -> bool:
+    """The days from 23 December to 10 January, which are not business days under the acquisitions provisions of the
+    Competition and Consumer Act 2010 (as the ACCC's published determination periods count them)."""
+    return (d.month == 12 and d.day >= 23) or (d.month == 1 and d.day <= 10)

@@ -6,6 +6,7 @@ Pure functions over records in the ``show --json`` shape; ``today`` is a paramet
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -152,4 +153,6 @@ def _case_key(r: Row) -> tuple[str, str] | None:
     prof = registry.profile(str(r.get("source") or ""))
     if not ref or prof is None or not prof.reviews:
         return None
+    if prof.not_reviews and re.match(prof.not_reviews, ref, re.I):
+        return None  # a step before a review (an ACCC waiver application): placed by its dates
     return (str(r["authority"]).upper(), ref.upper())
