@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from derive_ec_real_dump import dump_from_rows  # noqa: E402
 
 from mergerwatch.sources.accc_mergers import REGISTER_URL  # noqa: E402
+from mergerwatch.sources.cb_mergers import CURRENT_URL as CB_URL  # noqa: E402
 from mergerwatch.sources.cma_mergers import CONTENT_URL  # noqa: E402
 from mergerwatch.sources.ec_mergers import DUMP_URL  # noqa: E402
 from mergerwatch.sources.federal_register import API_URL as FR_API_URL  # noqa: E402
@@ -87,6 +88,12 @@ RESPONSES: list[tuple[str, str, str, str, str, str]] = [
         "https://www.accc.gov.au/public-registers/acquisitions-and-mergers-registers/acquisitions-register/"
         "insurance-australia-group-%E2%80%93-rac-insurance",
         "the ACCC's page of IAG / RAC Insurance (in Phase 2, the end of its period published)",
+    ),
+    (
+        "cb-mergers", "cb-mergers/current-report_rows-2025-10-to-2026-09.trimmed-fixture.html", "2026-09-22", "rows",
+        f"{CB_URL}?wbdisable=true",
+        "9 real rows of the Competition Bureau's report of merger reviews (report of 2026-09-22), trimmed by a third "
+        "party's test fixture",
     ),
 ]  # fmt: skip
 

@@ -20,6 +20,7 @@ from mergerwatch.fetch.hosts import HostRule
 from mergerwatch.ingest.refresh import keep_failed_body, refresh_source
 from mergerwatch.sources.accc_mergers import AcccMergers
 from mergerwatch.sources.base import FetchContext
+from mergerwatch.sources.cb_mergers import CbMergers
 from mergerwatch.sources.cma_mergers import CmaMergers
 from mergerwatch.sources.doj_press import DojPress
 from mergerwatch.sources.ec_mergers import EcMergers
@@ -64,6 +65,10 @@ SOURCES = {
     "accc-mergers": (
         lambda u: AcccMergers(register_url=f"{u}/public-registers/x/acquisitions-register"),
         "accc-mergers/register_2026-01-19_18-matters.html",
+    ),
+    "cb-mergers": (
+        lambda u: CbMergers(current_url=f"{u}/en/report", archive_url=f"{u}/en/archive"),
+        "cb-mergers/current-report_rows-2025-10-to-2026-09.trimmed-fixture.html",
     ),
 }
 BOMB = gzip.compress(b"\0" * (8 * 1024 * 1024))

@@ -189,3 +189,25 @@ def test_our_parse_of_the_matter_pages_agrees_with_the_peer():
                 assert f.extra.get("determination") == theirs.get("accc_determination")
         checked += 1
     assert checked == 18
+
+
+def test_a_deal_reviewed_in_the_us_the_eu_and_australia_is_one_deal():
+    """Google / Wiz at the ACCC (its real page) with an HSR notice and a Commission case of the same weeks: one
+    deal, three authorities (the US and EU records are minimal rows in the `show --json` shape, not wire formats)."""
+    src = AcccMergers()
+    res = src.parse(src.payload_for_file((FX / "matter_MN-15002_2026-08-18.html").read_bytes(), "wiz.html"))
+    accc = json.loads(json.dumps(res.filings[0].to_record(), default=str))
+    us = {
+        "id": "ftc-early-termination:x",
+        "source": "ftc-early-termination",
+        "authority": "FTC",
+        "case_ref": "20260001",
+        "status": "cleared",
+        "status_date": "2025-11-20",
+        "events": [],
+    }
+    eu = {"id": "ec-mergers:M.99999", "source": "ec-mergers", "authority": "EC", "case_ref": "M.99999",
+          "status": "cleared", "status_date": "2026-02-10", "events": []}  # fmt: skip
+    deals = group_deals([accc, us, eu])
+    assert len(deals) == 1
+    assert {f["authority"] for f in deals[0]["filings"]} == {"FTC", "EC", "ACCC"}

@@ -53,8 +53,8 @@ class StatusEvent(BaseModel):
     basis: str = "structured"  # or "text" when matched in prose
     url: str | None = None
     observed_at: datetime | None = None
-    # For an event read in prose: how much of ``date`` the text gave: "day", "month", or "none" (no date in the
-    # text: ``date`` is then the filing's own, or None). None for the sources' structured events.
+    # How much of ``date`` the source gave: "day", "month" (a report dated by month; ``date`` is then its first day),
+    # or "none" (prose without a date: ``date`` is then the filing's own, or None). None: a structured event's day.
     date_precision: str | None = None
 
     def key(self) -> tuple[str, str, str, str]:
@@ -149,7 +149,13 @@ class Filing(BaseModel):
     def all_events(self) -> list[StatusEvent]:
         """The payload's events plus the current status (unless one of them already says it), in date order."""
         cur = self.current_event()
-        same = any((e.status, e.status_raw, e.date) == (cur.status, cur.status_raw, cur.date) for e in self.events)
+        # An undated current status is the same as an event of that status and words that has a date less precise
+        # than a day (a report dated by month, prose naming only a month): it is not said twice.
+        same = any(
+            (e.status, e.status_raw) == (cur.status, cur.status_raw)
+            and (e.date == cur.date or (cur.date is None and e.date_precision in ("month", "none")))
+            for e in self.events
+        )
         events = list(self.events) if same else [*self.events, cur]
         if self.deadline and not any(e.deadline == self.deadline for e in events):
             # A deadline that moves is history without a status change.

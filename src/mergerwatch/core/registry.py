@@ -190,6 +190,13 @@ PROFILES: dict[str, SourceProfile] = {
                 ),
             ),
         ),  # fmt: skip
+        SourceProfile(
+            "cb-mergers",
+            "CB",
+            "CA",
+            "Competition Bureau Canada: the report of merger reviews (current and archived)",
+            "cb_mergers:CbMergers",
+        ),
     )
 }
 

@@ -216,6 +216,26 @@ DETAILS: dict[str, DetailInfo] = {
         "assessment completed; the determination is on the matter page", label="assessment completed", short="completed"
     ),
     "accc_unknown": DetailInfo("a status the register shows that no rule maps"),
+    # --- Canada: the Competition Bureau's report of merger reviews (outcome codes as the report's legend gives them)
+    "ca_opened": DetailInfo("the Bureau opened its review"),
+    "ca_ongoing": DetailInfo("review ongoing"),
+    "ca_arc": DetailInfo(
+        "advance ruling certificate (s.102)", label="cleared (advance ruling certificate)", short="cleared (ARC)"
+    ),
+    "ca_nal": DetailInfo(
+        "no action letter: the Bureau may still challenge for a time after closing",
+        label="cleared (no action letter)",
+        short="cleared (NAL)",
+    ),
+    "ca_consent_agreement": DetailInfo("consent agreement registered"),
+    "ca_judicial_decision": DetailInfo(
+        "concluded by a judicial decision (the report does not say which way)",
+        label="judicial decision",
+        short="judicial decision",
+    ),
+    "ca_abandoned": DetailInfo("the transaction was abandoned by the parties"),
+    "ca_other": DetailInfo("concluded otherwise (outcome 'Other')"),
+    "ca_unknown": DetailInfo("an outcome code the report's legend does not list"),
 }
 
 # Families of codes taken from an authority's own data (a CMA outcome slug no table lists yet): the phase their

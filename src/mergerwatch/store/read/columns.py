@@ -140,6 +140,8 @@ def event_record(e: Sequence[Any], filing_url: str | None, first_seen: str) -> t
         observed_at=observed or first_seen,  # '': with its filing
         url=event_url(url, filing_url),
     )
-    if basis == "text":  # prose: "text:month", "text:none" (write/rows.stored_basis), else the text gave the day
-        rec["date_precision"] = precision or ("day" if when else "none")
+    if precision:  # "text:month", "structured:month" (write/rows.stored_basis): less than a day was given
+        rec["date_precision"] = precision
+    elif basis == "text":  # prose that gave the day, or no date at all
+        rec["date_precision"] = "day" if when else "none"
     return eid, rec

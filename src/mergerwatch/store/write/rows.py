@@ -233,8 +233,9 @@ def event_rows(events: list[StatusEvent], known: set[str], url: str | None) -> l
 
 
 def stored_basis(basis: str, precision: str | None) -> str:
-    """The basis column keeps a prose event's date precision beside it, where the text gave less than a day
-    ("text:month", "text:none"; columns.event_record splits it): no column of its own for a handful of events."""
+    """The basis column keeps an event's date precision beside it where its source gave less than a day ("text:month",
+    "text:none" for prose, "structured:month" for a report dated by month; columns.event_record splits it): no column
+    of its own for a handful of events."""
     return f"{basis}:{precision}" if precision in ("month", "none") else basis
 
 
