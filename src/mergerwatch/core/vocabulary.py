@@ -213,7 +213,9 @@ DETAILS: dict[str, DetailInfo] = {
     "accc_fee_not_paid": DetailInfo("consideration ceased: the Phase 2 fee was not paid"),
     "accc_ceased": DetailInfo("consideration of the notification ceased"),
     "accc_assessment_completed": DetailInfo(
-        "assessment completed; the determination is on the matter page", label="assessment completed", short="completed"
+        "assessment completed; the determination is on the matter page, not read yet",
+        label="assessment completed (determination not read yet)",
+        short="completed",
     ),
     "accc_unknown": DetailInfo("a status the register shows that no rule maps"),
     # --- Canada: the Competition Bureau's report of merger reviews (outcome codes as the report's legend gives them)

@@ -373,8 +373,8 @@ class AcccMergers(Source):
                     status = Status.cleared if status is Status.cleared else Status.closed
                 dated = [e.date for e in events if e.detail in ("accc_determination", "accc_waiver_determination")]
                 sdate = decided or (max(d for d in dated if d) if any(dated) else None)
-        elif state == "completed":  # a register card: the determination is on the matter page only
-            status, detail = Status.closed, "accc_assessment_completed"
+        elif state == "completed":  # a register card: the determination is on the matter page only (read later)
+            status, detail = Status.unknown, "accc_assessment_completed"
         elif state == "ceased":
             ceased = [e for e in events if e.detail in ("accc_withdrawn", "accc_fee_not_paid", "accc_ceased")]
             status, detail = Status.abandoned, ceased[-1].detail if ceased else "accc_ceased"
@@ -386,7 +386,7 @@ class AcccMergers(Source):
             status, detail, sdate = Status.in_depth_review, "accc_phase_2", max(opened) if opened else None
         elif state == "open" and phase == 1:
             status, detail, sdate = Status.notified, "accc_phase_1", notified
-        if status is Status.unknown:
+        if status is Status.unknown and detail == "accc_unknown":
             warnings.append(f"{self.name}: {case}: status '{raw}' matches no rule; kept as 'unknown'")
         extra = {
             "case_number": case,
