@@ -211,3 +211,17 @@ def test_a_deal_reviewed_in_the_us_the_eu_and_australia_is_one_deal():
     deals = group_deals([accc, us, eu])
     assert len(deals) == 1
     assert {f["authority"] for f in deals[0]["filings"]} == {"FTC", "EC", "ACCC"}
+
+
+def test_a_matter_page_that_cannot_be_read_holds_up_no_other(tmp_path: Path):
+    store = Store(str(tmp_path / "mw.db"))
+    wall = b"<!DOCTYPE html><html><head><title>Access Denied</title></head><body>blocked</body></html>"
+    routes = {"page=": [Reply(200, JANUARY, HTML)], "/google-wiz": [Reply(200, wall, HTML)],
+              "/acquisitions-register/": [Reply(200, MATTER, HTML)]}  # fmt: skip
+    res, script, _ctx = _refresh(store, routes, full=True)
+    assert not res.ok and "MN-15002" in " ".join(res.errors) and "Access Denied" in " ".join(res.errors)
+    assert len(_matter_hits(script)) == 18  # the other 17 were read and stored all the same
+    assert store.payloads("accc-mergers", "error"), "the page that failed was not kept"
+    seen = json.loads(store.get_state("accc-mergers", "matters") or "{}")
+    assert "MN-15002" not in seen and len(seen) == 17  # read again next time
+    store.close()

@@ -184,7 +184,14 @@ class AcccMergers(Source):
             except SourceError as exc:
                 failures.append(f"{case}: {exc.message}")
                 continue
-            yield Payload(self.name, resp.url, resp.content, content_type=resp.content_type, kind="matter")
+            payload = Payload(self.name, resp.url, resp.content, content_type=resp.content_type, kind="matter")
+            try:  # read here first: one page the parser cannot read must not hold up the others, night after night
+                self.parse(payload)
+            except SourceError as exc:
+                ctx.fail(payload, exc)
+                failures.append(f"{case}: {exc.message}")
+                continue
+            yield payload
             seen[case] = cards[case][1]
         if len(due) > limit:
             ctx.notes.append(
