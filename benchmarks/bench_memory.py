@@ -7,7 +7,10 @@ this process, under the rule of the source's real host (its body cap and deadlin
 2 MB on the wire), a 300 MB plain body, and for the Commission a dump of 12,000 cases built from the real rows
 (fixtures/texts/ec_case-data-M.real-flattened-rows.half.csv, renumbered), gzip-encoded as S3 may send it. File
 cases run the installed command: `ingest` and `parse` of a 300 MB file for every source, `ingest` of the 12,000-case
-dump, `refresh --replay` of recorded bombs, and the recording transport over a bomb.
+dump, `refresh --replay` of recorded bombs, and the recording transport over a bomb. The French decisions file (about
+210 MB today) is rebuilt at its size from its three real records (fixtures/adlc-mergers/): 6,683 records, three in
+five of them merger decisions, each decision's text repeated to the file's average record size (31 KB), and read by
+`refresh` (from loopback, spooled to disk), `ingest` and `parse`.
 
 Run: python benchmarks/bench_memory.py [--quick]   (--quick: fewer sources)
 """
@@ -210,6 +213,28 @@ def main() -> None:
             mb, said = peak(args)
             rows.append((f"{verb} {name}: a 300 MB file", mb, said))
             print(f"{rows[-1][0]:55} {mb:6.0f} MB  {said}")
+    # the French decisions file: fetched (metadata, then the file spooled to disk), ingested, parsed
+    french = work / "decisions-fr.json"
+    meta = work / "metadata.json"
+    srv = _Server({"/data/decisions.json": (french, ""), "/api/": (meta, "")})
+    try:
+        meta.write_text(json.dumps({"resources": [{"format": "json", "title": "decisions.json",
+                                                   "filesize": french.stat().st_size,
+                                                   "url": srv.url + "/data/decisions.json"}]}))  # fmt: skip
+        code = CHILD.format(imp="from mergerwatch.sources.adlc_mergers import AdlcMergers",
+                            make="AdlcMergers(dataset_api=u + '/api/', file_origins=(u,))")  # fmt: skip
+        mb, said = peak([py, "-c", code, srv.url, str(work / "fr.db"), "adlc-mergers", "static.data.gouv.fr", ""])
+        rows.append((f"refresh adlc-mergers: the {french.stat().st_size // MB} MB decisions file", mb, said))
+        print(f"{rows[-1][0]:55} {mb:6.0f} MB  {said}")
+    finally:
+        srv.close()
+    for verb in ("ingest", "parse"):
+        args = [mw, "--db", str(work / "fr-file.db"), verb, "adlc-mergers", str(french)] if verb == "ingest" else [
+            mw, verb, "adlc-mergers", str(french), "--json"]  # fmt: skip
+        mb, said = peak(args)
+        said = said if verb == "ingest" else "(its records printed as JSON)"
+        rows.append((f"{verb} adlc-mergers: the decisions file", mb, said))
+        print(f"{rows[-1][0]:55} {mb:6.0f} MB  {said}")
     mb, said = peak([mw, "--db", str(work / "dump.db"), "ingest", "ec-mergers", str(dump_file)])
     rows.append(("ingest ec-mergers: the 12,000-case dump", mb, said))
     print(f"{rows[-1][0]:55} {mb:6.0f} MB  {said}")
@@ -230,7 +255,23 @@ def main() -> None:
           f"{'held' if worst[1] <= LIMIT_MB else 'EXCEEDED'}")  # fmt: skip
 
 
+def _french_file(path: Path, records: int = 6683, size: int = 31 * 1024) -> None:
+    """The decisions file at its real size and count, from its three real records (written as it is made)."""
+    real = json.loads((ROOT / "fixtures" / "adlc-mergers" / "decisions_3-records.unwrapped.json").read_text())
+    dcc, others = real[1], [real[0], real[2]]
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("[")
+        for i in range(records):
+            rec = dict(dcc if i % 5 < 3 else others[i % 2])
+            rec["url_site"] = f"{rec['url_site']}-{i}"
+            text = rec["texte_complet_decision"]
+            rec["texte_complet_decision"] = (text * (size // len(text) + 1))[:size]
+            fh.write(("," if i else "") + json.dumps(rec, ensure_ascii=False))
+        fh.write("]")
+
+
 def make(work: Path) -> None:
+    _french_file(work / "decisions-fr.json")
     (work / "bomb.gz").write_bytes(_bomb())
     dump = _dump_12k()
     (work / "dump-12000.json").write_bytes(dump)

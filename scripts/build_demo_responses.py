@@ -95,6 +95,12 @@ RESPONSES: list[tuple[str, str, str, str, str, str]] = [
         "9 real rows of the Competition Bureau's report of merger reviews (report of 2026-09-22), trimmed by a third "
         "party's test fixture",
     ),
+    (
+        "adlc-mergers", "adlc-mergers/decision_24-DCC-101.one-record.json", "2024-05-24", "rows",
+        "https://static.data.gouv.fr/resources/decisions-publiees-par-lautorite-de-la-concurrence-depuis-1988/",
+        "the merger decision 24-DCC-101 (Infranity / Transarc) as a record of the Autorité's open-data decisions "
+        "file, the one merger record a third party's test kept; the file's own date is not known",
+    ),
 ]  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from mergerwatch.fetch.client import Client
 from mergerwatch.fetch.hosts import HostRule
 from mergerwatch.ingest.refresh import keep_failed_body, refresh_source
 from mergerwatch.sources.accc_mergers import AcccMergers
+from mergerwatch.sources.adlc_mergers import AdlcMergers
 from mergerwatch.sources.base import FetchContext
 from mergerwatch.sources.cb_mergers import CbMergers
 from mergerwatch.sources.cma_mergers import CmaMergers
@@ -69,6 +70,10 @@ SOURCES = {
     "cb-mergers": (
         lambda u: CbMergers(current_url=f"{u}/en/report", archive_url=f"{u}/en/archive"),
         "cb-mergers/current-report_rows-2025-10-to-2026-09.trimmed-fixture.html",
+    ),
+    "adlc-mergers": (
+        lambda u: AdlcMergers(dataset_api=f"{u}/api/1/datasets/decisions/", file_origins=(u,)),
+        "adlc-mergers/decisions_3-records.unwrapped.json",
     ),
 }
 BOMB = gzip.compress(b"\0" * (8 * 1024 * 1024))

@@ -30,11 +30,13 @@ def parse(
 ) -> None:
     """Parse a saved response offline and print its records. Never touches the database."""
     src = sources.get_source(source)
-    payload = src.payload_for_file(files_in.read_file(file, source), str(file.resolve()))
-    result = pipeline.parse_checked(src, payload)
-    for w in result.warnings:
-        console.warn(w)
-    recs = [vocabulary.with_labels(f.to_record()) for f in result.filings] + result.notices
+    files_in.check_files(source, [file])
+    recs = []
+    for payload in files_in.payloads_of(file, source):  # one, or the parts of a file too large to hold
+        result = pipeline.parse_checked(src, payload)
+        for w in result.warnings:
+            console.warn(w)
+        recs += [vocabulary.with_labels(f.to_record()) for f in result.filings] + result.notices
     if as_json:
         output.print_json(recs)
     else:

@@ -25,7 +25,8 @@ def clock(
     regime: Annotated[
         str,
         typer.Argument(
-            help="us-hsr, us-hsr-second-request, eu-phase1, eu-phase2, uk-phase1, uk-phase2, au-phase1 or au-phase2."
+            help="us-hsr, us-hsr-second-request, eu-phase1, eu-phase2, uk-phase1, uk-phase2, au-phase1, au-phase2 "
+            "or fr-phase1."
         ),
     ],
     start: Annotated[
@@ -40,7 +41,9 @@ def clock(
     commitments: Annotated[
         bool,
         typer.Option(
-            "--commitments", help="EU Phase I: commitments offered (35 working days); Phase II: from day 55 (+15)."
+            "--commitments",
+            help="EU Phase I: commitments offered (35 working days); Phase II: from day 55 (+15). "
+            "FR Phase 1: commitments received (+15 working days).",
         ),
     ] = False,
     referral_request: Annotated[
@@ -71,7 +74,7 @@ def clock(
     options = {
         "cash_tender": cash_tender,
         "bankruptcy": bankruptcy,
-        "commitments": commitments and regime == "eu-phase1",
+        "commitments": commitments and regime in ("eu-phase1", "fr-phase1"),
         "commitments_after_day_55": commitments and regime == "eu-phase2",
         "referral_request": referral_request,
         "extension": extension,
@@ -79,7 +82,7 @@ def clock(
         "extended": extended,
         "extension_weeks": weeks if extended and weeks is not None else None,
     }
-    if commitments and regime not in ("eu-phase1", "eu-phase2"):
+    if commitments and regime not in ("eu-phase1", "eu-phase2", "fr-phase1"):
         options["commitments"] = True  # refused below, by name
     try:
         c = clocks.compute(regime, day, **options)

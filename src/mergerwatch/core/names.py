@@ -88,7 +88,7 @@ LEGAL_FORMS: dict[str, str] = {
 GENERIC_WORDS = frozenset(
     "the and of group holdings holding capital partners international global fund management "
     "investments investment services systems technologies technology industries enterprises "
-    "trust bank financial solutions america american us usa north south east west new".split()
+    "trust bank financial solutions america american us usa north south east west new groupe societe".split()
 )
 
 # Words that, following a query's words, name another legal person: a country subsidiary or an investment
@@ -249,6 +249,18 @@ def _person_match(query: list[str], person: list[str]) -> NameMatch | None:
     return None
 
 
+# Words that lead a company's name in French prose ("groupe Transarc", "la société Kampexport") without being part
+# of what it is called elsewhere: a name that differs from another by them alone is the same company.
+LEADING_DESCRIPTORS = frozenset("groupe societe la le les l".split())
+
+
+def _unled(tokens: list[str]) -> list[str]:
+    i = 0
+    while i < len(tokens) - 1 and tokens[i] in LEADING_DESCRIPTORS:
+        i += 1
+    return tokens[i:]
+
+
 def score_names(query: NormalisedName, candidate: NormalisedName) -> NameMatch | None:
     q, c = query.key, candidate.key
     if not q or not c:
@@ -266,6 +278,10 @@ def score_names(query: NormalisedName, candidate: NormalisedName) -> NameMatch |
     qt, ct = q.split(), c.split()
     if any(_NUMBERING.fullmatch(tok) for tok in set(qt) ^ set(ct)):
         return None  # "Fund IV" vs "Fund V", "Holdings" vs "Holdings II": numbered entities are distinct
+    qs, cs = _unled(qt), _unled(ct)
+    if (qs, cs) != (qt, ct) and qs and qs == cs:
+        # "groupe Transarc", "la société Kampexport": the French decisions name a company with a descriptor first
+        return NameMatch(95.0, "fuzzy", f"'{q}' and '{c}' differ only by a leading '{(ct if cs != ct else qt)[0]}'")
     if (
         len(q) >= MIN_PREFIX_LEN
         and len(qt) < len(ct)

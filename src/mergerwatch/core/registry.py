@@ -197,6 +197,19 @@ PROFILES: dict[str, SourceProfile] = {
             "Competition Bureau Canada: the report of merger reviews (current and archived)",
             "cb_mergers:CbMergers",
         ),
+        SourceProfile(
+            "adlc-mergers",
+            "ADLC",
+            "FR",
+            "Autorité de la concurrence: merger control decisions (the open-data decisions file on data.gouv.fr)",
+            "adlc_mergers:AdlcMergers",
+            url_prefix="https://www.autoritedelaconcurrence.fr/fr/decision-de-controle-des-concentrations/",
+            reviews=True,
+            phased=True,
+            clocks=(
+                ClockRule("fr-phase1", ("notified",), "complete notification {date}", start_extra="notification_date"),
+            ),
+        ),  # fmt: skip
     )
 }
 

@@ -238,6 +238,18 @@ DETAILS: dict[str, DetailInfo] = {
     "ca_abandoned": DetailInfo("the transaction was abandoned by the parties"),
     "ca_other": DetailInfo("concluded otherwise (outcome 'Other')"),
     "ca_unknown": DetailInfo("an outcome code the report's legend does not list"),
+    # --- France: the Autorité de la concurrence's merger control decisions (dispositifs_dcc, matched by stem)
+    "fr_notified": DetailInfo("notification complete (the date the decision gives)", phase=1),
+    "fr_phase_2": DetailInfo(
+        "in-depth examination (Phase 2); the decisions file does not date its opening", phase=2, tells=True
+    ),  # fmt: skip
+    "fr_authorisation": DetailInfo("authorised (L430-5 III or L430-7)"),
+    "fr_authorisation_remedies": DetailInfo("authorised subject to commitments, injunctions or prescriptions"),
+    "fr_prohibition": DetailInfo("prohibited (L430-7)"),
+    "fr_referral": DetailInfo("referred to or from the European Commission"),
+    "fr_outside_scope": DetailInfo("outside the scope of merger control (L430-1, L430-2)"),
+    "fr_withdrawn": DetailInfo("the notification was withdrawn or the operation abandoned"),
+    "fr_unknown": DetailInfo("an outcome no rule maps (the authority's words kept)"),
 }
 
 # Families of codes taken from an authority's own data (a CMA outcome slug no table lists yet): the phase their

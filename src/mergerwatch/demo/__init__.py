@@ -170,6 +170,8 @@ def commands_to_try(target: str, own_db: bool) -> list[str]:
         pre + 'list --authority ACCC --status "in-depth review"',
         "mergerwatch clock eu-phase1 2025-01-10",
         "mergerwatch clock au-phase1 2026-06-22",
+        pre + "show 24-DCC-101",
+        "mergerwatch clock fr-phase1 2024-05-06",
     ]
 
 

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 import httpx
 
@@ -201,8 +201,11 @@ class Client:
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         conditional: bool = False,
+        sink: IO[bytes] | None = None,
     ) -> Response:
-        return self.request("GET", url, params=params, headers=headers, conditional=conditional)
+        """``sink``: a file the body is written to instead of memory (a download of hundreds of megabytes); the
+        response's content is then b"" and the file holds the body, within the host's cap and deadline."""
+        return self.request("GET", url, params=params, headers=headers, conditional=conditional, sink=sink)
 
     def post(
         self,
@@ -231,6 +234,7 @@ class Client:
         conditional: bool = False,
         data: Mapping[str, Any] | None = None,
         files: Any = None,
+        sink: IO[bytes] | None = None,
     ) -> Response:
         req = self._client.build_request(method, url, params=params, headers=headers, data=data, files=files)
         full_url = str(req.url)
@@ -254,7 +258,7 @@ class Client:
             started = time.monotonic()
             try:
                 self.requests_made += 1
-                resp, final_url, content = self._send(req, rule)
+                resp, final_url, content = self._send(req, rule, sink)
             except UnknownEncoding as odd:  # before its parent class BodyTooLarge
                 raise self._failed(
                     full_url,
@@ -329,14 +333,16 @@ class Client:
             final_shown = redact_url(final_url) if final_url != full_url else shown
             return Response(final_shown, status, resp.headers, content, elapsed)
 
-    def _send(self, req: httpx.Request, rule: HostRule) -> tuple[httpx.Response, str, bytes]:
+    def _send(
+        self, req: httpx.Request, rule: HostRule, sink: IO[bytes] | None = None
+    ) -> tuple[httpx.Response, str, bytes]:
         """Send, following redirects by hand, and read the body within the rule's size and time bounds: the
         deadline covers connecting, the status line and headers as well as the body (reading.Watchdog)."""
         deadline = time.monotonic() + rule.deadline
         watchdog = Watchdog(deadline)
         watchdog.start()
         try:
-            return self._send_within(req, rule, deadline, watchdog)
+            return self._send_within(req, rule, deadline, watchdog, sink)
         except (httpx.TimeoutException, httpx.TransportError):
             if watchdog.fired:
                 raise DeadlinePassed(b"", 0) from None
@@ -345,7 +351,7 @@ class Client:
             watchdog.stop()
 
     def _send_within(
-        self, req: httpx.Request, rule: HostRule, deadline: float, watchdog: Watchdog
+        self, req: httpx.Request, rule: HostRule, deadline: float, watchdog: Watchdog, sink: IO[bytes] | None = None
     ) -> tuple[httpx.Response, str, bytes]:
         origin = _origin(req.url)
         for _hop in range(MAX_REDIRECTS + 1):
@@ -374,7 +380,9 @@ class Client:
                     req = self._client.build_request("GET", nxt, headers=hdrs)
                     req.extensions.update(ext)
                     continue
-                content = read_bounded(resp, rule.max_body, deadline, watchdog)
+                # an error answer (4xx/5xx, retried or kept) is read into memory, never into the caller's file
+                to = sink if sink is not None and resp.status_code < 400 else None
+                content = read_bounded(resp, rule.max_body, deadline, watchdog, to)
             finally:
                 resp.close()
             return resp, str(req.url), content

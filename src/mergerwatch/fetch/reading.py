@@ -17,7 +17,7 @@ import socket
 import threading
 import time
 import zlib
-from typing import Any
+from typing import IO, Any
 
 import httpx
 
@@ -113,23 +113,39 @@ class _Deflate:
         return self._d.flush() if self._d is not None else b""
 
 
-def read_bounded(resp: httpx.Response, max_body: int, deadline: float, watchdog: Watchdog | None = None) -> bytes:
+def read_bounded(
+    resp: httpx.Response,
+    max_body: int,
+    deadline: float,
+    watchdog: Watchdog | None = None,
+    sink: IO[bytes] | None = None,
+) -> bytes:
     """The decoded body, refusing more than ``max_body`` bytes or reading past ``deadline``. Raw chunks are
     decompressed here, a megabyte a step and never past what the body may still grow: a gzip bomb costs at most the
-    cap; the body grows in one buffer, handed over without a copy."""
+    cap; the body grows in one buffer, handed over without a copy. With ``sink`` (a file a large download is spooled
+    to) the body goes there instead, emptied first, and b"" is returned: memory holds a chunk, not the body."""
     try:
         decoder = _decoder(resp.headers.get("content-encoding", ""))
     except ValueError as exc:
         raise UnknownEncoding(b"", resp.status_code) from exc
-    out = io.BytesIO()
+    out: IO[bytes] = io.BytesIO() if sink is None else sink
+    if sink is not None:
+        sink.seek(0)
+        sink.truncate()  # a retried request starts the file again
     size = 0
+
+    def prefix() -> bytes:
+        if isinstance(out, io.BytesIO):
+            return out.getbuffer()[:KEPT_PREFIX].tobytes()
+        out.seek(0)
+        return out.read(KEPT_PREFIX)
 
     def add(data: bytes) -> None:
         nonlocal size
         out.write(data)
         size += len(data)
         if size > max_body:
-            raise BodyTooLarge(out.getbuffer()[:KEPT_PREFIX].tobytes(), resp.status_code)
+            raise BodyTooLarge(prefix(), resp.status_code)
 
     try:
         for raw in resp.iter_raw():  # as it arrives (a chunk size would hold what trickles until it fills)
@@ -141,13 +157,17 @@ def read_bounded(resp: httpx.Response, max_body: int, deadline: float, watchdog:
                     add(decoder.decompress(data, min(STEP, max_body + 1 - size)))
                     data = decoder.unconsumed_tail
             if time.monotonic() > deadline:
-                raise DeadlinePassed(out.getbuffer()[:KEPT_PREFIX].tobytes(), resp.status_code)
+                raise DeadlinePassed(prefix(), resp.status_code)
     except (httpx.TransportError, httpx.TimeoutException):
         if watchdog is not None and watchdog.fired:  # the deadline ended a read blocked mid-body: keep what came
-            raise DeadlinePassed(out.getbuffer()[:KEPT_PREFIX].tobytes(), resp.status_code) from None
+            raise DeadlinePassed(prefix(), resp.status_code) from None
         raise
     except zlib.error as exc:
-        raise UnknownEncoding(out.getbuffer()[:KEPT_PREFIX].tobytes(), resp.status_code) from exc
+        raise UnknownEncoding(prefix(), resp.status_code) from exc
     if decoder is not None:
         add(decoder.flush())
+    if sink is not None:
+        sink.flush()
+        return b""
+    assert isinstance(out, io.BytesIO)
     return out.getvalue()

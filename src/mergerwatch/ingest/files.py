@@ -37,6 +37,20 @@ def read_file(path: Path, source: str) -> bytes:
         raise UsageError(f"{source}: cannot read {path}: {exc.strerror}") from None
 
 
+def payloads_of(path: Path, source: str) -> Iterator[Payload]:
+    """A saved file as its source's payloads: one, read whole within the source's cap, or, for a source whose
+    answers are too large to hold (the French decisions file), the parts it reads one record at a time."""
+    src = get_source(source)
+    parts = src.payloads_from_file(path)
+    if parts is None:
+        yield src.payload_for_file(read_file(path, source), str(path.resolve()))
+        return
+    try:
+        yield from parts
+    except OSError as exc:
+        raise UsageError(f"{source}: cannot read {path}: {exc.strerror}") from None
+
+
 def check_files(source: str, files: Iterable[Path]) -> None:
     """Every file readable before anything is stored (a mistyped path is a usage error, nothing written)."""
     for f in files:
@@ -73,13 +87,14 @@ def ingest_files(
     """Store saved responses of ``source``, one file in memory at a time (and the worker's window); each file's
     outcome or error, in the order given (``on_item`` is told of each as it is done). The files are the provenance
     (file:// URLs)."""
-    src = get_source(source)
+    get_source(source)  # an unknown source is a usage error before any file is read
     check_files(source, files)
 
     def read() -> Iterator[tuple[Path, Payload | SourceError]]:
         for f in files:
             try:
-                yield f, src.payload_for_file(read_file(f, source), str(f.resolve()))
+                for payload in payloads_of(f, source):
+                    yield f, payload
             except SourceError as exc:
                 yield f, exc
 

@@ -17,6 +17,7 @@ from mergerwatch.query.holidays import (
     ec_holidays,
     ec_holidays_provisional,
     england_wales_bank_holidays,
+    french_public_holidays,
     us_federal_holidays,
 )
 
@@ -69,6 +70,8 @@ def _is_working(d: date, regime: str, missing: set[int]) -> bool:
         return d not in england_wales_bank_holidays(d.year)
     if regime == "au":
         return not accc_shutdown(d) and d not in act_public_holidays(d.year)
+    if regime == "fr":
+        return d not in french_public_holidays(d.year)
     return d not in us_federal_holidays(d.year)
 
 
@@ -255,6 +258,23 @@ def au_phase2(notified: date, extension: int = 0) -> Clock:
     return Clock("au-phase2", notified, end, n, "business days", _AU_BASIS.format(n=2), counted, calendar="au")
 
 
+def fr_phase1(notified: date, commitments: bool = False) -> Clock:
+    """Code de commerce art. L430-5 I: the Autorité decides within 25 working days ("jours ouvrés") from the date of
+    receipt of the complete notification; II: 15 working days more when commitments are received (text in force since
+    8 August 2015, read in a reprint of Légifrance). The Autorité may suspend the period (missing information, a new
+    fact) and the parties may ask for up to 15 working days' suspension: neither is published, so the date is the
+    statute's, not the case's. Day 1 is the working day after receipt, as a period "from" a date is counted in French
+    law (the day itself not counted); working days skip the holidays of Code du travail art. L3133-1."""
+    n = 25 + (15 if commitments else 0)
+    end, _ = add_working_days(notified, n, "fr")
+    parts = "25" + (" + 15 (commitments received)" if commitments else "")
+    counted = [f"complete notification {notified.isoformat()}; day 1 is the next working day; {parts} working days "
+               f"-> {end.isoformat()}"]  # fmt: skip
+    warnings = ["the Autorité can suspend this period (L430-5 II) and does not publish it: the decision can be later"]
+    return Clock("fr-phase1", notified, end, n, "working days", "Code de commerce art. L430-5 (I-II)", counted,
+                 warnings, "fr")  # fmt: skip
+
+
 def _day_kind(d: date, regime: str) -> str:
     if d.weekday() == 5:
         return "Saturday"
@@ -274,6 +294,7 @@ REGIMES: dict[str, tuple[Any, frozenset[str]]] = {
     "uk-phase2": (uk_phase2, frozenset({"extended", "extension_weeks"})),
     "au-phase1": (au_phase1, frozenset({"extension"})),
     "au-phase2": (au_phase2, frozenset({"extension"})),
+    "fr-phase1": (fr_phase1, frozenset({"commitments"})),
 }
 
 

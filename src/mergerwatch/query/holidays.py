@@ -204,3 +204,16 @@ def accc_shutdown(d: date) -> bool:
     """The days from 23 December to 10 January, which are not business days under the acquisitions provisions of the
     Competition and Consumer Act 2010 (as the ACCC's published determination periods count them)."""
     return (d.month == 12 and d.day >= 23) or (d.month == 1 and d.day <= 10)
+
+
+@cache
+def french_public_holidays(year: int) -> frozenset[date]:
+    """The eleven public holidays of Code du travail art. L3133-1 (text read on Légifrance's page of the section):
+    1 January, Easter Monday, 1 May, 8 May, Ascension Day, Whit Monday, 14 July, 15 August (Assumption), 1 November
+    (All Saints), 11 November, Christmas Day. Alsace-Moselle's two extra days are not the Paris authority's."""
+    e = easter(year)
+    return frozenset({
+        date(year, 1, 1), e + timedelta(days=1), date(year, 5, 1), date(year, 5, 8), e + timedelta(days=39),
+        e + timedelta(days=50), date(year, 7, 14), date(year, 8, 15), date(year, 11, 1), date(year, 11, 11),
+        date(year, 12, 25),
+    })  # fmt: skip

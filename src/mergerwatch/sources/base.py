@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from mergerwatch.core import registry
@@ -138,6 +139,11 @@ class Source:
     def payload_for_file(self, body: bytes, path: str) -> Payload:
         """A saved file as a payload: the file is its provenance."""
         return Payload(source=self.name, url=file_url(path), body=body, kind=self.sniff(body))
+
+    def payloads_from_file(self, path: Path) -> Iterator[Payload] | None:
+        """A saved file too large to hold whole, read as the payloads a fetch of it makes (a source whose answer is
+        hundreds of megabytes); None: the file is one payload, read whole within ``max_body``."""
+        return None
 
     def sniff(self, body: bytes) -> str:
         return ""
