@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from derive_ec_real_dump import dump_from_rows  # noqa: E402
 
 from mergerwatch.sources.accc_mergers import REGISTER_URL  # noqa: E402
+from mergerwatch.sources.bkarta_mergers import SEARCH, SEARCH_URL  # noqa: E402
 from mergerwatch.sources.cb_mergers import CURRENT_URL as CB_URL  # noqa: E402
 from mergerwatch.sources.cma_mergers import CONTENT_URL  # noqa: E402
 from mergerwatch.sources.ec_mergers import DUMP_URL  # noqa: E402
@@ -94,6 +95,12 @@ RESPONSES: list[tuple[str, str, str, str, str, str]] = [
         f"{CB_URL}?wbdisable=true",
         "9 real rows of the Competition Bureau's report of merger reviews (report of 2026-09-22), trimmed by a third "
         "party's test fixture",
+    ),
+    (
+        "bkarta-mergers", "bkarta-mergers/decision-search_en_2018-12-28_125-rows.derived.html", "2018-12-28",
+        "rebuilt", SEARCH_URL + "?" + "&".join(f"{k}={v}" for k, v in SEARCH.items()),
+        "125 real rows of the Bundeskartellamt's decision search (merger control, 2007-2018) as a third party's scrape "
+        "kept them, back in a table with the search's own column heads",
     ),
     (
         "adlc-mergers", "adlc-mergers/decision_24-DCC-101.one-record.json", "2024-05-24", "rows",

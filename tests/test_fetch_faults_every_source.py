@@ -21,6 +21,7 @@ from mergerwatch.ingest.refresh import keep_failed_body, refresh_source
 from mergerwatch.sources.accc_mergers import AcccMergers
 from mergerwatch.sources.adlc_mergers import AdlcMergers
 from mergerwatch.sources.base import FetchContext
+from mergerwatch.sources.bkarta_mergers import BkartaMergers
 from mergerwatch.sources.cb_mergers import CbMergers
 from mergerwatch.sources.cma_mergers import CmaMergers
 from mergerwatch.sources.doj_press import DojPress
@@ -70,6 +71,10 @@ SOURCES = {
     "cb-mergers": (
         lambda u: CbMergers(current_url=f"{u}/en/report", archive_url=f"{u}/en/archive"),
         "cb-mergers/current-report_rows-2025-10-to-2026-09.trimmed-fixture.html",
+    ),
+    "bkarta-mergers": (
+        lambda u: BkartaMergers(list_url=f"{u}/laufende", search_url=f"{u}/suche"),
+        "bkarta-mergers/laufende-verfahren_page-1_5-columns.derived.html",
     ),
     "adlc-mergers": (
         lambda u: AdlcMergers(dataset_api=f"{u}/api/1/datasets/decisions/", file_origins=(u,)),

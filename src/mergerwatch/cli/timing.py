@@ -25,8 +25,8 @@ def clock(
     regime: Annotated[
         str,
         typer.Argument(
-            help="us-hsr, us-hsr-second-request, eu-phase1, eu-phase2, uk-phase1, uk-phase2, au-phase1, au-phase2 "
-            "or fr-phase1."
+            help="us-hsr, us-hsr-second-request, eu-phase1, eu-phase2, uk-phase1, uk-phase2, au-phase1, au-phase2, "
+            "fr-phase1, de-phase1 or de-phase2."
         ),
     ],
     start: Annotated[
@@ -53,7 +53,8 @@ def clock(
         int,
         typer.Option(
             "--extension",
-            help="EU Phase II: working days of extension (0-20); AU: business days the ACCC extended the timeline by.",
+            help="EU Phase II: working days of extension (0-20); AU: business days the ACCC extended the timeline by; "
+            "DE Phase 2: months the period was extended (agreed, or the month of GWB § 40(2) sentence 7).",
         ),
     ] = 0,
     suspended: Annotated[int, typer.Option("--suspended", help="EU Phase II: working days the clock stood still.")] = 0,

@@ -198,6 +198,29 @@ PROFILES: dict[str, SourceProfile] = {
             "cb_mergers:CbMergers",
         ),
         SourceProfile(
+            "bkarta-mergers",
+            "BKARTA",
+            "DE",
+            "Bundeskartellamt: current merger proceedings (Laufende Verfahren) and the decision search",
+            "bkarta_mergers:BkartaMergers",
+            reviews=True,
+            phased=True,
+            clocks=(
+                ClockRule(
+                    "de-phase2",
+                    ("in_depth_review",),
+                    "notified {date} (the list's date; the period runs from the complete notification)",
+                    start_extra="notification_date",
+                ),
+                ClockRule(
+                    "de-phase1",
+                    ("notified",),
+                    "notified {date} (the list's date; the period runs from the complete notification)",
+                    start_extra="notification_date",
+                ),
+            ),
+        ),  # fmt: skip
+        SourceProfile(
             "adlc-mergers",
             "ADLC",
             "FR",

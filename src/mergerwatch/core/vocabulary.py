@@ -238,6 +238,25 @@ DETAILS: dict[str, DetailInfo] = {
     "ca_abandoned": DetailInfo("the transaction was abandoned by the parties"),
     "ca_other": DetailInfo("concluded otherwise (outcome 'Other')"),
     "ca_unknown": DetailInfo("an outcome code the report's legend does not list"),
+    # --- Germany: the Bundeskartellamt's list of current proceedings and its decision search (words by stem)
+    "bkarta_notified": DetailInfo("notified (on the list of current proceedings)", phase=1),
+    "bkarta_phase_2": DetailInfo("main examination (Hauptprüfverfahren) opened", phase=2, tells=True),
+    "bkarta_clearance": DetailInfo("cleared (Freigabe)"),
+    "bkarta_clearance_conditions": DetailInfo("cleared with conditions or obligations"),
+    "bkarta_deemed_clearance": DetailInfo("deemed cleared: no decision within the period (GWB § 40(2))"),
+    "bkarta_prohibition": DetailInfo("prohibited (Untersagung)"),
+    "bkarta_withdrawn": DetailInfo("the notification was withdrawn"),
+    "bkarta_terminated": DetailInfo("proceedings terminated (Einstellung)"),
+    "bkarta_unbundling": DetailInfo("unbundling of a completed merger ordered"),
+    "bkarta_fine": DetailInfo("a fine (for example for completing before clearance)", label="fining decision"),
+    "bkarta_notifiable_finding": DetailInfo("a finding that a deal must be notified", label="finding decision"),
+    "bkarta_other": DetailInfo("another kind of decision ('Others')", label="other decision"),
+    "bkarta_completed": DetailInfo(
+        "the procedure was completed on the date shown; the list does not say how",
+        label="completed (outcome not stated)",
+        short="completed",
+    ),
+    "bkarta_unknown": DetailInfo("words no rule maps (the authority's words kept)"),
     # --- France: the Autorité de la concurrence's merger control decisions (dispositifs_dcc, matched by stem)
     "fr_notified": DetailInfo("notification complete (the date the decision gives)", phase=1),
     "fr_phase_2": DetailInfo(

@@ -7,6 +7,7 @@ through a year whose holiday list is not shipped says so.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -275,6 +276,48 @@ def fr_phase1(notified: date, commitments: bool = False) -> Clock:
                  warnings, "fr")  # fmt: skip
 
 
+def _add_months(start: date, months: int) -> date:
+    """BGB § 188(2): a period of months from an event ends on the day of the last month with the event day's number;
+    § 188(3): where that month has no such day, on its last day (31 January + 1 month: 28 or 29 February)."""
+    y, m = divmod(start.month - 1 + months, 12)
+    year, month = start.year + y, m + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def _weekend_note(end: date) -> list[str]:
+    if end.weekday() < 5:
+        return []
+    return [f"the period ends on a {end.strftime('%A')}: whether it then runs to the next working day (BGB § 193, "
+            "VwVfG § 31(3)) is disputed for this period; the authority's letter decides"]  # fmt: skip
+
+
+def de_phase1(received: date) -> Clock:
+    """GWB § 40(1) sentence 1: the Bundeskartellamt may prohibit a notified merger only if it tells the notifying
+    parties within one month of receipt of the complete notification that it has opened the main examination
+    ("Hauptprüfverfahren"); the month counted as BGB §§ 187(1), 188(2)-(3) count it (the day of receipt not counted,
+    the period ending on the same date a month later). Text of § 40 read in a reprint of the current GWB."""
+    end = _add_months(received, 1)
+    counted = [f"complete notification received {received.isoformat()}; one month -> {end.isoformat()}"]
+    return Clock("de-phase1", received, end, 1, "month", "GWB § 40(1) sentence 1; BGB §§ 187(1), 188(2)", counted,
+                 _weekend_note(end))  # fmt: skip
+
+
+def de_phase2(received: date, extension: int = 0) -> Clock:
+    """GWB § 40(2) sentence 2: unless the decision is served within five months of receipt of the complete
+    notification, the merger is deemed cleared (four months before the 10th amendment of January 2021, as older
+    reprints and the authority's English page still say). Sentence 4 no. 1: not where the parties agreed to an
+    extension; sentence 7: one month more in a case the reprint read cuts off (most likely an offer of commitments).
+    ``extension``: months added (agreed, or the month of sentence 7). Suspensions (sentence 5) are not published."""
+    if extension < 0:
+        raise ValueError("an extension is a number of months, not negative")
+    n = 5 + extension
+    end = _add_months(received, n)
+    parts = "5" + (f" + {extension} (extension)" if extension else "")
+    counted = [f"complete notification received {received.isoformat()}; {parts} months -> {end.isoformat()}"]
+    return Clock("de-phase2", received, end, n, "months", "GWB § 40(2) sentences 2, 4 and 7; BGB §§ 187(1), 188(2)",
+                 counted, _weekend_note(end))  # fmt: skip
+
+
 def _day_kind(d: date, regime: str) -> str:
     if d.weekday() == 5:
         return "Saturday"
@@ -295,6 +338,8 @@ REGIMES: dict[str, tuple[Any, frozenset[str]]] = {
     "au-phase1": (au_phase1, frozenset({"extension"})),
     "au-phase2": (au_phase2, frozenset({"extension"})),
     "fr-phase1": (fr_phase1, frozenset({"commitments"})),
+    "de-phase1": (de_phase1, frozenset()),
+    "de-phase2": (de_phase2, frozenset({"extension"})),
 }
 
 

@@ -107,6 +107,9 @@ def _progress(clock: clocks.Clock, today: date) -> dict[str, Any]:
     if clock.unit == "weeks":
         return {"day": (min(today, clock.end) - clock.start).days + 1, "of": (clock.end - clock.start).days + 1,
                 "unit": "calendar days"}  # fmt: skip
+    if clock.unit in ("month", "months"):  # counted in calendar days: "day 40 of 5 months" reads wrong
+        return {"day": (min(today, clock.end) - clock.start).days, "of": (clock.end - clock.start).days,
+                "unit": "calendar days"}  # fmt: skip
     return {"day": (min(today, clock.end) - clock.start).days, "of": clock.days, "unit": clock.unit}
 
 
