@@ -15,6 +15,10 @@ the record is "payload", byte for byte the dataset's as that project read it).
   download: an error).
 - ``decisions_no-merger.derived.json``: the two records that are not merger decisions (an error: this source reads
   merger decisions, and a file without any is not the file it expects).
+- ``merger-list_first-row-24-DCC-101.derived.html``: the verbatim excerpt of the decisions-and-opinions list (its
+  Drupal markup, the one real capture of the site's lists) with its first row's values replaced by those of the real
+  merger decision 24-DCC-101 (page, number, title, sector, date; the type word "Décision" and the view's header
+  count are the excerpt's own): the merger list's markup is presumed to be this one.
 Run: python scripts/derive_adlc_fixtures.py
 """
 
@@ -61,6 +65,23 @@ def main() -> None:
 
     second = unwrapped.index('"id_decision": "24-DCC-101"')
     (FX / "decisions_cut-off.derived.json").write_text(unwrapped[: second + 200], encoding="utf-8")
+    page = (SAMPLES / "liste-des-decisions-et-avis_EXCERPT_view-header-and-first-3-rows.html").read_text("utf-8")
+    first = page.index('<div class="views-row">')
+    second = page.index('<div class="views-row">', first + 1)
+    row = page[first:second]
+    path = "/fr/decision-de-controle-des-concentrations/" + dcc["url_site"].rsplit("/", 1)[1]
+    old_path = "/fr/avis/relatif-au-fonctionnement-concurrentiel-du-secteur-des-agents-dintelligence-artificielle"
+    old_title = "relatif au fonctionnement concurrentiel du secteur des agents d’intelligence artificielle"
+    new = (
+        row.replace(old_path, path)
+        .replace(old_title, dcc["titre_decision"])
+        .replace(">26-A-05<", f">{dcc['id_decision']}<")
+        .replace(">Numérique<", ">Transports<")
+        .replace("<p>Avis</p>", "<p>Décision</p>")
+        .replace('datetime="2026-07-17T12:00:00Z">17 juillet 2026', 'datetime="2024-05-24T12:00:00Z">24 mai 2024')
+    )
+    assert new.count(path) == 2 and dcc["id_decision"] in new
+    (FX / "merger-list_first-row-24-DCC-101.derived.html").write_text(page[:first] + new + page[second:], "utf-8")
     others = [r for r in records if r is not dcc]
     (FX / "decisions_no-merger.derived.json").write_text(dump(others), encoding="utf-8")
 

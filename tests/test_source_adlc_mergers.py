@@ -19,6 +19,7 @@ from mergerwatch.ingest.refresh import refresh_source
 from mergerwatch.query import clocks
 from mergerwatch.sources import adlc_mergers
 from mergerwatch.sources.adlc_mergers import AdlcMergers, french_date, iter_array_items, outcome_of, pick_resource
+from mergerwatch.sources.adlc_mergers import decisions as adlc_decisions
 from mergerwatch.sources.base import FetchContext
 from mergerwatch.store.write.store import Store
 
@@ -31,6 +32,8 @@ RECORDS = json.loads((FX / "decisions_3-records.unwrapped.json").read_text(encod
 QUIRKS = json.loads((FX / "decisions_dcc-quirks.derived.json").read_text(encoding="utf-8"))
 FILE = json.dumps(RECORDS + QUIRKS, ensure_ascii=False, indent=1).encode()  # 4 merger decisions among 6
 JSON = {"Content-Type": "application/json"}
+LIST = (FX / "merger-list_first-row-24-DCC-101.derived.html").read_bytes()
+HTML = {"Content-Type": "text/html; charset=UTF-8"}
 
 
 def metadata(file_url: str, modified: str = "2026-12-01T03:00:00", size: int = 210_000_000) -> bytes:
@@ -47,14 +50,14 @@ PORTS: dict[str, int] = {}
 
 
 def _refresh(store: Store, file_replies: list[Reply], meta: dict | None = None, origin: str | None = None):
-    routes: dict[str, list[Reply]] = {"/data/decisions.json": file_replies}
+    routes: dict[str, list[Reply]] = {"/data/decisions.json": file_replies, "/fr/liste": [Reply(200, LIST, HTML)]}
     script = Script(routes)
     # one port per store: the file's address is part of what tells a changed file from the same one
     with LoopbackServer(script, PORTS.setdefault(str(store.engine.url), free_port())) as srv:
         routes["/api/1/datasets/"] = [Reply(200, metadata(f"{srv.url}/data/decisions.json", **(meta or {})), JSON)]
         client = Client("tests@example.org", rules={}, default_rule=RULE, sleep=lambda s: None, validators=store)
         ctx = FetchContext(client=client, state=store)
-        src = AdlcMergers(f"{srv.url}/api/1/datasets/decisions/", (origin or srv.url,))
+        src = AdlcMergers(f"{srv.url}/api/1/datasets/decisions/", (origin or srv.url,), f"{srv.url}/fr/liste")
         try:
             res = refresh_source(store, src, ctx, "2026-12-07T00:00:00+00:00")
         finally:
@@ -66,16 +69,17 @@ def test_each_merger_decision_is_stored_from_the_file_and_an_unchanged_file_is_n
     store = Store(str(tmp_path / "mw.db"))
     res, hits, _ = _refresh(store, [Reply(200, FILE, {**JSON, "ETag": '"v1"'})])
     assert res.ok, res.errors
-    assert hits == ["/api/1/datasets/decisions/", "/data/decisions.json"]  # the French file, not the English one
-    assert store.reader().counts_by_source()["adlc-mergers"] == 4
-    decisions = store.payloads("adlc-mergers")
-    assert len(decisions) == 4 and all(p["kind"] == "decision" for p in decisions)  # one payload per decision
+    # the French file (not the English one), then the merger list's first page
+    assert hits == ["/api/1/datasets/decisions/", "/data/decisions.json", "/fr/liste"]
+    assert store.reader().counts_by_source()["adlc-mergers"] == 4 + 1
+    kinds = [p["kind"] for p in store.payloads("adlc-mergers")]
+    assert kinds == ["decision"] * 4 + ["list"]  # one payload per decision
     res, hits, _ = _refresh(store, [Reply(200, FILE, JSON)])
-    assert res.ok and hits == ["/api/1/datasets/decisions/"]  # the metadata says the file has not changed
+    assert res.ok and hits == ["/api/1/datasets/decisions/", "/fr/liste"]  # the file has not changed
     res, hits, script = _refresh(store, [Reply(304, b"", {})], meta={"modified": "2026-12-06T03:00:00"})
-    assert res.ok and hits[-1] == "/data/decisions.json"
-    assert script.hits[-1][1].get("if-none-match") == '"v1"'  # asked conditionally: 304, nothing to read
-    assert len(store.payloads("adlc-mergers")) == 4
+    assert res.ok and hits[-2] == "/data/decisions.json"
+    assert script.hits[-2][1].get("if-none-match") == '"v1"'  # asked conditionally: 304, nothing to read
+    assert len(store.payloads("adlc-mergers")) == 5
     store.close()
 
 
@@ -88,7 +92,7 @@ def test_a_new_file_stores_only_the_decisions_that_changed(tmp_path: Path):
     body = json.dumps(changed, ensure_ascii=False, indent=1).encode()
     res, _hits, _ = _refresh(store, [Reply(200, body, JSON)], meta={"modified": "2026-12-02T03:00:00"})
     assert res.ok, res.errors
-    assert len(store.payloads("adlc-mergers")) == 5  # the one decision that changed is the one payload added
+    assert len(store.payloads("adlc-mergers")) == 6  # the one decision that changed is the one payload added
     store.close()
 
 
@@ -143,7 +147,7 @@ def test_a_saved_copy_of_the_file_is_ingested_in_parts(tmp_path: Path, monkeypat
 
 
 def test_records_are_read_whole_across_reads(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(adlc_mergers, "READ", 7)  # every record straddles many reads
+    monkeypatch.setattr(adlc_decisions, "READ", 7)  # every record straddles many reads
     got = list(iter_array_items(io.BytesIO(b'\xef\xbb\xbf [ {"a": "\xc3\xa9t\xc3\xa9"} ,\n{"b": [1, 2]}]\n')))
     assert got == [('{"a": "été"}', {"a": "été"}), ('{"b": [1, 2]}', {"b": [1, 2]})]
     assert list(iter_array_items(io.BytesIO(b"[]"))) == []
@@ -204,7 +208,7 @@ def test_a_failed_download_of_the_file_changes_nothing(
     res, hits, _ = _refresh(store, [reply], meta={"modified": "2026-12-02T03:00:00"})
     assert not res.ok and all(e.startswith("adlc-mergers") for e in res.errors)
     assert words in " ".join(res.errors), res.errors
-    assert store.reader().counts_by_source()["adlc-mergers"] == 4
+    assert store.reader().counts_by_source()["adlc-mergers"] == 5
     store.close()
 
 
@@ -226,9 +230,13 @@ def test_the_command_line_over_french_files_as_a_user_types_it(tmp_path: Path):
     html = FX / "decisions-and-opinions-list_html-page.excerpt.html"
     r = run_cli("parse", "adlc-mergers", str(html))
     assert r.returncode == 1 and "Traceback" not in r.stderr
-    assert "adlc-mergers: got an HTML page" in r.stderr
+    assert "adlc-mergers: the page lists 3 decision(s), none of them a merger decision" in r.stderr
     r = run_cli("ingest", "adlc-mergers", str(FX / "decisions_3-records.unwrapped.json"), str(html), db=db)
-    assert r.returncode == 1 and "1 record(s)" in r.stdout and "HTML page" in r.stderr
+    assert r.returncode == 1 and "1 record(s)" in r.stdout and "not the merger list" in r.stderr
+    r = run_cli("ingest", "adlc-mergers", str(FX / "merger-list_first-row-24-DCC-101.derived.html"), db=db)
+    assert r.returncode == 0, r.stderr
+    r = run_cli("deal", "Infranity", "Transarc", "--json", db=db)
+    assert r.returncode == 0 and json.loads(r.stdout)["authorities"][0]["status"] == "cleared"  # the outcome wins
     r = run_cli("show", "24-DCC-101", db=db)
     assert r.returncode == 0 and "notification complète" in r.stdout
     r = run_cli("list", "--authority", "adlc", "--json", db=db)

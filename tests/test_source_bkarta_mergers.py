@@ -53,20 +53,27 @@ def _refresh(store: Store, routes: dict[str, list[Reply]], full: bool = False):
     return res, [p for p, _h in script.hits]
 
 
-def test_pages_are_read_while_they_hold_new_notifications(tmp_path: Path):
+def test_the_first_three_pages_are_read_each_night_as_the_site_pages(tmp_path: Path):
     store = Store(str(tmp_path / "mw.db"))
-    p2, p3 = _page(range(1000, 1012)), _page(range(2000, 2012))
+    p2, p3, p4 = _page(range(1000, 1012)), _page(range(2000, 2012)), _page(range(3000, 3012))
     routes = {"list%253D2": [Reply(200, p2, HTML)], "list%253D3": [Reply(200, p3, HTML)],
-              "/laufende": [Reply(200, PAGE, HTML)], "/suche": [Reply(200, SEARCH, HTML)]}  # fmt: skip
+              "list%253D4": [Reply(200, p4, HTML)], "/laufende": [Reply(200, PAGE, HTML)],
+              "/suche": [Reply(200, SEARCH, HTML)]}  # fmt: skip
     res, hits = _refresh(store, routes)
     assert res.ok, res.errors
     assert hits[1] == "/laufende?resultsPerPage=50"
     assert hits[2] == "/laufende?resultsPerPage=50&gtp=83488_list%253D2"  # "=" encoded twice, as the site pages
-    assert [h.split("?")[0] for h in hits] == ["/suche"] + ["/laufende"] * 3  # the night's cap: three pages
+    assert [h.split("?")[0] for h in hits] == ["/suche"] + ["/laufende"] * 3  # the night's three pages
     assert store.reader().counts_by_source()["bkarta-mergers"] == 36 + 125
-    # the next night: page 1 holds only known notifications, so the older pages are not asked again
+    # a completion shown on page 2 the next night updates that notification
+    done = p2.replace(b"<td>-</td>", b"<td>Freigabe</td>", 1)
+    routes["list%253D2"] = [Reply(200, done, HTML)]
     res, hits = _refresh(store, routes)
-    assert res.ok and [h.split("?")[0] for h in hits] == ["/suche", "/laufende"]
+    assert res.ok and len(hits) == 4
+    (rec,) = store.reader().filing_records(["bkarta-mergers:B1-1000-26"], with_events=False)
+    assert (rec["status"], rec["status_raw"]) == ("cleared", "Freigabe")
+    res, hits = _refresh(store, routes, full=True)  # every page: the fifth answers as the first, and ends the walk
+    assert res.ok and [h.split("?")[0] for h in hits].count("/laufende") == 5
     store.close()
 
 

@@ -269,6 +269,12 @@ DETAILS: dict[str, DetailInfo] = {
     "fr_outside_scope": DetailInfo("outside the scope of merger control (L430-1, L430-2)"),
     "fr_withdrawn": DetailInfo("the notification was withdrawn or the operation abandoned"),
     "fr_unknown": DetailInfo("an outcome no rule maps (the authority's words kept)"),
+    "fr_decision_listed": DetailInfo(
+        "a merger decision published on the Autorité's list; its outcome is in the decision (read from the open-data "
+        "file once it has it)",
+        label="decision published (outcome not read yet)",
+        short="decision published",
+    ),
 }
 
 # Families of codes taken from an authority's own data (a CMA outcome slug no table lists yet): the phase their

@@ -59,7 +59,9 @@ def _authority_summary(records: list[FilingRecord]) -> list[AuthorityLine]:
         authorities[rec["authority"]].append(rec)
     summary = []
     for auth, recs in authorities.items():
-        latest = max(recs, key=lambda r: (r["status_date"] or "", r["id"]))
+        # the newest; on one day, a status that says something over an undetermined one (a French decision's
+        # announcement and its outcome from the open-data file are dated alike)
+        latest = max(recs, key=lambda r: (r["status_date"] or "", r["status"] != "unknown", r["id"]))
         line = {
             "authority": auth,
             "jurisdiction": latest["jurisdiction"],

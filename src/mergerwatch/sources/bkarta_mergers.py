@@ -13,7 +13,6 @@ words of the outcome are matched by stem and always kept.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -33,9 +32,10 @@ LIST_ID = "83488"  # the list's id in its paging parameter (gtp=83488_list%253D2
 SEARCH_URL = SITE + "/SiteGlobals/Forms/Suche/Entscheidungssuche_Formular.html"
 SEARCH = {"cl2Categories_Arbeitsbereich": "Fusionskontrolle", "cl2Categories_Format": "Entscheidungen",
           "resultsPerPage": "50"}  # fmt: skip
-PAGES_PER_NIGHT = 3  # page 1, and the next ones while a page holds only notifications not seen before
+# Every night the first three pages (about seven weeks of notifications, longer than a first phase): a case's
+# completion is seen while its row is still there. Older rows are not read again but by `refresh --full`.
+PAGES_PER_NIGHT = 3
 MAX_PAGES = 30  # `refresh --full`: more than 1,000 notifications a year at 50 a page
-SEEN_KEPT = 5000
 
 REF = re.compile(r"\bB\s?\d{1,2}\s*[-–]\s*\d{1,4}\s*/\s*\d{2,4}\b")
 DAY = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
@@ -230,7 +230,6 @@ class BkartaMergers(Source):
         if not resp.not_modified:
             yield Payload(self.name, resp.url, resp.content, content_type=resp.content_type, kind="decisions",
                           validators=resp.validators)  # fmt: skip
-        known = set(json.loads(ctx.get(self.name, "seen") or "[]"))
         read: list[str] = []
         for n in range(1, (MAX_PAGES if ctx.full else PAGES_PER_NIGHT) + 1):
             resp = self._get(ctx, self.list_url, self.page_params(n), conditional=n == 1)
@@ -247,9 +246,6 @@ class BkartaMergers(Source):
                 break  # past the last page, or a site that ignores the page asked for: nothing new here
             yield payload
             read += refs
-            if any(r in known for r in refs):
-                break  # the rest is known (newest first): a `--full` refresh walks every page
-        ctx.set(self.name, "seen", json.dumps(sorted(known | set(read))[-SEEN_KEPT:]))
 
     def doctor(self, ctx: FetchContext) -> tuple[bool, str]:
         resp = self._get(ctx, self.list_url, self.page_params(1), conditional=False)

@@ -63,7 +63,8 @@ class RecordsMixin(ReaderBase):
 
     def find_filing_id(self, ident: str) -> str | None:
         """``show`` accepts the stable id, a source's own id (``source:id``) or an alternate id, or a case
-        reference that names one filing."""
+        reference: of the filings it names, the one that says most (a decided status over an undetermined one,
+        then the newest), as a French decision's outcome over its announcement."""
         if self.rows("SELECT id FROM filings WHERE id = ?", [ident]):
             return ident
         if ":" in ident:
@@ -72,5 +73,7 @@ class RecordsMixin(ReaderBase):
             for fid, alt in self.rows(f"SELECT id, alt_ids FROM filings WHERE {cond}", params):
                 if sid in (json_value(alt) or []):
                     return str(fid)
-        rows = self.rows("SELECT id FROM filings WHERE case_ref = ?", [ident])
-        return str(rows[0][0]) if len(rows) == 1 else None
+        rows = self.rows("SELECT id, status, status_date FROM filings WHERE case_ref = ?", [ident])
+        if not rows:
+            return None
+        return str(max(rows, key=lambda r: (r[1] != "unknown", r[2] or "", r[0]))[0])
