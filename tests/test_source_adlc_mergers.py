@@ -176,6 +176,11 @@ def test_the_phase_1_clock_counts_french_working_days():
     c = clocks.compute("fr-phase1", date(2024, 5, 6))
     assert (c.end, c.days, c.calendar) == (date(2024, 6, 13), 25, "fr")
     assert clocks.compute("fr-phase1", date(2024, 5, 6), commitments=True).end == date(2024, 7, 4)
+    # Phase 2 (L430-7): 65 working days from the opening; 2026: Easter Monday, 1 and 8 May, Ascension, Whit Monday
+    assert clocks.compute("fr-phase2", date(2026, 3, 2)).end == date(2026, 6, 8)
+    assert clocks.compute("fr-phase2", date(2026, 3, 2), extension=20).days == 85
+    with pytest.raises(ValueError):
+        clocks.compute("fr-phase2", date(2026, 3, 2), extension=21)
     # the real decision 24-DCC-101 (complete notification 6 May 2024, simplified) was taken within the period
     rec = AdlcMergers().parse(AdlcMergers().payload_for_file((FX / "decision_24-DCC-101.one-record.json")
                                                             .read_bytes(), "x.json")).filings[0]  # fmt: skip

@@ -26,7 +26,7 @@ def clock(
         str,
         typer.Argument(
             help="us-hsr, us-hsr-second-request, eu-phase1, eu-phase2, uk-phase1, uk-phase2, au-phase1, au-phase2, "
-            "fr-phase1, de-phase1 or de-phase2."
+            "fr-phase1, fr-phase2, de-phase1 or de-phase2."
         ),
     ],
     start: Annotated[
@@ -54,10 +54,13 @@ def clock(
         typer.Option(
             "--extension",
             help="EU Phase II: working days of extension (0-20); AU: business days the ACCC extended the timeline by; "
+            "FR Phase 2: working days late commitments added (0-20); "
             "DE Phase 2: months the period was extended (agreed, or the month of GWB § 40(2) sentence 7).",
         ),
     ] = 0,
-    suspended: Annotated[int, typer.Option("--suspended", help="EU Phase II: working days the clock stood still.")] = 0,
+    suspended: Annotated[
+        int, typer.Option("--suspended", help="EU Phase II, FR Phase 2: working days the clock stood still.")
+    ] = 0,
     extended: Annotated[bool, typer.Option("--extended", help="UK Phase 2: extended under s.39(3).")] = False,
     weeks: Annotated[
         int | None, typer.Option("--weeks", help="UK Phase 2, with --extended: weeks of the extension (1-8; 8).")

@@ -276,6 +276,27 @@ def fr_phase1(notified: date, commitments: bool = False) -> Clock:
                  warnings, "fr")  # fmt: skip
 
 
+def fr_phase2(opened: date, extension: int = 0, suspended: int = 0) -> Clock:
+    """Code de commerce art. L430-7 I: after an in-depth examination is opened, the Autorité decides within 65
+    working days of the opening; II: commitments sent fewer than 20 working days before the end move it to 20 working
+    days after their receipt, 85 working days from the opening at most (``extension``: the working days added, 0-20);
+    the parties may ask for up to 20 working days' suspension and the Autorité may suspend it (``suspended``). Text
+    read in an English translation of the article in force; counted as fr-phase1 counts (French working days, day 1
+    the working day after the opening)."""
+    if not 0 <= extension <= 20:
+        raise ValueError("late commitments extend Phase 2 to 85 working days at most: an extension of 0 to 20")
+    if suspended < 0:
+        raise ValueError("a suspension is a number of working days, not negative")
+    n = 65 + extension + suspended
+    end, _ = add_working_days(opened, n, "fr")
+    parts = ["65"] + ([f"{extension} (late commitments)"] if extension else [])
+    parts += [f"{suspended} (suspension)"] if suspended else []
+    counted = [f"in-depth examination opened {opened.isoformat()}; day 1 is the next working day; "
+               f"{' + '.join(parts)} working days -> {end.isoformat()}"]  # fmt: skip
+    return Clock("fr-phase2", opened, end, n, "working days", "Code de commerce art. L430-7 (I-II)", counted,
+                 [], "fr")  # fmt: skip
+
+
 def _add_months(start: date, months: int) -> date:
     """BGB § 188(2): a period of months from an event ends on the day of the last month with the event day's number;
     § 188(3): where that month has no such day, on its last day (31 January + 1 month: 28 or 29 February)."""
@@ -338,6 +359,7 @@ REGIMES: dict[str, tuple[Any, frozenset[str]]] = {
     "au-phase1": (au_phase1, frozenset({"extension"})),
     "au-phase2": (au_phase2, frozenset({"extension"})),
     "fr-phase1": (fr_phase1, frozenset({"commitments"})),
+    "fr-phase2": (fr_phase2, frozenset({"extension", "suspended"})),
     "de-phase1": (de_phase1, frozenset()),
     "de-phase2": (de_phase2, frozenset({"extension"})),
 }
