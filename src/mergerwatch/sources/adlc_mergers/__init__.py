@@ -40,7 +40,6 @@ from mergerwatch.sources.base import FetchContext, ParseResult, Payload, Source,
 __all__ = ["AdlcMergers", "NotAnArray", "french_date", "iter_array_items", "outcome_of", "pick_resource"]
 
 DATASET_API = "https://www.data.gouv.fr/api/1/datasets/decisions-publiees-par-lautorite-de-la-concurrence-depuis-1988/"
-DECISION_PAGES = "https://www.autoritedelaconcurrence.fr/fr/decision-de-controle-des-concentrations/"
 # robots.txt forbids every address with a query string: the list's first page, as it is, and nothing more
 LIST_URL = "https://www.autoritedelaconcurrence.fr/fr/liste-de-controle-des-concentrations"
 FILE_ORIGINS = ("https://static.data.gouv.fr",)  # where data.gouv.fr serves uploaded files; another is refused, named

@@ -216,7 +216,7 @@ def record_filing(rec: dict[str, Any], payload: Payload, warnings: list[str], na
         return clean_text(str(value)) if value is not None else ""
 
     ref = text("id_decision")
-    decided = _iso(text("date_decision_datetime")) or french_date(text("date_decision"))
+    decided = iso_day(text("date_decision_datetime")) or french_date(text("date_decision"))
     if decided is None:
         raise ValueError(f"no decision date ('{text('date_decision')[:30]}')")
     raw = text("dispositifs_dcc")
@@ -284,7 +284,8 @@ def record_filing(rec: dict[str, Any], payload: Payload, warnings: list[str], na
     )
 
 
-def _iso(text: str) -> date | None:
+def iso_day(text: str) -> date | None:
+    """The date an ISO date or date-time begins with, else None."""
     try:
         return date.fromisoformat(text[:10]) if re.match(r"\d{4}-\d{2}-\d{2}", text) else None
     except ValueError:

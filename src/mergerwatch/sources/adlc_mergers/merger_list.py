@@ -16,7 +16,6 @@ by its number), which never overwrites it or is overwritten by it.
 from __future__ import annotations
 
 import re
-from datetime import date
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -24,6 +23,7 @@ from bs4 import BeautifulSoup, Tag
 from mergerwatch.core.errors import ParseError
 from mergerwatch.core.model import Filing, Party, Role, Status, StatusEvent
 from mergerwatch.core.names import clean_text
+from mergerwatch.sources.adlc_mergers.decisions import iso_day
 from mergerwatch.sources.base import ParseResult, Payload
 
 SITE = "https://www.autoritedelaconcurrence.fr"
@@ -81,7 +81,7 @@ def _row(node: Tag, payload: Payload, name: str, version: str) -> Filing | None:
     heading = clean_text(link.get_text(" ")) if link else ""
     words = heading[len(ref) :].strip() if ref and heading.startswith(ref) else heading
     when = node.select_one("time[datetime]")
-    day = _iso(str(when.get("datetime") or "")) if when else None
+    day = iso_day(str(when.get("datetime") or "")) if when else None
     slug = path.rstrip("/").rsplit("/", 1)[-1] if path else re.sub(r"[^a-z0-9]+", "-", ref.lower())
     sectors = [clean_text(a.get_text(" ")) for a in node.select(".field--name-field-sector a")]
     url = SITE + path if path.startswith("/") else None
@@ -128,10 +128,3 @@ def parties_of_title(title: str) -> list[Party]:
 def _int(text: str) -> int | None:
     m = re.search(r"\d[\d\s\u202f\u00a0.]*", text)
     return int(re.sub(r"\D", "", m.group(0))) if m else None
-
-
-def _iso(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text[:10]) if re.match(r"\d{4}-\d{2}-\d{2}", text) else None
-    except ValueError:
-        return None
